@@ -1,0 +1,86 @@
+"""One exception and warning hierarchy for everything a user can cause or fix.
+
+::
+
+    LearnburnError            every error a user can cause or fix; has .hint
+    ├── SpecError             invalid spec: lists every problem with its key path
+    ├── DataError             unreadable/empty data, missing target
+    │   └── SchemaError       data does not match the expected schema (also a ValueError)
+    ├── CandidateError        unknown candidate, bad params, fit failed
+    └── BackendError          backend unavailable or a remote task failed
+
+    LearnburnWarning          something worth knowing that did not stop the work
+    └── DataWarning           rows dropped, columns left out of the features
+
+A message says what is wrong and where; ``hint`` says how to fix it. Foreign exceptions
+(pandas, pyarrow, scikit-learn) are translated where they enter and chained with ``from``.
+This module knows neither the CLI's exit codes nor HTTP status codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class LearnburnError(Exception):
+    """Base of every error a user can cause or fix."""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class SpecProblem:
+    """One problem in a spec: where (file and dotted key path), what, and how to fix it."""
+
+    path: str
+    message: str
+    hint: str = ""
+    file: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}: " if self.file else ""
+        text = f"{where}{self.path}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class SpecError(LearnburnError):
+    """An experiment spec is invalid; ``problems`` lists every problem found, not just the first."""
+
+    def __init__(self, problems: list[SpecProblem], *, file: str = "") -> None:
+        self.problems = tuple(problems)
+        self.file = file
+        count = len(self.problems)
+        head = f"{file or 'spec'} has {count} problem{'s' if count != 1 else ''}:"
+        lines = [head] + [f"  - {p.path}: {p.message}" for p in self.problems]
+        hints = [f"{p.path}: {p.hint}" for p in self.problems if p.hint]
+        super().__init__("\n".join(lines), hint="; ".join(hints))
+
+
+class DataError(LearnburnError):
+    """The data cannot be used: missing or unreadable file, empty table, missing target..."""
+
+
+class SchemaError(DataError, ValueError):
+    """The data does not match the expected schema."""
+
+
+class CandidateError(LearnburnError):
+    """A candidate is unknown, badly configured, or failed to fit."""
+
+
+class BackendError(LearnburnError):
+    """The backend that runs fold tasks is unavailable, or a task failed in it."""
+
+
+class LearnburnWarning(UserWarning):
+    """Something worth knowing that did not stop the work."""
+
+
+class DataWarning(LearnburnWarning):
+    """Rows were dropped or columns were left out of the features."""

@@ -1,0 +1,124 @@
+"""The frozen experiment spec: what a TOML file says once it has been validated.
+
+These are plain, inspectable values. Validation happens once, at the edge (``_load.py``);
+everything downstream trusts these types.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+TASKS = ("classification", "clustering")
+SPLITTERS = ("auto", "stratified-kfold", "kfold", "walk-forward")
+METRICS = (
+    "roc_auc",
+    "average_precision",
+    "log_loss",
+    "brier",
+    "accuracy",
+    "balanced_accuracy",
+    "f1",
+)
+PREPROCESSING = ("auto", "linear", "tree", "native", "none")
+COST_KEYS = ("true_positive", "false_positive", "true_negative", "false_negative")
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Where the table is and which columns play which role."""
+
+    path: str
+    target: str | None = None
+    time_column: str | None = None
+    id_column: str | None = None
+    drop: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvaluationSpec:
+    """How candidates are evaluated: splits, metric, seed and the untouched holdout."""
+
+    splitter: str = "auto"
+    folds: int = 5
+    repeats: int = 5
+    metric: str = "roc_auc"
+    seed: int = 0
+    holdout: float = 0.2
+
+
+@dataclass(frozen=True)
+class DecisionSpec:
+    """What each outcome of a decision costs (used to choose a threshold)."""
+
+    costs: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CandidateSpec:
+    """One candidate: a registered short name or ``module:Class``, fixed params and a grid."""
+
+    name: str
+    model: str
+    params: dict[str, Any] = field(default_factory=dict)
+    grid: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    preprocessing: str = "auto"
+
+    def expand(self) -> tuple[CandidateSpec, ...]:
+        """Expand the grid into named candidates with fixed params (itself when no grid)."""
+        if not self.grid:
+            return (self,)
+        keys = sorted(self.grid)
+        expanded = []
+        for values in itertools.product(*(self.grid[k] for k in keys)):
+            point = dict(zip(keys, values, strict=True))
+            label = ",".join(f"{k}={_format_value(v)}" for k, v in point.items())
+            expanded.append(
+                replace(self, name=f"{self.name}[{label}]", params={**self.params, **point}, grid={})
+            )
+        return tuple(expanded)
+
+
+@dataclass(frozen=True)
+class ExperimentSpec:
+    """A validated experiment: the single input of ``workflows.run_experiment``."""
+
+    name: str
+    data: DataSpec
+    candidates: tuple[CandidateSpec, ...]
+    task: str = "classification"
+    evaluation: EvaluationSpec = field(default_factory=EvaluationSpec)
+    decision: DecisionSpec | None = None
+    source: str = ""  # the file it was read from; "" when built in Python
+    text: str = ""  # the TOML text it was read from; "" when built in Python
+
+    def expanded_candidates(self) -> tuple[CandidateSpec, ...]:
+        """Every candidate with its grid expanded, in spec order."""
+        return tuple(c for cand in self.candidates for c in cand.expand())
+
+    def resolve_data_path(self) -> str:
+        """The data path, relative paths taken from the spec file's folder (or the cwd)."""
+        path = self.data.path
+        if "://" in path or Path(path).is_absolute() or not self.source:
+            return path
+        return str(Path(self.source).parent / path)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The spec's content as plain data (no source, no text)."""
+        content = asdict(self)
+        content.pop("source")
+        content.pop("text")
+        return content
+
+    def content_hash(self) -> str:
+        """sha256 of the spec's canonical content: formatting and comments do not change it."""
+        canonical = json.dumps(self.to_dict(), sort_keys=True, default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _format_value(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else str(value)

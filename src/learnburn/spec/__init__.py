@@ -1,5 +1,6 @@
 """The TOML experiment spec, validated at the edge into a frozen ExperimentSpec."""
 
+from learnburn.spec._load import load_spec, parse_spec
 from learnburn.spec._model import (
     COST_KEYS,
     METRICS,
@@ -11,7 +12,10 @@ from learnburn.spec._model import (
     DecisionSpec,
     EvaluationSpec,
     ExperimentSpec,
+    relative_data_path,
 )
+from learnburn.spec._starter import starter_spec
+from learnburn.spec._write import spec_to_toml
 
 __all__ = [
     "COST_KEYS",
@@ -24,4 +28,9 @@ __all__ = [
     "DecisionSpec",
     "EvaluationSpec",
     "ExperimentSpec",
+    "load_spec",
+    "parse_spec",
+    "relative_data_path",
+    "spec_to_toml",
+    "starter_spec",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -77,9 +78,8 @@ class CandidateSpec:
         for values in itertools.product(*(self.grid[k] for k in keys)):
             point = dict(zip(keys, values, strict=True))
             label = ",".join(f"{k}={_format_value(v)}" for k, v in point.items())
-            expanded.append(
-                replace(self, name=f"{self.name}[{label}]", params={**self.params, **point}, grid={})
-            )
+            params = {**self.params, **point}
+            expanded.append(replace(self, name=f"{self.name}[{label}]", params=params, grid={}))
         return tuple(expanded)
 
 
@@ -107,6 +107,11 @@ class ExperimentSpec:
             return path
         return str(Path(self.source).parent / path)
 
+    def relocated(self, spec_file: str | os.PathLike) -> ExperimentSpec:
+        """The same spec with a relative data path rewritten for a file written at ``spec_file``."""
+        path = relative_data_path(self.resolve_data_path(), spec_file)
+        return replace(self, data=replace(self.data, path=path))
+
     def to_dict(self) -> dict[str, Any]:
         """The spec's content as plain data (no source, no text)."""
         content = asdict(self)
@@ -118,6 +123,17 @@ class ExperimentSpec:
         """sha256 of the spec's canonical content: formatting and comments do not change it."""
         canonical = json.dumps(self.to_dict(), sort_keys=True, default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def relative_data_path(data_path: str, spec_file: str | os.PathLike) -> str:
+    """A data path as a spec written at ``spec_file`` must say it (relative to its folder).
+
+    ``pkg://`` and absolute paths are kept as they are; relative ones are taken from the cwd.
+    """
+    if "://" in data_path or Path(data_path).is_absolute():
+        return data_path
+    folder = Path(spec_file).resolve().parent
+    return Path(os.path.relpath(Path(data_path).resolve(), folder)).as_posix()
 
 
 def _format_value(value: Any) -> str:

@@ -1,0 +1,126 @@
+"""``learnburn.Experiment``: the notebook front end, with the same workflow as the CLI.
+
+An experiment built in Python is validated exactly like a TOML file (it is written to TOML and
+read back), so ``to_toml`` always writes a spec that ``learnburn run`` accepts and that gives
+the same per-fold scores.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from learnburn.evaluation import ExperimentResult
+from learnburn.spec import (
+    CandidateSpec,
+    DataSpec,
+    DecisionSpec,
+    EvaluationSpec,
+    ExperimentSpec,
+    load_spec,
+    parse_spec,
+    spec_to_toml,
+)
+from learnburn.workflows import ProgressCallback, run_experiment
+
+DEFAULT_CANDIDATES = ("logistic_regression", "random_forest", "hist_gradient_boosting")
+
+
+class Experiment:
+    """An experiment spec you can build, save as TOML, and run from Python.
+
+    >>> exp = Experiment("loans", data="loans.csv", target="approve",
+    ...                  candidates=["logistic_regression", "lightgbm"])
+    >>> result = exp.run(jobs=2)          # doctest: +SKIP
+    >>> exp.to_toml("experiments/loans.toml")  # doctest: +SKIP
+
+    ``candidates`` is a list of registered names, or a mapping of name to a table with
+    ``model``, ``params``, ``grid`` and ``preprocessing``, as in the TOML format.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        data: str | os.PathLike,
+        target: str | None = None,
+        candidates: Iterable[str] | Mapping[str, Mapping[str, Any]] = DEFAULT_CANDIDATES,
+        task: str = "classification",
+        metric: str = "roc_auc",
+        folds: int = 5,
+        repeats: int = 5,
+        seed: int = 0,
+        holdout: float = 0.2,
+        splitter: str = "auto",
+        time_column: str | None = None,
+        id_column: str | None = None,
+        drop: Iterable[str] = (),
+        costs: Mapping[str, float] | None = None,
+    ) -> None:
+        draft = ExperimentSpec(
+            name=name,
+            task=task,
+            data=DataSpec(str(data), target, time_column, id_column, tuple(drop)),
+            evaluation=EvaluationSpec(splitter, folds, repeats, metric, seed, holdout),
+            decision=DecisionSpec(dict(costs)) if costs else None,
+            candidates=_candidate_specs(candidates),
+        )
+        self._spec = parse_spec(spec_to_toml(draft))
+
+    @classmethod
+    def from_toml(cls, path: str | os.PathLike) -> Experiment:
+        """Load a checked-in spec."""
+        return cls.from_spec(load_spec(path))
+
+    @classmethod
+    def from_spec(cls, spec: ExperimentSpec) -> Experiment:
+        experiment = cls.__new__(cls)
+        experiment._spec = spec
+        return experiment
+
+    @property
+    def spec(self) -> ExperimentSpec:
+        return self._spec
+
+    def to_toml(self, path: str | os.PathLike | None = None) -> str:
+        """The spec as TOML; with ``path``, also write it there (data paths stay correct)."""
+        spec = self._spec
+        if path is not None:
+            spec = spec.relocated(path)
+        text = spec_to_toml(spec)
+        if path is not None:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).write_text(text)
+        return text
+
+    def run(self, *, jobs: int = 1, progress: ProgressCallback | None = None) -> ExperimentResult:
+        """Run the experiment; the same record as ``learnburn run``."""
+        return run_experiment(self._spec, jobs=jobs, progress=progress)
+
+    def __repr__(self) -> str:
+        spec = self._spec
+        names = ", ".join(c.name for c in spec.candidates)
+        return f"Experiment({spec.name!r}, data={spec.data.path!r}, candidates=[{names}])"
+
+
+def _candidate_specs(candidates) -> tuple[CandidateSpec, ...]:
+    if isinstance(candidates, str):
+        candidates = [candidates]
+    if not isinstance(candidates, Mapping):
+        return tuple(CandidateSpec(name=str(n), model=str(n)) for n in candidates)
+    specs = []
+    for name, table in candidates.items():
+        table = dict(table)
+        grid = {k: tuple(v) for k, v in dict(table.get("grid", {})).items()}
+        specs.append(
+            CandidateSpec(
+                name=name,
+                model=table.get("model", name),
+                params=dict(table.get("params", {})),
+                grid=grid,
+                preprocessing=table.get("preprocessing", "auto"),
+            )
+        )
+    return tuple(specs)

@@ -1,0 +1,41 @@
+"""The Typer application: one module per command group, each thin."""
+
+from __future__ import annotations
+
+import typer
+
+from learnburn._version import __version__
+from learnburn.cli import _candidates, _init, _run
+
+app = typer.Typer(
+    name="learnburn",
+    help="Learn, compare and ship traditional machine-learning models on tables.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"learnburn {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Learn, compare and ship traditional machine-learning models on tables."""
+
+
+app.command("run")(_run.run)
+app.command("validate")(_run.validate)
+app.command("init")(_init.init)
+app.command("candidates")(_candidates.candidates)
+
+
+def main() -> None:
+    app()

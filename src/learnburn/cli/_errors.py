@@ -1,0 +1,61 @@
+"""The one place where errors become messages and exit codes.
+
+Exit codes: 0 success; 1 a learnburn error (bad spec, bad data, every candidate failed...);
+2 a usage error (unknown option, missing argument), as Click does; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from learnburn.errors import LearnburnError, SpecError
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+stderr = Console(stderr=True, highlight=False)
+
+
+def report_error(error: LearnburnError) -> None:
+    """Print ``Error: ... / Hint: ...`` to stderr."""
+    if isinstance(error, SpecError):
+        stderr.print(f"[bold red]Error:[/] {escape(error.file or 'spec')} is not a valid spec:")
+        for problem in error.problems:
+            stderr.print(f"  [red]•[/] [bold]{escape(problem.path)}[/]: {escape(problem.message)}")
+            if problem.hint:
+                stderr.print(f"    [dim]Hint: {escape(problem.hint)}[/]")
+        return
+    stderr.print(f"[bold red]Error:[/] {escape(error.message)}")
+    if error.hint:
+        stderr.print(f"[yellow]Hint:[/] {escape(error.hint)}")
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    stderr.print(f"[yellow]Warning:[/] {escape(str(message))}")
+
+
+def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command with learnburn errors mapped to messages and exit codes."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            try:
+                return command(*args, **kwargs)
+            except LearnburnError as error:
+                report_error(error)
+                raise typer.Exit(EXIT_ERROR) from error
+            except KeyboardInterrupt:
+                stderr.print("[yellow]Interrupted.[/]")
+                raise typer.Exit(EXIT_INTERRUPTED) from None
+
+    return wrapper

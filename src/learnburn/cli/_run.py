@@ -1,0 +1,63 @@
+"""``learnburn run`` and ``learnburn validate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from learnburn.cli._errors import EXIT_ERROR, handles_errors
+from learnburn.cli._progress import fold_progress
+from learnburn.cli._render import print_result
+from learnburn.spec import load_spec
+from learnburn.workflows import check_experiment, run_experiment
+
+SPEC = typer.Argument(..., help="The experiment spec (TOML), e.g. experiments/loans.toml.")
+
+
+@handles_errors
+def run(
+    spec_path: Path = SPEC,
+    jobs: int = typer.Option(
+        1, "--jobs", "-j", help="Worker processes for fold tasks (-1: all CPUs)."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the full result record to this JSON file."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Evaluate every candidate on the same repeated folds, refit the winner, score the holdout.
+
+    Exits 0 when a winner was chosen, 1 on an error or when every candidate failed.
+    """
+    console = Console()
+    spec = load_spec(spec_path)
+    with fold_progress(console, enabled=not quiet) as progress:
+        result = run_experiment(spec, jobs=jobs, progress=progress)
+    print_result(console, result)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(result.to_json() + "\n")
+        console.print(f"Result record written to {output}")
+    if result.winner is None:
+        raise typer.Exit(EXIT_ERROR)
+
+
+@handles_errors
+def validate(spec_path: Path = SPEC) -> None:
+    """Check a spec and its data without fitting anything (exit 0 when both are usable)."""
+    console = Console()
+    spec = load_spec(spec_path)
+    summary = check_experiment(spec)
+    data, splits = summary["data"], summary["splits"]
+    console.print(f"[green]✓[/] {spec_path}: spec is valid.")
+    console.print(
+        f"[green]✓[/] data: {data['rows']} rows, {len(data['features'])} features, "
+        f"target {data['target']!r} with classes {data['classes']}."
+    )
+    console.print(
+        f"[green]✓[/] splits: {splits['method']}, {splits['folds']} folds x {splits['repeats']} "
+        f"repeats, {splits['holdout_rows']} holdout rows."
+    )
+    console.print(f"[green]✓[/] candidates: {', '.join(summary['candidates'])}")

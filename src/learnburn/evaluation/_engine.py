@@ -1,0 +1,202 @@
+"""The fold engine: every candidate on the same folds, through a backend, then the holdout.
+
+A fold task is tiny (a candidate index and a fold index); the development table travels to each
+worker once as the backend's shared payload. A candidate whose fit fails on a fold is reported
+failed with its error, and the other candidates go on.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from learnburn.backends import Backend
+from learnburn.candidates import build_pipeline
+from learnburn.evaluation._metrics import get_metric, score_all
+from learnburn.evaluation._records import CandidateSummary, FoldScore, HoldoutScore
+from learnburn.evaluation._splits import Fold, Splits
+from learnburn.spec import CandidateSpec
+
+
+@dataclass(frozen=True)
+class _Shared:
+    features: pd.DataFrame
+    target: np.ndarray
+    schema: object
+    classes: tuple
+    candidates: tuple[CandidateSpec, ...]
+    folds: tuple[Fold, ...]
+    metric: str
+    seed: int
+
+
+def evaluate_candidates(
+    features: pd.DataFrame,
+    target: pd.Series,
+    schema,
+    classes: Sequence,
+    candidates: Sequence[CandidateSpec],
+    splits: Splits,
+    *,
+    metric: str,
+    seed: int,
+    backend: Backend,
+    on_fold: Callable[[FoldScore], None] | None = None,
+) -> tuple[tuple[CandidateSummary, ...], tuple[FoldScore, ...]]:
+    """Score every candidate on every fold of ``splits``; summarise and rank them."""
+    development = splits.development
+    shared = _Shared(
+        features=features.iloc[development].reset_index(drop=True),
+        target=target.to_numpy()[development],
+        schema=schema,
+        classes=tuple(classes),
+        candidates=tuple(candidates),
+        folds=splits.folds,
+        metric=metric,
+        seed=seed,
+    )
+    tasks = [(c, f) for c in range(len(candidates)) for f in range(len(splits.folds))]
+    notify = None if on_fold is None else (lambda _index, fold_score: on_fold(fold_score))
+    folds = tuple(backend.map(_run_fold, tasks, shared=shared, on_result=notify))
+    summaries = [_summarise(candidate, folds) for candidate in candidates]
+    return _rank(summaries, metric), folds
+
+
+def _run_fold(shared: _Shared, task: tuple[int, int]) -> FoldScore:
+    candidate = shared.candidates[task[0]]
+    fold = shared.folds[task[1]]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            pipeline = _build(candidate, shared.schema, shared.seed)
+            fit_time, predict_time, proba = _fit_predict(
+                pipeline, shared.features, shared.target, fold.train, fold.test, shared.classes
+            )
+        except Exception as exc:  # a user's estimator may raise anything; the run goes on
+            return FoldScore(
+                candidate.name, fold.repeat, fold.fold, float("nan"), {}, 0.0, 0.0,
+                len(fold.train), len(fold.test), error=f"{type(exc).__name__}: {exc}",
+            )  # fmt: skip
+    scores = score_all(shared.target[fold.test], proba, shared.classes)
+    return FoldScore(
+        candidate=candidate.name,
+        repeat=fold.repeat,
+        fold=fold.fold,
+        score=scores[shared.metric],
+        scores=scores,
+        fit_time=fit_time,
+        predict_time=predict_time,
+        n_train=len(fold.train),
+        n_test=len(fold.test),
+        warnings=tuple(sorted({f"{w.category.__name__}: {w.message}" for w in caught})),
+    )
+
+
+def _build(candidate: CandidateSpec, schema, seed: int):
+    return build_pipeline(
+        candidate.model, candidate.params, schema, seed=seed, preprocessing=candidate.preprocessing
+    )
+
+
+def _fit_predict(pipeline, features, target, train, test, classes):
+    start = time.perf_counter()
+    pipeline.fit(features.iloc[train], target[train])
+    fitted = time.perf_counter()
+    proba = predict_proba_aligned(pipeline, features.iloc[test], classes)
+    return fitted - start, time.perf_counter() - fitted, proba
+
+
+def predict_proba_aligned(pipeline, features: pd.DataFrame, classes: Sequence) -> np.ndarray:
+    """Probabilities with one column per class of ``classes`` (0 for classes unseen in fit)."""
+    proba = np.asarray(pipeline.predict_proba(features), dtype=float)
+    fitted_classes = list(pipeline.classes_)
+    if fitted_classes == list(classes):
+        return proba
+    aligned = np.zeros((len(features), len(classes)))
+    for column, label in enumerate(fitted_classes):
+        aligned[:, list(classes).index(label)] = proba[:, column]
+    return aligned
+
+
+def _summarise(candidate: CandidateSpec, folds: Sequence[FoldScore]) -> CandidateSummary:
+    mine = [f for f in folds if f.candidate == candidate.name]
+    errors = [f.error for f in mine if f.error]
+    scores = np.array([f.score for f in mine if not f.error], dtype=float)
+    finite = scores[np.isfinite(scores)]
+    mean, std, low, high = _t_interval(finite)
+    if not errors and not len(finite):
+        errors = ["the metric is undefined on every fold"]
+    return CandidateSummary(
+        name=candidate.name,
+        model=candidate.model,
+        params=dict(candidate.params),
+        preprocessing=candidate.preprocessing,
+        status="failed" if errors or not len(finite) else "ok",
+        mean=mean,
+        std=std,
+        ci_low=low,
+        ci_high=high,
+        n_folds=len(finite),
+        fit_time=float(np.mean([f.fit_time for f in mine])) if mine else 0.0,
+        predict_time=float(np.mean([f.predict_time for f in mine])) if mine else 0.0,
+        error=errors[0]
+        if errors
+        else (None if len(finite) else "the metric is undefined on every fold"),
+        warnings=tuple(sorted({w for f in mine for w in f.warnings})),
+    )
+
+
+def _t_interval(scores: np.ndarray) -> tuple[float, float, float, float]:
+    """Mean, standard deviation and a 95% Student-t interval of the fold scores."""
+    if len(scores) == 0:
+        return (float("nan"),) * 4
+    mean = float(np.mean(scores))
+    if len(scores) == 1:
+        return mean, 0.0, mean, mean
+    std = float(np.std(scores, ddof=1))
+    half = float(stats.t.ppf(0.975, len(scores) - 1)) * std / np.sqrt(len(scores))
+    return mean, std, mean - half, mean + half
+
+
+def _rank(summaries: list[CandidateSummary], metric: str) -> tuple[CandidateSummary, ...]:
+    sign = -1.0 if get_metric(metric).greater_is_better else 1.0
+    ok = sorted((s for s in summaries if s.status == "ok"), key=lambda s: sign * s.mean)
+    ranks = {s.name: i + 1 for i, s in enumerate(ok)}
+    return tuple(replace(s, rank=ranks.get(s.name)) for s in summaries)
+
+
+def refit_on_development(
+    features: pd.DataFrame,
+    target: pd.Series,
+    schema,
+    classes: Sequence,
+    candidate: CandidateSpec,
+    splits: Splits,
+    *,
+    metric: str,
+    seed: int,
+):
+    """Refit a candidate on all development rows; score it once on the holdout (if any)."""
+    pipeline = _build(candidate, schema, seed)
+    dev, hold = splits.development, splits.holdout
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the same warnings were recorded per fold
+        pipeline.fit(features.iloc[dev], target.to_numpy()[dev])
+    fit_time = time.perf_counter() - start
+    if len(hold) == 0:
+        return pipeline, None
+    start = time.perf_counter()
+    proba = predict_proba_aligned(pipeline, features.iloc[hold], classes)
+    predict_time = time.perf_counter() - start
+    scores = score_all(target.to_numpy()[hold], proba, classes)
+    holdout = HoldoutScore(
+        candidate.name, len(hold), scores[metric], scores, fit_time, predict_time
+    )
+    return pipeline, holdout

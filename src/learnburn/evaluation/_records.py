@@ -1,0 +1,114 @@
+"""Frozen result records: plain values that print, compare and serialise to JSON."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class FoldScore:
+    """One candidate on one fold: its score, every metric, and how long fit and predict took."""
+
+    candidate: str
+    repeat: int
+    fold: int
+    score: float
+    scores: dict[str, float]
+    fit_time: float
+    predict_time: float
+    n_train: int
+    n_test: int
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CandidateSummary:
+    """One candidate across all folds: mean score with a 95% interval, timings, status."""
+
+    name: str
+    model: str
+    params: dict[str, Any]
+    preprocessing: str
+    status: str  # "ok" | "failed"
+    mean: float
+    std: float
+    ci_low: float
+    ci_high: float
+    n_folds: int
+    fit_time: float  # mean seconds per fold
+    predict_time: float  # mean seconds per fold
+    rank: int | None = None
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+    interval: str = "t interval over folds (naive: ignores the overlap of training sets)"
+
+
+@dataclass(frozen=True)
+class HoldoutScore:
+    """The refit winner scored once on the untouched holdout rows."""
+
+    candidate: str
+    rows: int
+    score: float
+    scores: dict[str, float]
+    fit_time: float
+    predict_time: float
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """Everything one experiment run produced. ``model`` (the refit winner) is not serialised."""
+
+    experiment: str
+    task: str
+    metric: str
+    greater_is_better: bool
+    seed: int
+    spec_hash: str
+    spec_text: str
+    data: dict[str, Any]
+    splits: dict[str, Any]
+    candidates: tuple[CandidateSummary, ...]
+    folds: tuple[FoldScore, ...]
+    winner: str | None
+    holdout: HoldoutScore | None
+    timings: dict[str, float]
+    environment: dict[str, Any]
+    created_at: str
+    model: Any = field(default=None, compare=False, repr=False)
+
+    def leaderboard(self) -> tuple[CandidateSummary, ...]:
+        """Candidates best first; failed ones last."""
+        return tuple(sorted(self.candidates, key=lambda c: (c.rank is None, c.rank or 0)))
+
+    def fold_scores(self, candidate: str) -> np.ndarray:
+        """The candidate's primary scores, in (repeat, fold) order."""
+        rows = sorted((f.repeat, f.fold, f.score) for f in self.folds if f.candidate == candidate)
+        return np.array([score for _, _, score in rows])
+
+    def to_dict(self) -> dict[str, Any]:
+        content = asdict(self)
+        content.pop("model")
+        return _finite(content)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no NaN: undefined numbers become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, np.generic):
+        return _finite(value.item())
+    return value

@@ -1,0 +1,58 @@
+"""Checks across keys of a spec whose tables each validated on their own."""
+
+from __future__ import annotations
+
+from learnburn.errors import SpecProblem
+from learnburn.spec._tables import DataTable, DecisionTable, EvaluationTable, ExperimentTable
+
+
+def check_task(experiment: ExperimentTable) -> list[SpecProblem]:
+    """Clustering is reserved in the format but not supported yet."""
+    if experiment.task != "clustering":
+        return []
+    hint = 'use task = "classification"; clustering is reserved for a later version'
+    return [SpecProblem("experiment.task", "task 'clustering' is not supported yet", hint)]
+
+
+def check_columns(experiment: ExperimentTable | None, data: DataTable) -> list[SpecProblem]:
+    """The target is present for classification and plays no other role."""
+    target = data.target
+    if target is None:
+        if experiment is None or experiment.task != "classification":
+            return []
+        hint = 'add target = "COLUMN" under [data]: the column to predict'
+        return [SpecProblem("data.target", "is required for classification", hint)]
+    problems = [
+        SpecProblem(
+            f"data.drop[{i}]",
+            f"drops the target '{target}'",
+            "remove it from drop: the target is never a feature",
+        )
+        for i, column in enumerate(data.drop)
+        if column == target
+    ]
+    for role in ("time_column", "id_column"):
+        if getattr(data, role) == target:
+            message = f"is the target '{target}'"
+            hint = f"a column is either the target or the {role.replace('_', ' ')}, not both"
+            problems.append(SpecProblem(f"data.{role}", message, hint))
+    return problems
+
+
+def check_splitter(evaluation: EvaluationTable, data: DataTable | None) -> list[SpecProblem]:
+    """Walk-forward splits need to know which column orders the rows in time."""
+    if evaluation.splitter != "walk-forward" or data is None or data.time_column:
+        return []
+    message = "'walk-forward' needs data.time_column, which is not set"
+    hint = 'add time_column = "COLUMN" under [data], or choose another splitter'
+    return [SpecProblem("evaluation.splitter", message, hint)]
+
+
+def check_costs(decision: DecisionTable) -> list[SpecProblem]:
+    """A cost matrix where nothing costs anything cannot choose a threshold."""
+    costs = decision.costs.model_dump(exclude_none=True)
+    if any(cost > 0 for cost in costs.values()):
+        return []
+    message = "must give at least one cost > 0, got " + ("only zeros" if costs else "none")
+    hint = "for example: false_positive = 1.0 and false_negative = 5.0"
+    return [SpecProblem("decision.costs", message, hint)]

@@ -1,0 +1,158 @@
+"""The text of a commented starter spec for a data file (what ``learnburn init`` writes)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from learnburn.data import ColumnSchema, Schema
+from learnburn.spec._model import METRICS
+from learnburn.spec._write import toml_value
+
+_MAX_LISTED = 20
+_FEW_CLASSES = 20
+
+
+def starter_spec(data_path: str, schema: Schema, *, target: str | None, name: str) -> str:
+    """A commented spec for the table at ``data_path``; it parses as is when ``target`` is set.
+
+    ``data_path`` is written as given: make it relative to the folder the spec is saved in.
+    """
+    sections = [
+        _header(data_path),
+        _experiment(name),
+        _data(data_path, schema, target),
+        _EVALUATION.format(metrics=" | ".join(METRICS)),
+        _DECISION,
+        _CANDIDATES,
+    ]
+    return "\n".join(sections)
+
+
+def _header(data_path: str) -> str:
+    return (
+        f"# learnburn experiment spec for {data_path}\n"
+        "# Written by `learnburn init`: read the comments, adjust, and check this file in.\n"
+        "# A run records this text and its hash, so the experiment can be reproduced.\n"
+    )
+
+
+def _experiment(name: str) -> str:
+    return (
+        "[experiment]\n"
+        f"name = {toml_value(name)}\n"
+        'task = "classification"  # "clustering" is reserved for a later version\n'
+    )
+
+
+def _data(data_path: str, schema: Schema, target: str | None) -> str:
+    lines = [
+        "[data]",
+        "# A CSV/Parquet path, relative to this file's folder, or pkg://PACKAGE/path.",
+        f"path = {toml_value(data_path)}",
+    ]
+    if target is not None:
+        lines.append(f"target = {toml_value(target)}  # the column to predict")
+    else:
+        lines += [
+            "# target: the column to predict (required). Uncomment the next line and name it.",
+            f"# Likely targets (few distinct values): {_listing(_likely_targets(schema))}",
+            '# target = "..."',
+        ]
+    columns = [c for c in schema.columns if c.name != target]
+    return "\n".join(lines + _roles(columns) + _drop(columns)) + "\n"
+
+
+def _roles(columns: Sequence[ColumnSchema]) -> list[str]:
+    times = [c.name for c in columns if c.kind == "datetime"]
+    ids = [c.name for c in columns if c.identifier_like]
+    time = toml_value(times[0]) if times else '"..."'
+    ident = toml_value(ids[0]) if ids else '"..."'
+    lines = ["", "# time_column: set it when rows are ordered in time; splits then walk forward."]
+    if times:
+        lines.append(f"# Date/time columns: {_listing(times)}")
+    lines += [
+        f"# time_column = {time}",
+        "",
+        "# id_column: the column that identifies a row; it is not used as a feature.",
+        f"# id_column = {ident}",
+    ]
+    return lines
+
+
+def _drop(columns: Sequence[ColumnSchema]) -> list[str]:
+    ids = [c.name for c in columns if c.identifier_like]
+    constants = [c.name for c in columns if c.constant and not c.identifier_like]
+    lines = ["", "# drop: columns to leave out of the features (identifiers, leaks, protected)."]
+    if ids:
+        lines.append(f"# Identifier-like: {_listing(ids)}")
+    if constants:
+        lines.append(f"# Constant: {_listing(constants)}")
+    lines.append(f"# drop = {toml_value(ids + constants)}")
+    return lines
+
+
+def _likely_targets(schema: Schema) -> list[str]:
+    usable = [c for c in schema.columns if not (c.identifier_like or c.constant)]
+    likely = [c.name for c in usable if _few_values(c)]
+    return likely or [c.name for c in usable]
+
+
+def _few_values(column: ColumnSchema) -> bool:
+    if column.kind == "boolean":
+        return True
+    if column.kind == "categorical":
+        return column.unique <= _FEW_CLASSES
+    return column.kind == "numeric" and 2 <= column.unique <= 10
+
+
+def _listing(names: Sequence[str]) -> str:
+    if not names:
+        return "(none found)"
+    shown = ", ".join(names[:_MAX_LISTED])
+    more = len(names) - _MAX_LISTED
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+_EVALUATION = """\
+[evaluation]
+# auto: walk-forward when data.time_column is set, else stratified k-fold.
+# Or: stratified-kfold | kfold | walk-forward (needs data.time_column).
+splitter = "auto"
+folds = 5  # folds per repetition (>= 2)
+repeats = 5  # k-fold repetitions, freshly shuffled (>= 1); more give tighter intervals
+# The score candidates are compared on, one of:
+# {metrics}
+metric = "roc_auc"
+seed = 0  # one seed drives splits and estimators: same seed, same per-fold scores
+holdout = 0.2  # fraction held out, untouched, to check the chosen model; in [0, 0.9)
+"""
+
+_DECISION = """\
+# What each outcome of a decision costs; the decision threshold is chosen to minimise it.
+# Keys: true_positive, false_positive, true_negative, false_negative (numbers >= 0).
+# [decision.costs]
+# false_positive = 1.0
+# false_negative = 5.0
+"""
+
+_CANDIDATES = """\
+# Candidates. [candidates.NAME] uses the registered model NAME; any other NAME needs
+# model = "registered_name" or "module:Class" (a scikit-learn estimator).
+# params are fixed; grid = { param = [values, ...] } expands into one candidate per combination
+# (a parameter goes in params or in grid, not both).
+# preprocessing = "auto" | "linear" | "tree" | "native" | "none"
+
+[candidates.logistic_regression]
+# A linear baseline: numbers scaled, categories one-hot encoded.
+params = { max_iter = 1000 }
+# grid = { C = [0.1, 1.0, 10.0] }
+
+[candidates.random_forest]
+params = { n_estimators = 200 }
+# grid = { min_samples_leaf = [1, 5, 20] }
+
+[candidates.hist_gradient_boosting]
+# Gradient-boosted trees; missing values and categories handled natively.
+params = { max_iter = 200 }
+# grid = { learning_rate = [0.05, 0.1], max_leaf_nodes = [15, 31] }
+"""

@@ -1,0 +1,154 @@
+"""The spec file's tables as pydantic models: strict types, no unknown keys.
+
+These models exist only at the edge (``_load.py``). Each field's ``description`` completes the
+sentence "must be ..." and its ``examples`` feed the hint, so the translation of pydantic's
+errors into ``SpecProblem`` records (``_problems.py``) needs no table of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from learnburn.spec._model import (
+    METRICS,
+    PREPROCESSING,
+    SPLITTERS,
+    TASKS,
+    CandidateSpec,
+    DataSpec,
+    DecisionSpec,
+    EvaluationSpec,
+)
+
+
+def _one_of(options: tuple[str, ...]) -> str:
+    return "one of " + ", ".join(f"'{option}'" for option in options)
+
+
+Name = Annotated[str, Field(min_length=1)]
+Column = Annotated[str, Field(min_length=1)]
+Cost = Annotated[
+    float | None,
+    Field(None, ge=0, allow_inf_nan=False, description="a finite number >= 0", examples=[1.0]),
+]
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class ExperimentTable(_Table):
+    """``[experiment]``: what the experiment is called and what it learns."""
+
+    name: Name = Field(description="a non-empty string", examples=["loans"])
+    task: Literal[TASKS] = Field("classification", description=_one_of(TASKS))
+
+
+class DataTable(_Table):
+    """``[data]``: where the table is and which columns play which role."""
+
+    path: Name = Field(
+        description="a non-empty string (a CSV/Parquet path or pkg://PACKAGE/path)",
+        examples=["data/loans.csv"],
+    )
+    target: Column | None = Field(None, description="a column name", examples=["approve"])
+    time_column: Column | None = Field(None, description="a column name", examples=["date"])
+    id_column: Column | None = Field(None, description="a column name", examples=["id"])
+    drop: list[Column] = Field(
+        default_factory=list,
+        description="an array of column names",
+        examples=[["name", "zip_code"]],
+        json_schema_extra={"item": "a column name"},
+    )
+
+    def to_spec(self) -> DataSpec:
+        return DataSpec(**{**self.model_dump(), "drop": tuple(self.drop)})
+
+
+class EvaluationTable(_Table):
+    """``[evaluation]``: splits, metric, seed and the holdout fraction."""
+
+    splitter: Literal[SPLITTERS] = Field("auto", description=_one_of(SPLITTERS))
+    folds: int = Field(5, ge=2, description="an integer >= 2", examples=[5])
+    repeats: int = Field(5, ge=1, description="an integer >= 1", examples=[5])
+    metric: Literal[METRICS] = Field("roc_auc", description=_one_of(METRICS))
+    seed: int = Field(0, ge=0, description="an integer >= 0", examples=[0])
+    holdout: float = Field(
+        0.2, ge=0, lt=0.9, allow_inf_nan=False, description="a number in [0, 0.9)", examples=[0.2]
+    )
+
+    def to_spec(self) -> EvaluationSpec:
+        return EvaluationSpec(**self.model_dump())
+
+
+class CostsTable(_Table):
+    """``[decision.costs]``: the cost of each outcome; keys left out cost nothing."""
+
+    true_positive: Cost
+    false_positive: Cost
+    true_negative: Cost
+    false_negative: Cost
+
+
+class DecisionTable(_Table):
+    """``[decision]``: what decisions cost."""
+
+    costs: CostsTable = Field(
+        description="a table of costs", examples=[{"false_positive": 1.0, "false_negative": 5.0}]
+    )
+
+    def to_spec(self) -> DecisionSpec:
+        return DecisionSpec(costs=self.costs.model_dump(exclude_none=True))
+
+
+class CandidateTable(_Table):
+    """``[candidates.NAME]``: a model, its fixed params, a grid and the preprocessing."""
+
+    model: Name | None = Field(
+        None,
+        description="a registered candidate name or 'module:Class'",
+        examples=["random_forest"],
+    )
+    params: dict[str, Any] = Field(
+        default_factory=dict, description="a table of parameters", examples=[{"max_depth": 3}]
+    )
+    grid: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(
+        default_factory=dict,
+        description="a table of arrays",
+        examples=[{"max_depth": [3, 6]}],
+        json_schema_extra={"item": "a non-empty array of values"},
+    )
+    preprocessing: Literal[PREPROCESSING] = Field("auto", description=_one_of(PREPROCESSING))
+
+    def to_spec(self, name: str) -> CandidateSpec:
+        """The candidate called ``name``; without ``model`` the name is the registered model."""
+        return CandidateSpec(
+            name=name,
+            model=self.model or name,
+            params=dict(self.params),
+            grid={key: tuple(values) for key, values in self.grid.items()},
+            preprocessing=self.preprocessing,
+        )
+
+
+class SpecFile(_Table):
+    """The whole file, tables left loose: each table is validated on its own afterwards."""
+
+    experiment: dict[str, Any] = Field(
+        description="a table", examples=[{"name": "loans", "task": "classification"}]
+    )
+    data: dict[str, Any] = Field(
+        description="a table", examples=[{"path": "data/loans.csv", "target": "approve"}]
+    )
+    evaluation: dict[str, Any] = Field(default_factory=dict, description="a table")
+    decision: dict[str, Any] | None = Field(None, description="a table")
+    candidates: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="a table of candidate tables",
+        json_schema_extra={
+            "item": "a table",
+            "item_hint": 'each candidate is a table: [candidates.NAME], model = "..." in it',
+        },
+    )

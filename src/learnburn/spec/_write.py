@@ -1,0 +1,118 @@
+"""Write an ExperimentSpec back to the TOML format it is read from.
+
+Scalars are formatted by tomli_w; arrays and inline tables are kept on one line, the way a person
+writes ``drop = ["race", "sex"]`` or ``grid = { max_depth = [3, 6] }``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import tomli_w
+
+from learnburn.errors import SpecError, SpecProblem
+from learnburn.spec._model import CandidateSpec, EvaluationSpec, ExperimentSpec
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_SCALARS = (str, bool, int, float, datetime.date, datetime.time)
+
+
+def toml_key(key: str) -> str:
+    """A TOML key: bare when it can be, quoted otherwise."""
+    return key if _BARE_KEY.match(key) else toml_value(key)
+
+
+def toml_value(value: Any) -> str:
+    """One TOML value on one line; ``TypeError`` for what TOML cannot hold (``None``...)."""
+    if isinstance(value, Mapping):
+        items = ", ".join(f"{toml_key(str(k))} = {toml_value(v)}" for k, v in value.items())
+        return f"{{ {items} }}" if items else "{}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, _SCALARS):
+        return tomli_w.dumps({"v": value}).removeprefix("v = ").strip()
+    raise TypeError(f"TOML has no value for {value!r} ({type(value).__name__})")
+
+
+def spec_to_toml(spec: ExperimentSpec) -> str:
+    """The spec as TOML text that ``parse_spec`` reads back to an equal spec."""
+    problems: list[SpecProblem] = []
+    sections = [
+        _table("experiment", {"name": spec.name, "task": spec.task}, problems),
+        _table("data", _data_keys(spec), problems),
+        _table("evaluation", _evaluation_keys(spec.evaluation), problems),
+    ]
+    if spec.decision is not None:
+        sections.append(_table("decision.costs", spec.decision.costs, problems))
+    for candidate in spec.candidates:
+        path = f"candidates.{toml_key(candidate.name)}"
+        sections.append(_table(path, _candidate_keys(candidate), problems))
+    if problems:
+        raise SpecError(problems, file=spec.source)
+    return "\n".join(sections)
+
+
+def _data_keys(spec: ExperimentSpec) -> dict[str, Any]:
+    data = spec.data
+    keys = {
+        "path": data.path,
+        "target": data.target,
+        "time_column": data.time_column,
+        "id_column": data.id_column,
+        "drop": list(data.drop) or None,
+    }
+    return {key: value for key, value in keys.items() if value is not None}
+
+
+def _evaluation_keys(evaluation: EvaluationSpec) -> dict[str, Any]:
+    return {
+        "splitter": evaluation.splitter,
+        "folds": evaluation.folds,
+        "repeats": evaluation.repeats,
+        "metric": evaluation.metric,
+        "seed": evaluation.seed,
+        "holdout": evaluation.holdout,
+    }
+
+
+def _candidate_keys(candidate: CandidateSpec) -> dict[str, Any]:
+    keys: dict[str, Any] = {}
+    if candidate.model != candidate.name:
+        keys["model"] = candidate.model
+    if candidate.preprocessing != "auto":
+        keys["preprocessing"] = candidate.preprocessing
+    if candidate.params:
+        keys["params"] = candidate.params
+    if candidate.grid:
+        keys["grid"] = {key: list(values) for key, values in candidate.grid.items()}
+    return keys
+
+
+def _table(path: str, keys: Mapping[str, Any], problems: list[SpecProblem]) -> str:
+    lines = [f"[{path}]"]
+    for key, value in keys.items():
+        try:
+            lines.append(f"{toml_key(key)} = {toml_value(value)}")
+        except TypeError as error:
+            where = f"{path}.{toml_key(key)}{_untomlable(value)}"
+            hint = "leave it out to use the default, or give it a value TOML can hold"
+            problems.append(SpecProblem(where, str(error), hint))
+    return "\n".join(lines) + "\n"
+
+
+def _untomlable(value: Any) -> str:
+    """Where inside ``value`` the first value TOML cannot hold is: ``.max_depth``, ``[2]``."""
+    items: Any = ()
+    if isinstance(value, Mapping):
+        items = ((f".{toml_key(str(k))}", v) for k, v in value.items())
+    elif isinstance(value, list | tuple):
+        items = ((f"[{i}]", v) for i, v in enumerate(value))
+    for where, item in items:
+        try:
+            toml_value(item)
+        except TypeError:
+            return where + _untomlable(item)
+    return ""

@@ -1,0 +1,70 @@
+"""Shared fixtures: small real tables written to disk, and specs that point at them."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_classification
+
+
+def make_table(n_rows: int = 240, seed: int = 0) -> pd.DataFrame:
+    """A binary classification table with numeric, categorical and boolean features."""
+    X, y = make_classification(
+        n_samples=n_rows, n_features=5, n_informative=3, random_state=seed, flip_y=0.05
+    )
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(5)])
+    rng = np.random.default_rng(seed)
+    frame["region"] = rng.choice(["north", "south", "east"], size=n_rows)
+    frame["member"] = rng.random(n_rows) < 0.5
+    frame["label"] = np.where(y == 1, "yes", "no")
+    return frame
+
+
+@pytest.fixture
+def table_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "table.csv"
+    make_table().to_csv(path, index=False)
+    return path
+
+
+def _write_spec(folder: Path, body: str, name: str = "experiment.toml") -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(body))
+    return path
+
+
+@pytest.fixture
+def write_spec(tmp_path: Path):
+    """Write a spec (dedented TOML) into tmp_path and return its path."""
+    return lambda body, name="experiment.toml": _write_spec(tmp_path, body, name)
+
+
+SMALL_SPEC = """
+    [experiment]
+    name = "small"
+
+    [data]
+    path = "table.csv"
+    target = "label"
+
+    [evaluation]
+    folds = 3
+    repeats = 2
+    metric = "roc_auc"
+    seed = 3
+    holdout = 0.25
+
+    [candidates.logistic_regression]
+
+    [candidates.random_forest]
+    params = { n_estimators = 20 }
+"""
+
+
+@pytest.fixture
+def small_spec(tmp_path: Path, table_csv: Path) -> Path:
+    return _write_spec(tmp_path, SMALL_SPEC)

@@ -1,0 +1,117 @@
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_validate
+from sklearn.tree import DecisionTreeClassifier
+
+from learnburn.backends import LocalBackend
+from learnburn.data import prepare_dataset
+from learnburn.evaluation import evaluate_candidates, make_splits, refit_on_development
+from learnburn.spec import CandidateSpec, EvaluationSpec
+
+
+def _numeric_dataset():
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(300, 4))
+    y = (X[:, 0] + 0.5 * X[:, 1] + rng.normal(scale=1.0, size=300) > 0).astype(int)
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"]).assign(y=y)
+    return prepare_dataset(frame, target="y")
+
+
+def _evaluate(dataset, candidates, evaluation, jobs=1):
+    splits = make_splits(dataset.target, evaluation)
+    summaries, folds = evaluate_candidates(
+        dataset.features, dataset.target, dataset.schema, dataset.classes, candidates, splits,
+        metric=evaluation.metric, seed=evaluation.seed, backend=LocalBackend(jobs),
+    )  # fmt: skip
+    return splits, summaries, folds
+
+
+@pytest.mark.parametrize(
+    ("path", "estimator"),
+    [
+        ("sklearn.linear_model:LogisticRegression", LogisticRegression(random_state=4)),
+        ("sklearn.tree:DecisionTreeClassifier", DecisionTreeClassifier(random_state=4)),
+    ],
+)
+def test_scores_equal_scikit_learn_cross_validate_on_the_same_splits(path, estimator):
+    """For a plain estimator, per-fold and mean scores equal scikit-learn's cross_validate."""
+    dataset = _numeric_dataset()
+    evaluation = EvaluationSpec(folds=4, repeats=2, seed=4, metric="roc_auc")
+    candidate = CandidateSpec("plain", path, preprocessing="none")
+    splits, summaries, folds = _evaluate(dataset, [candidate], evaluation)
+    X = dataset.features.iloc[splits.development]
+    y = dataset.target.iloc[splits.development]
+    expected = cross_validate(estimator, X, y, cv=splits.as_cv(), scoring="roc_auc")["test_score"]
+    ours = [f.score for f in folds]
+    np.testing.assert_allclose(ours, expected, rtol=1e-12)
+    assert summaries[0].mean == pytest.approx(expected.mean(), rel=1e-12)
+
+
+def test_same_seed_gives_identical_fold_scores_in_one_and_two_processes():
+    """Per-fold scores are identical across two runs and across jobs=1 and jobs=2."""
+    dataset = _numeric_dataset()
+    evaluation = EvaluationSpec(folds=3, repeats=2, seed=9)
+    candidates = [
+        CandidateSpec("rf", "random_forest", params={"n_estimators": 15}),
+        CandidateSpec("hgb", "hist_gradient_boosting", params={"max_iter": 30}),
+    ]
+    runs = [_evaluate(dataset, candidates, evaluation, jobs)[2] for jobs in (1, 1, 2)]
+    scores = [[(f.candidate, f.repeat, f.fold, f.scores) for f in folds] for folds in runs]
+    assert scores[0] == scores[1] == scores[2]
+
+
+def test_failing_candidate_is_reported_and_the_others_go_on():
+    """A candidate that cannot predict probabilities fails with its error; others still rank."""
+    dataset = _numeric_dataset()
+    evaluation = EvaluationSpec(folds=3, repeats=1)
+    candidates = [
+        CandidateSpec("svc", "sklearn.svm:SVC", preprocessing="none"),  # no predict_proba
+        CandidateSpec("logreg", "logistic_regression"),
+    ]
+    _, summaries, _ = _evaluate(dataset, candidates, evaluation)
+    by_name = {s.name: s for s in summaries}
+    assert by_name["svc"].status == "failed"
+    assert "predict_proba" in by_name["svc"].error
+    assert by_name["svc"].rank is None
+    assert by_name["logreg"].status == "ok" and by_name["logreg"].rank == 1
+
+
+def test_ranking_follows_the_metric_direction():
+    """For a loss, the lowest mean ranks first."""
+    dataset = _numeric_dataset()
+    evaluation = EvaluationSpec(folds=3, repeats=1, metric="log_loss")
+    candidates = [
+        CandidateSpec("dummy", "sklearn.dummy:DummyClassifier", preprocessing="none"),
+        CandidateSpec("logreg", "logistic_regression"),
+    ]
+    _, summaries, _ = _evaluate(dataset, candidates, evaluation)
+    ranked = sorted(summaries, key=lambda s: s.rank)
+    assert ranked[0].name == "logreg"
+    assert ranked[0].mean < ranked[1].mean
+
+
+def test_interval_contains_the_mean_and_narrows_with_more_folds():
+    """The 95% interval brackets the mean; 5 x 5 folds give a narrower one than 3 x 1."""
+    dataset = _numeric_dataset()
+    candidate = [CandidateSpec("logreg", "logistic_regression")]
+    wide = _evaluate(dataset, candidate, EvaluationSpec(folds=3, repeats=1))[1][0]
+    narrow = _evaluate(dataset, candidate, EvaluationSpec(folds=5, repeats=5))[1][0]
+    assert wide.ci_low < wide.mean < wide.ci_high
+    assert narrow.ci_high - narrow.ci_low < wide.ci_high - wide.ci_low
+
+
+def test_refit_scores_the_holdout_once_with_development_rows_only():
+    """The refit model is trained on development rows and scored on the holdout rows."""
+    dataset = _numeric_dataset()
+    evaluation = EvaluationSpec(folds=3, repeats=1, holdout=0.3)
+    splits = make_splits(dataset.target, evaluation)
+    model, holdout = refit_on_development(
+        dataset.features, dataset.target, dataset.schema, dataset.classes,
+        CandidateSpec("logreg", "logistic_regression"), splits, metric="accuracy", seed=0,
+    )  # fmt: skip
+    assert holdout.rows == len(splits.holdout) == 90
+    X_hold = dataset.features.iloc[splits.holdout]
+    expected = (model.predict(X_hold) == dataset.target.iloc[splits.holdout]).mean()
+    assert holdout.score == pytest.approx(expected)

@@ -64,3 +64,32 @@ def test_invalid_jobs_is_rejected(jobs):
     """jobs must be a positive integer or -1."""
     with pytest.raises(BackendError):
         LocalBackend(jobs)
+
+
+def test_pool_does_not_disturb_joblib_in_the_same_process():
+    """scikit-learn's n_jobs (joblib) still works before and after a learnburn pool."""
+    from joblib import Parallel, delayed
+
+    assert Parallel(n_jobs=2)(delayed(abs)(-i) for i in range(4)) == [0, 1, 2, 3]
+    assert LocalBackend(2).map(_scaled, [1, 2], shared={"factor": 2}) == [2, 4]
+    assert Parallel(n_jobs=2)(delayed(abs)(-i) for i in range(4)) == [0, 1, 2, 3]
+
+
+def _pid_and_payload_id(shared, task):
+    return os.getpid(), id(shared)
+
+
+def test_shared_payload_is_loaded_once_per_worker_per_run():
+    """Every task a worker runs in one run sees the same payload object (loaded once)."""
+    seen = LocalBackend(2).map(_pid_and_payload_id, list(range(30)), shared={"big": [0] * 1000})
+    payload_ids: dict[int, set[int]] = {}
+    for pid, payload in seen:
+        payload_ids.setdefault(pid, set()).add(payload)
+    assert all(len(ids) == 1 for ids in payload_ids.values())
+
+
+def test_a_new_run_gets_its_own_payload():
+    """A second run with other shared data never sees the first run's payload."""
+    backend = LocalBackend(2)
+    assert backend.map(_scaled, [1, 2, 3], shared={"factor": 1}) == [1, 2, 3]
+    assert backend.map(_scaled, [1, 2, 3], shared={"factor": 5}) == [5, 10, 15]

@@ -17,7 +17,7 @@ def test_loans_example_spec_is_valid_and_leaves_out_race_and_sex():
         summary = check_experiment(spec)
     assert summary["data"]["rows"] == 1989
     features = set(summary["data"]["features"])
-    assert not features & {"black", "hispan", "white", "male", "action", "reject"}
+    assert not features & {"black", "hispan", "white", "male", "action", "reject", "typur"}
     assert {"loanamt", "appinc"} <= features
 
 

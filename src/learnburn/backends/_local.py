@@ -1,16 +1,28 @@
 """The default backend: tasks in this process (``jobs=1``) or in a pool of local processes.
 
-The pool is joblib's loky executor, the same machinery scikit-learn's own ``n_jobs`` uses. The
-shared payload (the training table) travels to each worker once through the pool's initializer.
-Native thread pools (OpenMP, BLAS) are limited to one thread per worker, because the
-parallelism is across tasks; this also keeps results identical whatever ``jobs`` is.
+The pool is a loky process executor, the machinery scikit-learn's own ``n_jobs`` uses, but a
+private one (joblib owns loky's process-wide pool, and sharing it breaks both). It is kept
+between runs, as joblib keeps its own, so repeated runs in a notebook do not pay for starting
+workers again; idle workers exit after a while.
+
+The shared payload (the training table) travels to each worker once per run: it is written to a
+private temporary folder of this process, and each worker loads it on its first task of the run
+and keeps it while the run lasts. Native thread pools (OpenMP, BLAS) are limited to one thread
+per worker, because the parallelism is across tasks; this also keeps results identical whatever
+``jobs`` is.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
+import shutil
+import tempfile
+import threading
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
+from pathlib import Path
 from typing import Any
 
 from threadpoolctl import threadpool_limits
@@ -18,30 +30,21 @@ from threadpoolctl import threadpool_limits
 from learnburn.backends._base import TaskFunction
 from learnburn.errors import BackendError
 
-_ONE_THREAD = {
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-}
+_ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+_IDLE_SECONDS = 300
 
-_shared: Any = None  # the payload installed in each worker by the pool's initializer
-
-
-class _Payload:
-    """Wraps the shared data; compared by identity so a new run never reuses stale workers."""
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
+_pools: dict[int, Any] = {}  # jobs -> executor, in the process that submits
+_pools_lock = threading.Lock()
+_loaded: dict[str, Any] = {}  # in a worker: the payload of the current run, by run token
 
 
-def _install(payload: _Payload) -> None:
-    global _shared
-    _shared = payload.value
-
-
-def _call_in_worker(fn: TaskFunction, task: Any) -> Any:
-    with threadpool_limits(limits=1):
-        return fn(_shared, task)
+def _call_in_worker(fn: TaskFunction, token: str, payload_file: str, task: Any) -> Any:
+    if token not in _loaded:
+        _loaded.clear()
+        # written by the submitting process, moments ago, into its own private folder
+        with open(payload_file, "rb") as stream:
+            _loaded[token] = pickle.load(stream)
+    return fn(_loaded[token], task)
 
 
 class LocalBackend:
@@ -66,46 +69,73 @@ class LocalBackend:
         on_result: Callable[[int, Any], None] | None = None,
     ) -> list[Any]:
         if self.jobs == 1 or len(tasks) <= 1:
-            return self._map_here(fn, tasks, shared, on_result)
-        return self._map_in_pool(fn, tasks, shared, on_result)
+            return _map_here(fn, tasks, shared, on_result)
+        folder = tempfile.mkdtemp(prefix="learnburn-")  # mode 0700: this user only
+        try:
+            payload_file = Path(folder) / "payload.pickle"
+            with open(payload_file, "wb") as stream:
+                pickle.dump(shared, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            return self._map_in_pool(fn, tasks, str(payload_file), on_result)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
-    def _map_here(self, fn, tasks, shared, on_result) -> list[Any]:
-        results = []
-        for index, task in enumerate(tasks):
-            with threadpool_limits(limits=1):
-                result = fn(shared, task)
-            results.append(result)
-            if on_result is not None:
-                on_result(index, result)
-        return results
-
-    def _map_in_pool(self, fn, tasks, shared, on_result) -> list[Any]:
-        from joblib.externals.loky import get_reusable_executor
-
-        executor = get_reusable_executor(
-            max_workers=min(self.jobs, len(tasks)),
-            initializer=_install,
-            initargs=(_Payload(shared),),
-            env=_ONE_THREAD,
-        )
+    def _map_in_pool(self, fn, tasks, payload_file, on_result) -> list[Any]:
+        executor = _pool(self.jobs)
+        token = uuid.uuid4().hex
+        futures = {
+            executor.submit(_call_in_worker, fn, token, payload_file, task): index
+            for index, task in enumerate(tasks)
+        }
         results: list[Any] = [None] * len(tasks)
-        futures = {executor.submit(_call_in_worker, fn, task): i for i, task in enumerate(tasks)}
         try:
             for future in as_completed(futures):
                 index = futures[future]
                 results[index] = future.result()
                 if on_result is not None:
                     on_result(index, results[index])
-        except Exception as exc:
+        except BaseException as exc:
             for future in futures:
                 future.cancel()
             if _is_pool_failure(exc):
+                _discard_pool(self.jobs)
                 raise BackendError(
                     f"a local worker process died while running tasks: {exc}",
                     hint="the machine may be out of memory; retry with fewer --jobs",
                 ) from exc
             raise
         return results
+
+
+def _map_here(fn, tasks, shared, on_result) -> list[Any]:
+    results = []
+    with threadpool_limits(limits=1):
+        for index, task in enumerate(tasks):
+            results.append(fn(shared, task))
+            if on_result is not None:
+                on_result(index, results[-1])
+    return results
+
+
+def _pool(jobs: int):
+    from joblib.externals.loky.process_executor import ProcessPoolExecutor
+
+    with _pools_lock:
+        executor = _pools.get(jobs)
+        if executor is None or _is_broken(executor):
+            executor = ProcessPoolExecutor(max_workers=jobs, timeout=_IDLE_SECONDS, env=_ONE_THREAD)
+            _pools[jobs] = executor
+        return executor
+
+
+def _discard_pool(jobs: int) -> None:
+    with _pools_lock:
+        executor = _pools.pop(jobs, None)
+    if executor is not None:
+        executor.shutdown(wait=False, kill_workers=True)
+
+
+def _is_broken(executor) -> bool:
+    return bool(getattr(executor, "_flags", None) and executor._flags.broken)
 
 
 def _is_pool_failure(exc: BaseException) -> bool:

@@ -74,7 +74,9 @@ class EvaluationTable(_Table):
     folds: int = Field(5, ge=2, description="an integer >= 2", examples=[5])
     repeats: int = Field(5, ge=1, description="an integer >= 1", examples=[5])
     metric: Literal[METRICS] = Field("roc_auc", description=_one_of(METRICS))
-    seed: int = Field(0, ge=0, description="an integer >= 0", examples=[0])
+    seed: int = Field(
+        0, ge=0, le=2**31 - 1, description="an integer in [0, 2**31 - 1]", examples=[0]
+    )
     holdout: float = Field(
         0.2, ge=0, lt=0.9, allow_inf_nan=False, description="a number in [0, 0.9)", examples=[0.2]
     )

@@ -128,7 +128,7 @@ holdout = 0.2  # fraction held out, untouched, to check the chosen model; in [0,
 """
 
 _DECISION = """\
-# What each outcome of a decision costs; the decision threshold is chosen to minimise it.
+# What each outcome of a decision costs (kept with the experiment for threshold choice).
 # Keys: true_positive, false_positive, true_negative, false_negative (numbers >= 0).
 # [decision.costs]
 # false_positive = 1.0

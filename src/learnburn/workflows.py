@@ -13,22 +13,27 @@ import platform
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from learnburn.backends import Backend, LocalBackend
 from learnburn.data import Dataset, infer_schema, load_dataset, read_table
-from learnburn.errors import DataError
+from learnburn.errors import DataError, SpecError, SpecProblem
 from learnburn.evaluation import (
     ExperimentResult,
     FoldScore,
+    OutOfFold,
+    compare_candidates,
     evaluate_candidates,
     get_metric,
     make_splits,
+    predict_proba_aligned,
     refit_on_development,
+    score_holdout,
 )
 from learnburn.spec import ExperimentSpec, relative_data_path, starter_spec
+from learnburn.thresholds import CostError, choose_decision, cost_matrix, expected_cost
 
 _LIBRARIES = (
     "learnburn",
@@ -63,62 +68,142 @@ def run_experiment(
     backend: Backend | None = None,
     progress: ProgressCallback | None = None,
 ) -> ExperimentResult:
-    """Read the data, evaluate every candidate on the same folds, refit the winner, score the
+    """Read the data, evaluate every candidate on the same folds, compare them, choose one by the
+    spec's policy, refit it, choose the decision threshold on out-of-fold predictions, score the
     holdout once, and return the full record."""
     notify = progress or (lambda _event: None)
     backend = backend or LocalBackend(jobs)
+    evaluation = spec.evaluation
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
     notify(ProgressEvent("stage", "reading data"))
     dataset = _load(spec)
-    splits = make_splits(dataset.target, spec.evaluation, time=dataset.time)
+    splits = make_splits(dataset.target, evaluation, time=dataset.time)
+    cost = _cost_matrix(spec, dataset)
     timings["read"] = time.perf_counter() - started
 
     candidates = spec.expanded_candidates()
-    notify(
-        ProgressEvent("folds", "evaluating candidates", total=len(candidates) * len(splits.folds))
-    )
+    n_tasks = len(candidates) * len(splits.folds)
+    notify(ProgressEvent("folds", "evaluating candidates", total=n_tasks))
     mark = time.perf_counter()
-    summaries, folds = evaluate_candidates(
+    cv = evaluate_candidates(
         dataset.features, dataset.target, dataset.schema, dataset.classes, candidates, splits,
-        metric=spec.evaluation.metric, seed=spec.evaluation.seed, backend=backend,
+        metric=evaluation.metric, seed=evaluation.seed, backend=backend,
         on_fold=lambda fold: notify(ProgressEvent("fold", fold=fold)),
+    )  # fmt: skip
+    summaries, comparison = compare_candidates(
+        cv.summaries, cv.folds, metric=evaluation.metric, rope=evaluation.effective_rope,
+        policy=evaluation.choose,
     )  # fmt: skip
     timings["cross_validation"] = time.perf_counter() - mark
 
-    winner = next((s.name for s in sorted(summaries, key=_rank_key) if s.rank is not None), None)
-    model, holdout = None, None
-    if winner is not None:
-        notify(ProgressEvent("stage", f"refitting {winner} on all training rows"))
+    policy = None
+    if comparison.chosen is not None and cost is not None:
+        notify(ProgressEvent("stage", "choosing the decision threshold on out-of-fold rows"))
         mark = time.perf_counter()
-        chosen = next(c for c in candidates if c.name == winner)
-        model, holdout = refit_on_development(
-            dataset.features, dataset.target, dataset.schema, dataset.classes, chosen, splits,
-            metric=spec.evaluation.metric, seed=spec.evaluation.seed,
-        )  # fmt: skip
+        policy = _decide(spec, dataset, cv.oof[comparison.chosen], cost)
+        timings["decision"] = time.perf_counter() - mark
+
+    model, holdout = None, None
+    if comparison.chosen is not None:
+        notify(ProgressEvent("stage", f"refitting {comparison.chosen} on all training rows"))
+        mark = time.perf_counter()
+        model, holdout = _refit_and_score(spec, dataset, splits, candidates, summaries, comparison)
+        if policy is not None and holdout is not None:
+            holdout = _with_decision_cost(holdout, policy, model, dataset, splits, cost, spec)
         timings["refit_and_holdout"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
 
     return ExperimentResult(
         experiment=spec.name,
         task=spec.task,
-        metric=spec.evaluation.metric,
-        greater_is_better=get_metric(spec.evaluation.metric).greater_is_better,
-        seed=spec.evaluation.seed,
+        metric=evaluation.metric,
+        greater_is_better=get_metric(evaluation.metric).greater_is_better,
+        seed=evaluation.seed,
         spec_hash=spec.content_hash(),
         spec_text=spec.text,
         data=_describe_data(dataset),
         splits=splits.describe(),
         candidates=summaries,
-        folds=folds,
-        winner=winner,
+        folds=cv.folds,
+        winner=comparison.chosen,
+        best=comparison.best,
+        comparison=asdict(comparison),
         holdout=holdout,
+        decision=policy.to_dict() if policy is not None else None,
         timings=timings,
         environment=describe_environment(),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         model=model,
+        decision_policy=policy,
     )
+
+
+def _cost_matrix(spec: ExperimentSpec, dataset: Dataset):
+    """The spec's costs as a matrix over the data's classes (None when the spec sets none)."""
+    if spec.decision is None:
+        return None
+    decision = spec.decision
+    if decision.matrix is None and len(dataset.classes) != 2:
+        raise SpecError(
+            [SpecProblem(
+                "decision.costs",
+                f"binary costs need a target with 2 classes, got {len(dataset.classes)}",
+                "give a multiclass cost matrix: matrix = [[...], ...] under [decision], "
+                f"rows and columns in class order {list(dataset.classes)}",
+            )],
+            file=spec.source,
+        )  # fmt: skip
+    matrix = [list(row) for row in decision.matrix] if decision.matrix is not None else None
+    try:
+        return cost_matrix(dataset.classes, costs=decision.costs or None, matrix=matrix)
+    except CostError as error:
+        problem = SpecProblem("decision", error.message, error.hint)
+        raise SpecError([problem], file=spec.source) from error
+
+
+def _decide(spec: ExperimentSpec, dataset: Dataset, oof: OutOfFold, cost):
+    return choose_decision(
+        oof.target, oof.proba, dataset.classes, cost, groups=oof.repeats, row_ids=oof.rows,
+        seed=spec.evaluation.seed, calibration=spec.decision.calibration,
+    )  # fmt: skip
+
+
+def _refit_and_score(spec, dataset, splits, candidates, summaries, comparison):
+    """Refit the chosen candidate (and the runner-up, to test against) and score the holdout."""
+    by_name = {c.name: c for c in candidates}
+    seed, metric = spec.evaluation.seed, spec.evaluation.metric
+    refit = lambda name: refit_on_development(  # noqa: E731
+        dataset.features, dataset.target, dataset.schema, by_name[name], splits, seed=seed
+    )
+    model, fit_time = refit(comparison.chosen)
+    runner_up = _runner_up(summaries, comparison.chosen)
+    other = None
+    if runner_up is not None and len(splits.holdout):
+        other = (runner_up, refit(runner_up)[0])
+    holdout, _ = score_holdout(
+        model, dataset.features, dataset.target, dataset.classes, splits, name=comparison.chosen,
+        metric=metric, fit_time=fit_time, seed=seed, runner_up=other,
+    )  # fmt: skip
+    return model, holdout
+
+
+def _runner_up(summaries, chosen: str) -> str | None:
+    ranked = sorted((s for s in summaries if s.rank is not None), key=lambda s: s.rank)
+    return next((s.name for s in ranked if s.name != chosen), None)
+
+
+def _with_decision_cost(holdout, policy, model, dataset, splits, cost, spec):
+    """The decision policy applied once to the holdout: its realised cost per 1,000 decisions."""
+    rows = splits.holdout
+    proba = predict_proba_aligned(model, dataset.features.iloc[rows], dataset.classes)
+    decisions = policy.apply(proba)
+    realised = expected_cost(
+        dataset.target.to_numpy()[rows], decisions, cost, dataset.classes,
+        seed=spec.evaluation.seed,
+    )  # fmt: skip
+    return replace(holdout, decision_cost=asdict(realised))
 
 
 def check_experiment(spec: ExperimentSpec) -> dict:
@@ -194,10 +279,6 @@ def _describe_data(dataset: Dataset) -> dict:
         "excluded": dict(dataset.excluded),
         "schema": dataset.schema.to_dict(),
     }
-
-
-def _rank_key(summary) -> tuple[bool, int]:
-    return (summary.rank is None, summary.rank or 0)
 
 
 def _guess_target(columns) -> str | None:

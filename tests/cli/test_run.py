@@ -13,7 +13,8 @@ def test_run_prints_the_leaderboard_and_the_holdout_and_writes_json(small_spec, 
     result = runner.invoke(app, ["run", str(small_spec), "--output", str(output), "--quiet"])
     assert result.exit_code == 0, result.output
     assert "logistic_regression" in result.output and "random_forest" in result.output
-    assert "holdout roc_auc" in result.output
+    assert "Holdout (60 untouched rows): roc_auc" in result.output
+    assert "Chose " in result.output and "P(b/e/w)" in result.output
     record = json.loads(output.read_text())
     assert record["experiment"] == "small"
     assert record["winner"] in {"logistic_regression", "random_forest"}

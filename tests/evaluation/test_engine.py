@@ -7,7 +7,12 @@ from sklearn.tree import DecisionTreeClassifier
 
 from learnburn.backends import LocalBackend
 from learnburn.data import prepare_dataset
-from learnburn.evaluation import evaluate_candidates, make_splits, refit_on_development
+from learnburn.evaluation import (
+    evaluate_candidates,
+    make_splits,
+    refit_on_development,
+    score_holdout,
+)
 from learnburn.spec import CandidateSpec, EvaluationSpec
 
 
@@ -21,11 +26,11 @@ def _numeric_dataset():
 
 def _evaluate(dataset, candidates, evaluation, jobs=1):
     splits = make_splits(dataset.target, evaluation)
-    summaries, folds = evaluate_candidates(
+    cv = evaluate_candidates(
         dataset.features, dataset.target, dataset.schema, dataset.classes, candidates, splits,
         metric=evaluation.metric, seed=evaluation.seed, backend=LocalBackend(jobs),
     )  # fmt: skip
-    return splits, summaries, folds
+    return splits, cv.summaries, cv.folds
 
 
 @pytest.mark.parametrize(
@@ -92,14 +97,22 @@ def test_ranking_follows_the_metric_direction():
     assert ranked[0].mean < ranked[1].mean
 
 
-def test_interval_contains_the_mean_and_narrows_with_more_folds():
-    """The 95% interval brackets the mean; 5 x 5 folds give a narrower one than 3 x 1."""
+def test_out_of_fold_predictions_cover_every_development_row_once_per_repeat():
+    """The engine keeps each candidate's test-fold probabilities: r copies of each dev row."""
     dataset = _numeric_dataset()
-    candidate = [CandidateSpec("logreg", "logistic_regression")]
-    wide = _evaluate(dataset, candidate, EvaluationSpec(folds=3, repeats=1))[1][0]
-    narrow = _evaluate(dataset, candidate, EvaluationSpec(folds=5, repeats=5))[1][0]
-    assert wide.ci_low < wide.mean < wide.ci_high
-    assert narrow.ci_high - narrow.ci_low < wide.ci_high - wide.ci_low
+    evaluation = EvaluationSpec(folds=3, repeats=2)
+    splits = make_splits(dataset.target, evaluation)
+    cv = evaluate_candidates(
+        dataset.features, dataset.target, dataset.schema, dataset.classes,
+        [CandidateSpec("logreg", "logistic_regression")], splits,
+        metric="roc_auc", seed=0, backend=LocalBackend(1),
+    )  # fmt: skip
+    oof = cv.oof["logreg"]
+    assert sorted(oof.rows[oof.repeats == 0]) == list(range(len(splits.development)))
+    assert oof.proba.shape == (2 * len(splits.development), 2)
+    target = dataset.target.to_numpy()[splits.development]
+    assert (oof.target == target[oof.rows]).all()
+    assert cv.summaries[0].model_bytes > 0
 
 
 def test_refit_scores_the_holdout_once_with_development_rows_only():
@@ -107,11 +120,17 @@ def test_refit_scores_the_holdout_once_with_development_rows_only():
     dataset = _numeric_dataset()
     evaluation = EvaluationSpec(folds=3, repeats=1, holdout=0.3)
     splits = make_splits(dataset.target, evaluation)
-    model, holdout = refit_on_development(
-        dataset.features, dataset.target, dataset.schema, dataset.classes,
-        CandidateSpec("logreg", "logistic_regression"), splits, metric="accuracy", seed=0,
+    candidate = CandidateSpec("logreg", "logistic_regression")
+    model, fit_time = refit_on_development(
+        dataset.features, dataset.target, dataset.schema, candidate, splits, seed=0
+    )
+    holdout, proba = score_holdout(
+        model, dataset.features, dataset.target, dataset.classes, splits,
+        name="logreg", metric="accuracy", fit_time=fit_time, seed=0,
     )  # fmt: skip
     assert holdout.rows == len(splits.holdout) == 90
     X_hold = dataset.features.iloc[splits.holdout]
     expected = (model.predict(X_hold) == dataset.target.iloc[splits.holdout]).mean()
     assert holdout.score == pytest.approx(expected)
+    assert holdout.interval["low"] <= holdout.score <= holdout.interval["high"]
+    assert proba.shape == (90, 2)

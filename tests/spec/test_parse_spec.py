@@ -79,7 +79,7 @@ BAD_SPECS = [
     (('time_column = "date"', 'time_column = "approve"'), "data.time_column", "target", ""),
     ((('"auto"', '"walk-forward"'), ('time_column = "date"\n', "")), "evaluation.splitter",
      "'walk-forward' needs data.time_column", "time_column ="),
-    (("= 1.0\nfalse_neg", "= -1\nfalse_neg"), "decision.costs.false_positive", ">= 0", ""),
+    (("= 1.0\nfalse_neg", '= "1"\nfalse_neg'), "decision.costs.false_positive", "number", ""),
     (("= 1.0\nfalse_neg", "= nan\nfalse_neg"), "decision.costs.false_positive", "finite", ""),
     (("false_negative", "false_negatve"), "decision.costs.false_negatve", "unknown", "'false_ne"),
     (("[evaluation]", "[evalution]"), "evalution", "unknown key", "did you mean 'evaluation'?"),
@@ -129,7 +129,7 @@ def test_every_problem_is_reported_at_once():
         ('"lightgbm"', '"lightgmb"'),
         ("max_depth = 3", "max_depth = 0"),
         ("[candidates.logistic_regression]", "[candidates.randomforest]"),
-        ("= 1.0\nfalse_neg", "= -1\nfalse_neg"),
+        ("= 1.0\nfalse_neg", '= "1"\nfalse_neg'),
     )
     assert set(problems_of(text)) == {
         "evaluation.fodls",

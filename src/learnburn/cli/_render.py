@@ -1,4 +1,4 @@
-"""Rich renderings of records: the leaderboard, the holdout line, data notes."""
+"""Rich renderings of records: the leaderboard, the choice, the holdout, the decision."""
 
 from __future__ import annotations
 
@@ -12,57 +12,89 @@ from rich.table import Table
 from learnburn.evaluation import ExperimentResult
 
 
-def _number(value: float, digits: int = 4) -> str:
+def _number(value: float | None, digits: int = 4) -> str:
     return "—" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
 
 
-def leaderboard_table(result: ExperimentResult) -> Table:
-    """One row per candidate, best first: mean score, 95% interval, spread, timings."""
+def _p(value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return "—"
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _probabilities(c) -> str:
+    if c.p_worse is None:
+        return "—"
+    return f"{c.p_better:.2f}/{c.p_equivalent:.2f}/{c.p_worse:.2f}"
+
+
+WIDE = 150  # terminals at least this wide get the verdicts inside the table
+
+
+def leaderboard_table(result: ExperimentResult, *, verdicts: bool = True) -> Table:
+    """One row per candidate, best first: mean with its corrected 95% interval, the probabilities
+    of being better/equivalent/worse than the best, the Holm p-value, and a verdict in words."""
     direction = "higher is better" if result.greater_is_better else "lower is better"
     splits = result.splits
+    rope = result.comparison.get("rope")
     table = Table(
         title=f"{result.experiment}: {result.metric}, {direction}; {splits['method']}, "
-        f"{splits['folds']} folds x {splits['repeats']} repeats",
+        f"{splits['folds']} folds x {splits['repeats']} repeats; ROPE ±{rope:g}",
         title_justify="left",
+        caption="95% interval: corrected t (Nadeau-Bengio). P(b/e/w): probability of being "
+        "better / practically equivalent / worse than the best (Bayesian correlated t-test). "
+        "p: corrected t-test vs the best, Holm-adjusted. * chosen.",
+        caption_style="dim",
+        caption_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
-    failed = any(c.status != "ok" for c in result.candidates)
     table.add_column("#", justify="right")
     table.add_column("candidate", overflow="fold")
     table.add_column(result.metric, justify="right")
     table.add_column("95% interval", justify="right", no_wrap=True)
-    table.add_column("std", justify="right")
-    table.add_column("fit s", justify="right")
+    table.add_column("P(b/e/w)", justify="right", no_wrap=True)
+    table.add_column("p", justify="right")
     table.add_column("pred ms", justify="right")
-    if failed:
-        table.add_column("status")
+    if verdicts:
+        table.add_column("verdict", ratio=1, min_width=16)
     for c in result.leaderboard():
         ok = c.status == "ok"
+        mark = "*" if c.name == result.winner else ""
         cells = [
             str(c.rank) if c.rank else "—",
-            escape(c.name),
+            escape(c.name) + mark,
             _number(c.mean),
             f"[{_number(c.ci_low)}, {_number(c.ci_high)}]" if ok else "—",
-            _number(c.std, 3),
-            _number(c.fit_time, 2),
+            _probabilities(c),
+            _p(c.p_value),
             _number(c.predict_time * 1000, 1),
         ]
-        if failed:
-            cells.append("[green]ok[/]" if ok else "[red]failed[/]")
+        if verdicts:
+            cells.append(_verdict(c))
         table.add_row(*cells, style="bold" if c.name == result.winner else None)
     return table
 
 
+def _verdict(c) -> str:
+    if c.status == "ok":
+        return escape(c.verdict)
+    return f"[red]failed[/]: {escape((c.error or '')[:60])}"
+
+
 def print_result(console: Console, result: ExperimentResult) -> None:
-    """The leaderboard, the notes worth reading, and the holdout score of the winner."""
+    """The leaderboard, the choice, the holdout and the decision."""
     data = result.data
     console.print(
         f"Data: {escape(data['source'])}: {data['rows']} rows, {len(data['features'])} features, "
         f"target {escape(str(data['target']))} ({len(data['classes'])} classes); "
         f"holdout {result.splits['holdout_rows']} rows set aside."
     )
-    console.print(leaderboard_table(result))
+    wide = console.width >= WIDE
+    console.print(leaderboard_table(result, verdicts=wide))
+    if not wide:
+        for c in result.leaderboard():
+            console.print(f"  [bold]{escape(c.name)}[/]: {_verdict(c)}")
     for note in result.splits.get("notes", []):
         console.print(f"[yellow]Note:[/] {escape(note)}")
     for c in result.leaderboard():
@@ -73,13 +105,58 @@ def print_result(console: Console, result: ExperimentResult) -> None:
     if result.winner is None:
         console.print("[bold red]No candidate finished; nothing was refit.[/]")
         return
-    if result.holdout is None:
-        console.print(
-            f"Winner: [bold]{escape(result.winner)}[/] (no holdout: evaluation.holdout = 0)"
-        )
-        return
+    console.print(escape(result.comparison["reason"]))
+    _print_holdout(console, result)
+    if result.decision is not None:
+        _print_decision(console, result)
+
+
+def _print_holdout(console: Console, result: ExperimentResult) -> None:
     h = result.holdout
-    console.print(
-        f"Winner: [bold]{escape(result.winner)}[/], refit on {result.splits['development_rows']} "
-        f"rows; holdout {result.metric} = [bold]{_number(h.score)}[/] on {h.rows} untouched rows."
+    if h is None:
+        console.print("No holdout (evaluation.holdout = 0): the chosen model was not scored once.")
+        return
+    line = (
+        f"Holdout ({h.rows} untouched rows): {result.metric} of {escape(h.candidate)} = "
+        f"[bold]{_number(h.score)}[/]"
     )
+    if h.interval:
+        i = h.interval
+        line += (
+            f", {i['confidence']:.0%} {i['method']} bootstrap interval "
+            f"[{_number(i['low'])}, {_number(i['high'])}] (conditional on the fitted model)"
+        )
+    console.print(line + ".")
+    for test in h.versus:
+        if test["test"].startswith("DeLong"):
+            console.print(
+                f"  vs {escape(test['against'])}: DeLong z = {test['statistic']:.2f}, "
+                f"p = {_p(test['p_value'])} (AUC {test['auc_a']:.4f} vs {test['auc_b']:.4f})"
+            )
+        else:
+            console.print(
+                f"  vs {escape(test['against'])}: {escape(test['test'])}, b = {test['b']}, "
+                f"c = {test['c']}, p = {_p(test['p_value'])}"
+            )
+
+
+def _print_decision(console: Console, result: ExperimentResult) -> None:
+    d = result.decision
+    cost = d["expected_cost"]
+    if d["kind"] == "threshold":
+        positive = escape(f"{result.data['target']} = {d['classes'][1]}")
+        rule = f"decide {positive} when P({positive}) >= [bold]{d['threshold']:.3f}[/]"
+    else:
+        rule = "decide the class of least expected cost"
+    console.print(
+        f"Decision: {rule} (chosen on out-of-fold predictions, never the holdout); expected "
+        f"cost {cost['per_1000']:.1f} per 1,000 decisions, {cost['confidence']:.0%} interval "
+        f"[{cost['low']:.1f}, {cost['high']:.1f}]."
+    )
+    console.print(f"  Calibration: {escape(d['reason'])}")
+    if result.holdout is not None and result.holdout.decision_cost:
+        realised = result.holdout.decision_cost
+        console.print(
+            f"  On the holdout: {realised['per_1000']:.1f} per 1,000 decisions "
+            f"[{realised['low']:.1f}, {realised['high']:.1f}]."
+        )

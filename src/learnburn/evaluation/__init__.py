@@ -1,9 +1,22 @@
-"""Splits, metrics, the fold engine and the result records."""
+"""Splits, metrics, the fold engine, the comparison of candidates and the result records."""
 
+from learnburn.evaluation._compare import Comparison, choose_candidate, compare_candidates
 from learnburn.evaluation._engine import (
+    CrossValidation,
+    OutOfFold,
     evaluate_candidates,
     predict_proba_aligned,
-    refit_on_development,
+)
+from learnburn.evaluation._holdout import refit_on_development, score_holdout
+from learnburn.evaluation._holdout_stats import (
+    BootstrapInterval,
+    DeLongResult,
+    McNemarResult,
+    auc_variance,
+    bootstrap_metric,
+    delong_test,
+    mcnemar,
+    mcnemar_from_table,
 )
 from learnburn.evaluation._metrics import METRICS, Metric, get_metric, score_all
 from learnburn.evaluation._records import (
@@ -13,20 +26,50 @@ from learnburn.evaluation._records import (
     HoldoutScore,
 )
 from learnburn.evaluation._splits import Fold, Splits, make_splits
+from learnburn.evaluation._stats import (
+    BayesianComparison,
+    TTestResult,
+    bayesian_correlated_ttest,
+    corrected_interval,
+    corrected_ttest,
+    holm,
+    naive_ttest,
+)
 
 __all__ = [
     "METRICS",
+    "BayesianComparison",
+    "BootstrapInterval",
     "CandidateSummary",
+    "Comparison",
+    "CrossValidation",
+    "DeLongResult",
     "ExperimentResult",
     "Fold",
     "FoldScore",
     "HoldoutScore",
+    "McNemarResult",
     "Metric",
+    "OutOfFold",
     "Splits",
+    "TTestResult",
+    "auc_variance",
+    "bayesian_correlated_ttest",
+    "bootstrap_metric",
+    "choose_candidate",
+    "compare_candidates",
+    "corrected_interval",
+    "corrected_ttest",
+    "delong_test",
     "evaluate_candidates",
     "get_metric",
+    "holm",
     "make_splits",
+    "mcnemar",
+    "mcnemar_from_table",
+    "naive_ttest",
     "predict_proba_aligned",
     "refit_on_development",
     "score_all",
+    "score_holdout",
 ]

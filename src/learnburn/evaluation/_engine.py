@@ -7,6 +7,7 @@ failed with its error, and the other candidates go on.
 
 from __future__ import annotations
 
+import pickle
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -14,14 +15,32 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from learnburn.backends import Backend
 from learnburn.candidates import build_pipeline
 from learnburn.evaluation._metrics import get_metric, score_all
-from learnburn.evaluation._records import CandidateSummary, FoldScore, HoldoutScore
+from learnburn.evaluation._records import CandidateSummary, FoldScore
 from learnburn.evaluation._splits import Fold, Splits
 from learnburn.spec import CandidateSpec
+
+
+@dataclass(frozen=True)
+class OutOfFold:
+    """One candidate's out-of-fold probabilities on the development rows (once per repeat)."""
+
+    rows: np.ndarray  # positions among the development rows
+    repeats: np.ndarray
+    proba: np.ndarray  # one column per class
+    target: np.ndarray
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """What the fold engine returns: summaries ranked by mean, every fold, out-of-fold data."""
+
+    summaries: tuple[CandidateSummary, ...]
+    folds: tuple[FoldScore, ...]
+    oof: dict[str, OutOfFold]
 
 
 @dataclass(frozen=True)
@@ -48,8 +67,8 @@ def evaluate_candidates(
     seed: int,
     backend: Backend,
     on_fold: Callable[[FoldScore], None] | None = None,
-) -> tuple[tuple[CandidateSummary, ...], tuple[FoldScore, ...]]:
-    """Score every candidate on every fold of ``splits``; summarise and rank them."""
+) -> CrossValidation:
+    """Score every candidate on every fold of ``splits``; summarise and rank them by mean."""
     development = splits.development
     shared = _Shared(
         features=features.iloc[development].reset_index(drop=True),
@@ -62,13 +81,15 @@ def evaluate_candidates(
         seed=seed,
     )
     tasks = [(c, f) for c in range(len(candidates)) for f in range(len(splits.folds))]
-    notify = None if on_fold is None else (lambda _index, fold_score: on_fold(fold_score))
-    folds = tuple(backend.map(_run_fold, tasks, shared=shared, on_result=notify))
+    notify = None if on_fold is None else (lambda _index, outcome: on_fold(outcome[0]))
+    outcomes = backend.map(_run_fold, tasks, shared=shared, on_result=notify)
+    folds = tuple(fold_score for fold_score, _ in outcomes)
     summaries = [_summarise(candidate, folds) for candidate in candidates]
-    return _rank(summaries, metric), folds
+    oof = _out_of_fold(candidates, splits, outcomes, shared.target)
+    return CrossValidation(_rank(summaries, metric), folds, oof)
 
 
-def _run_fold(shared: _Shared, task: tuple[int, int]) -> FoldScore:
+def _run_fold(shared: _Shared, task: tuple[int, int]) -> tuple[FoldScore, np.ndarray | None]:
     candidate = shared.candidates[task[0]]
     fold = shared.folds[task[1]]
     with warnings.catch_warnings(record=True) as caught:
@@ -78,24 +99,56 @@ def _run_fold(shared: _Shared, task: tuple[int, int]) -> FoldScore:
             fit_time, predict_time, proba = _fit_predict(
                 pipeline, shared.features, shared.target, fold.train, fold.test, shared.classes
             )
+            size = _model_bytes(pipeline) if task[1] == 0 else None
         except Exception as exc:  # a user's estimator may raise anything; the run goes on
-            return FoldScore(
+            failed = FoldScore(
                 candidate.name, fold.repeat, fold.fold, float("nan"), {}, 0.0, 0.0,
                 len(fold.train), len(fold.test), error=f"{type(exc).__name__}: {exc}",
             )  # fmt: skip
+            return failed, None
     scores = score_all(shared.target[fold.test], proba, shared.classes)
+    return _fold_score(
+        candidate, fold, scores, shared.metric, fit_time, predict_time, size, caught
+    ), proba
+
+
+def _model_bytes(pipeline) -> int | None:
+    """The fitted pipeline's serialised size: a proxy for its memory and bundle size."""
+    try:
+        return len(pickle.dumps(pipeline, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # an estimator that cannot be pickled has no measured size
+        return None
+
+
+def _fold_score(candidate, fold, scores, metric, fit_time, predict_time, size, caught) -> FoldScore:
     return FoldScore(
         candidate=candidate.name,
         repeat=fold.repeat,
         fold=fold.fold,
-        score=scores[shared.metric],
+        score=scores[metric],
         scores=scores,
         fit_time=fit_time,
         predict_time=predict_time,
         n_train=len(fold.train),
         n_test=len(fold.test),
+        model_bytes=size,
         warnings=tuple(sorted({f"{w.category.__name__}: {w.message}" for w in caught})),
     )
+
+
+def _out_of_fold(candidates, splits: Splits, outcomes, target: np.ndarray) -> dict[str, OutOfFold]:
+    """Each candidate's test-fold probabilities, stacked: every development row once per repeat."""
+    n_folds = len(splits.folds)
+    oof = {}
+    for c, candidate in enumerate(candidates):
+        mine = outcomes[c * n_folds : (c + 1) * n_folds]
+        if any(proba is None for _, proba in mine):
+            continue
+        rows = np.concatenate([fold.test for fold in splits.folds])
+        repeats = np.concatenate([np.full(len(f.test), f.repeat) for f in splits.folds])
+        proba = np.concatenate([proba for _, proba in mine])
+        oof[candidate.name] = OutOfFold(rows, repeats, proba, target[rows])
+    return oof
 
 
 def _build(candidate: CandidateSpec, schema, seed: int):
@@ -129,7 +182,7 @@ def _summarise(candidate: CandidateSpec, folds: Sequence[FoldScore]) -> Candidat
     errors = [f.error for f in mine if f.error]
     scores = np.array([f.score for f in mine if not f.error], dtype=float)
     finite = scores[np.isfinite(scores)]
-    mean, std, low, high = _t_interval(finite)
+    mean, std = _mean_std(finite)
     if not errors and not len(finite):
         errors = ["the metric is undefined on every fold"]
     return CandidateSummary(
@@ -140,11 +193,12 @@ def _summarise(candidate: CandidateSpec, folds: Sequence[FoldScore]) -> Candidat
         status="failed" if errors or not len(finite) else "ok",
         mean=mean,
         std=std,
-        ci_low=low,
-        ci_high=high,
+        ci_low=float("nan"),  # set by compare_candidates, from the corrected variance
+        ci_high=float("nan"),
         n_folds=len(finite),
         fit_time=float(np.mean([f.fit_time for f in mine])) if mine else 0.0,
         predict_time=float(np.mean([f.predict_time for f in mine])) if mine else 0.0,
+        model_bytes=next((f.model_bytes for f in mine if f.model_bytes is not None), None),
         error=errors[0]
         if errors
         else (None if len(finite) else "the metric is undefined on every fold"),
@@ -152,16 +206,11 @@ def _summarise(candidate: CandidateSpec, folds: Sequence[FoldScore]) -> Candidat
     )
 
 
-def _t_interval(scores: np.ndarray) -> tuple[float, float, float, float]:
-    """Mean, standard deviation and a 95% Student-t interval of the fold scores."""
+def _mean_std(scores: np.ndarray) -> tuple[float, float]:
     if len(scores) == 0:
-        return (float("nan"),) * 4
-    mean = float(np.mean(scores))
-    if len(scores) == 1:
-        return mean, 0.0, mean, mean
-    std = float(np.std(scores, ddof=1))
-    half = float(stats.t.ppf(0.975, len(scores) - 1)) * std / np.sqrt(len(scores))
-    return mean, std, mean - half, mean + half
+        return float("nan"), float("nan")
+    std = float(np.std(scores, ddof=1)) if len(scores) > 1 else 0.0
+    return float(np.mean(scores)), std
 
 
 def _rank(summaries: list[CandidateSummary], metric: str) -> tuple[CandidateSummary, ...]:
@@ -169,34 +218,3 @@ def _rank(summaries: list[CandidateSummary], metric: str) -> tuple[CandidateSumm
     ok = sorted((s for s in summaries if s.status == "ok"), key=lambda s: sign * s.mean)
     ranks = {s.name: i + 1 for i, s in enumerate(ok)}
     return tuple(replace(s, rank=ranks.get(s.name)) for s in summaries)
-
-
-def refit_on_development(
-    features: pd.DataFrame,
-    target: pd.Series,
-    schema,
-    classes: Sequence,
-    candidate: CandidateSpec,
-    splits: Splits,
-    *,
-    metric: str,
-    seed: int,
-):
-    """Refit a candidate on all development rows; score it once on the holdout (if any)."""
-    pipeline = _build(candidate, schema, seed)
-    dev, hold = splits.development, splits.holdout
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the same warnings were recorded per fold
-        pipeline.fit(features.iloc[dev], target.to_numpy()[dev])
-    fit_time = time.perf_counter() - start
-    if len(hold) == 0:
-        return pipeline, None
-    start = time.perf_counter()
-    proba = predict_proba_aligned(pipeline, features.iloc[hold], classes)
-    predict_time = time.perf_counter() - start
-    scores = score_all(target.to_numpy()[hold], proba, classes)
-    holdout = HoldoutScore(
-        candidate.name, len(hold), scores[metric], scores, fit_time, predict_time
-    )
-    return pipeline, holdout

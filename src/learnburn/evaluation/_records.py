@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
 import numpy as np
@@ -23,13 +23,16 @@ class FoldScore:
     predict_time: float
     n_train: int
     n_test: int
+    model_bytes: int | None = None  # measured on each candidate's first fold only
     error: str | None = None
     warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class CandidateSummary:
-    """One candidate across all folds: mean score with a 95% interval, timings, status."""
+    """One candidate across all folds: mean score with a 95% interval, timings, status, and how
+    it compares with the best candidate (probabilities from the Bayesian correlated t-test with
+    the ROPE; ``p_value``: corrected t-test, two-sided, Holm-adjusted)."""
 
     name: str
     model: str
@@ -43,10 +46,17 @@ class CandidateSummary:
     n_folds: int
     fit_time: float  # mean seconds per fold
     predict_time: float  # mean seconds per fold
+    model_bytes: int | None = None
     rank: int | None = None
+    p_better: float | None = None
+    p_equivalent: float | None = None
+    p_worse: float | None = None
+    p_value: float | None = None
+    p_value_raw: float | None = None
+    verdict: str = ""
     error: str | None = None
     warnings: tuple[str, ...] = ()
-    interval: str = "t interval over folds (naive: ignores the overlap of training sets)"
+    interval: str = "95% t interval with the Nadeau-Bengio corrected variance"
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,9 @@ class HoldoutScore:
     scores: dict[str, float]
     fit_time: float
     predict_time: float
+    interval: dict[str, Any] | None = None  # bootstrap, conditional on the fitted model
+    versus: tuple[dict[str, Any], ...] = ()  # DeLong / McNemar against the runner-up
+    decision_cost: dict[str, Any] | None = None  # realised cost of the decision policy
 
 
 @dataclass(frozen=True)
@@ -76,12 +89,16 @@ class ExperimentResult:
     splits: dict[str, Any]
     candidates: tuple[CandidateSummary, ...]
     folds: tuple[FoldScore, ...]
-    winner: str | None
+    winner: str | None  # the chosen candidate (by the spec's policy), refit on development rows
+    best: str | None  # the candidate with the best mean score
+    comparison: dict[str, Any]
     holdout: HoldoutScore | None
+    decision: dict[str, Any] | None  # threshold or rule, costs, calibration (when costs are set)
     timings: dict[str, float]
     environment: dict[str, Any]
     created_at: str
     model: Any = field(default=None, compare=False, repr=False)
+    decision_policy: Any = field(default=None, compare=False, repr=False)
 
     def leaderboard(self) -> tuple[CandidateSummary, ...]:
         """Candidates best first; failed ones last."""
@@ -93,12 +110,26 @@ class ExperimentResult:
         return np.array([score for _, _, score in rows])
 
     def to_dict(self) -> dict[str, Any]:
-        content = asdict(self)
-        content.pop("model")
+        content = {
+            f.name: _plain(getattr(self, f.name))
+            for f in fields(self)
+            if f.name not in _NOT_SERIALISED
+        }
         return _finite(content)
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+
+_NOT_SERIALISED = ("model", "decision_policy")  # live objects: the bundle carries them
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _finite(value: Any) -> Any:

@@ -2,7 +2,10 @@
 
 from learnburn.spec._load import load_spec, parse_spec
 from learnburn.spec._model import (
+    CALIBRATION,
+    CHOOSE,
     COST_KEYS,
+    DEFAULT_ROPE,
     METRICS,
     PREPROCESSING,
     SPLITTERS,
@@ -18,7 +21,10 @@ from learnburn.spec._starter import starter_spec
 from learnburn.spec._write import spec_to_toml
 
 __all__ = [
+    "CALIBRATION",
+    "CHOOSE",
     "COST_KEYS",
+    "DEFAULT_ROPE",
     "METRICS",
     "PREPROCESSING",
     "SPLITTERS",

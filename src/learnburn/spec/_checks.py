@@ -49,10 +49,35 @@ def check_splitter(evaluation: EvaluationTable, data: DataTable | None) -> list[
 
 
 def check_costs(decision: DecisionTable) -> list[SpecProblem]:
-    """A cost matrix where nothing costs anything cannot choose a threshold."""
+    """Costs come as a binary table or a multiclass matrix, and something must cost something."""
+    if (decision.costs is None) == (decision.matrix is None):
+        message = "needs exactly one of costs (binary) or matrix (multiclass)"
+        hint = (
+            "binary: [decision.costs] false_positive = 1.0 ...; multiclass: matrix = [[...], ...]"
+        )
+        return [SpecProblem("decision", message, hint)]
+    if decision.matrix is not None:
+        return _check_matrix(decision.matrix)
     costs = decision.costs.model_dump(exclude_none=True)
-    if any(cost > 0 for cost in costs.values()):
+    if any(cost != 0 for cost in costs.values()):
         return []
-    message = "must give at least one cost > 0, got " + ("only zeros" if costs else "none")
+    message = "must give at least one non-zero cost, got " + ("only zeros" if costs else "none")
     hint = "for example: false_positive = 1.0 and false_negative = 5.0"
     return [SpecProblem("decision.costs", message, hint)]
+
+
+def _check_matrix(matrix: list[list[float]]) -> list[SpecProblem]:
+    size = len(matrix)
+    problems = [
+        SpecProblem(
+            f"decision.matrix[{i}]",
+            f"must have {size} numbers (the matrix is square), got {len(row)}",
+            "row i, column j: the cost of deciding class j when the truth is class i",
+        )
+        for i, row in enumerate(matrix)
+        if len(row) != size
+    ]
+    if not problems and not any(value != 0 for row in matrix for value in row):
+        hint = "put the cost of each wrong decision off the diagonal"
+        problems.append(SpecProblem("decision.matrix", "must not be all zeros", hint))
+    return problems

@@ -77,7 +77,7 @@ def _validate(raw: dict[str, Any], problems: list[SpecProblem]) -> ExperimentSpe
     }
     if checked or not raw_candidates:
         across += check_candidates(checked)
-    problems += [problem for problem in across if problem.path not in reported]
+    problems += [problem for problem in across if not _covered(problem.path, reported)]
     if problems or experiment is None or data is None or evaluation is None:
         return None
     return ExperimentSpec(
@@ -88,6 +88,11 @@ def _validate(raw: dict[str, Any], problems: list[SpecProblem]) -> ExperimentSpe
         decision=decision.to_spec() if decision is not None else None,
         candidates=tuple(table.to_spec(key) for key, table in candidates.items()),
     )
+
+
+def _covered(path: str, reported: set[str]) -> bool:
+    """Whether a problem at ``path`` (or inside it) was already reported."""
+    return any(r == path or r.startswith(path + ".") for r in reported)
 
 
 def _check_across(

@@ -27,6 +27,19 @@ METRICS = (
 )
 PREPROCESSING = ("auto", "linear", "tree", "native", "none")
 COST_KEYS = ("true_positive", "false_positive", "true_negative", "false_negative")
+CHOOSE = ("simplest-equivalent", "best")
+CALIBRATION = ("auto", "none", "sigmoid", "isotonic")
+# The region of practical equivalence per metric when the spec sets none: differences smaller than
+# this are "practically nil". 0.01 for AUC-like and accuracy-like scores in [0, 1].
+DEFAULT_ROPE = {
+    "roc_auc": 0.01,
+    "average_precision": 0.01,
+    "accuracy": 0.01,
+    "balanced_accuracy": 0.01,
+    "f1": 0.01,
+    "brier": 0.005,
+    "log_loss": 0.02,
+}
 
 
 @dataclass(frozen=True)
@@ -50,13 +63,27 @@ class EvaluationSpec:
     metric: str = "roc_auc"
     seed: int = 0
     holdout: float = 0.2
+    rope: float | None = None  # None: DEFAULT_ROPE of the metric
+    choose: str = "simplest-equivalent"
+
+    @property
+    def effective_rope(self) -> float:
+        """The ROPE used: the spec's, or the metric's documented default."""
+        return self.rope if self.rope is not None else DEFAULT_ROPE[self.metric]
 
 
 @dataclass(frozen=True)
 class DecisionSpec:
-    """What each outcome of a decision costs (used to choose a threshold)."""
+    """What each outcome of a decision costs (negative: a benefit); chooses the threshold.
+
+    Binary targets use ``costs`` (keys from COST_KEYS; the positive class is the larger label).
+    Multiclass targets use ``matrix``: ``matrix[i][j]`` is the cost of deciding class j when the
+    truth is class i, classes in sorted order.
+    """
 
     costs: dict[str, float] = field(default_factory=dict)
+    matrix: tuple[tuple[float, ...], ...] | None = None
+    calibration: str = "auto"
 
 
 @dataclass(frozen=True)

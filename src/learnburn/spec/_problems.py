@@ -113,6 +113,9 @@ def _nested_model(field: FieldInfo) -> type[BaseModel] | None:
     annotation = field.annotation
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
+    for option in getattr(annotation, "__args__", ()):  # Optional[Model]
+        if isinstance(option, type) and issubclass(option, BaseModel):
+            return option
     return None
 
 

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from learnburn.spec._model import (
+    CALIBRATION,
+    CHOOSE,
     METRICS,
     PREPROCESSING,
     SPLITTERS,
@@ -31,7 +33,12 @@ Name = Annotated[str, Field(min_length=1)]
 Column = Annotated[str, Field(min_length=1)]
 Cost = Annotated[
     float | None,
-    Field(None, ge=0, allow_inf_nan=False, description="a finite number >= 0", examples=[1.0]),
+    Field(
+        None,
+        allow_inf_nan=False,
+        description="a finite number (negative for a benefit)",
+        examples=[1.0],
+    ),
 ]
 
 
@@ -80,6 +87,15 @@ class EvaluationTable(_Table):
     holdout: float = Field(
         0.2, ge=0, lt=0.9, allow_inf_nan=False, description="a number in [0, 0.9)", examples=[0.2]
     )
+    rope: float | None = Field(
+        None,
+        ge=0,
+        lt=1,
+        allow_inf_nan=False,
+        description="a number in [0, 1) (the region of practical equivalence)",
+        examples=[0.01],
+    )
+    choose: Literal[CHOOSE] = Field("simplest-equivalent", description=_one_of(CHOOSE))
 
     def to_spec(self) -> EvaluationSpec:
         return EvaluationSpec(**self.model_dump())
@@ -95,14 +111,26 @@ class CostsTable(_Table):
 
 
 class DecisionTable(_Table):
-    """``[decision]``: what decisions cost."""
+    """``[decision]``: what decisions cost, as a binary cost table or a multiclass matrix."""
 
-    costs: CostsTable = Field(
-        description="a table of costs", examples=[{"false_positive": 1.0, "false_negative": 5.0}]
+    costs: CostsTable | None = Field(
+        None,
+        description="a table of costs",
+        examples=[{"false_positive": 1.0, "false_negative": 5.0}],
     )
+    matrix: list[Annotated[list[float], Field(min_length=2)]] | None = Field(
+        None,
+        min_length=2,
+        description="a square array of arrays of numbers (truth x decision)",
+        examples=[[[0, 1, 2], [1, 0, 1], [4, 2, 0]]],
+        json_schema_extra={"item": "an array of numbers"},
+    )
+    calibration: Literal[CALIBRATION] = Field("auto", description=_one_of(CALIBRATION))
 
     def to_spec(self) -> DecisionSpec:
-        return DecisionSpec(costs=self.costs.model_dump(exclude_none=True))
+        costs = self.costs.model_dump(exclude_none=True) if self.costs is not None else {}
+        matrix = tuple(tuple(row) for row in self.matrix) if self.matrix is not None else None
+        return DecisionSpec(costs=costs, matrix=matrix, calibration=self.calibration)
 
 
 class CandidateTable(_Table):

@@ -14,7 +14,7 @@ from typing import Any
 import tomli_w
 
 from learnburn.errors import SpecError, SpecProblem
-from learnburn.spec._model import CandidateSpec, EvaluationSpec, ExperimentSpec
+from learnburn.spec._model import CandidateSpec, DecisionSpec, EvaluationSpec, ExperimentSpec
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _SCALARS = (str, bool, int, float, datetime.date, datetime.time)
@@ -46,7 +46,7 @@ def spec_to_toml(spec: ExperimentSpec) -> str:
         _table("evaluation", _evaluation_keys(spec.evaluation), problems),
     ]
     if spec.decision is not None:
-        sections.append(_table("decision.costs", spec.decision.costs, problems))
+        sections += _decision_tables(spec.decision, problems)
     for candidate in spec.candidates:
         path = f"candidates.{toml_key(candidate.name)}"
         sections.append(_table(path, _candidate_keys(candidate), problems))
@@ -68,14 +68,29 @@ def _data_keys(spec: ExperimentSpec) -> dict[str, Any]:
 
 
 def _evaluation_keys(evaluation: EvaluationSpec) -> dict[str, Any]:
-    return {
+    keys = {
         "splitter": evaluation.splitter,
         "folds": evaluation.folds,
         "repeats": evaluation.repeats,
         "metric": evaluation.metric,
         "seed": evaluation.seed,
         "holdout": evaluation.holdout,
+        "rope": evaluation.rope,
+        "choose": evaluation.choose,
     }
+    return {key: value for key, value in keys.items() if value is not None}
+
+
+def _decision_tables(decision: DecisionSpec, problems: list[SpecProblem]) -> list[str]:
+    keys: dict[str, Any] = {}
+    if decision.calibration != "auto":
+        keys["calibration"] = decision.calibration
+    if decision.matrix is not None:
+        keys["matrix"] = [list(row) for row in decision.matrix]
+    tables = [_table("decision", keys, problems)] if keys else []
+    if decision.costs:
+        tables.append(_table("decision.costs", decision.costs, problems))
+    return tables
 
 
 def _candidate_keys(candidate: CandidateSpec) -> dict[str, Any]:

@@ -1,0 +1,216 @@
+"""Compare candidates scored on the same folds, and choose one by the spec's policy.
+
+Every candidate is compared with the best one (highest mean, or lowest for a loss) on the paired
+per-fold differences: the Nadeau-Bengio corrected t-test (two-sided, Holm-adjusted across the
+candidates), and the Bayesian correlated t-test with a region of practical equivalence (ROPE),
+giving P(better), P(equivalent) and P(worse). Each candidate's interval uses the corrected
+variance too. Mean ± std is never offered as a significance statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from learnburn.evaluation._metrics import get_metric
+from learnburn.evaluation._records import CandidateSummary, FoldScore
+from learnburn.evaluation._stats import (
+    bayesian_correlated_ttest,
+    corrected_interval,
+    corrected_ttest,
+    holm,
+)
+
+DECISIVE = 0.95  # a probability above this is stated as a finding
+NOT_WORSE = 0.05  # simplest-equivalent: P(worse than the best) must stay below this
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The comparison against the best candidate, the pairwise matrix, and the choice."""
+
+    best: str | None
+    chosen: str | None
+    reason: str
+    policy: str
+    rope: float
+    method: str
+    p_better: dict[str, dict[str, float]]  # p_better[a][b] = P(a practically better than b)
+
+
+def compare_candidates(
+    summaries: Sequence[CandidateSummary],
+    folds: Sequence[FoldScore],
+    *,
+    metric: str,
+    rope: float,
+    policy: str = "simplest-equivalent",
+) -> tuple[tuple[CandidateSummary, ...], Comparison]:
+    """Intervals, probabilities, Holm p-values and a verdict per candidate, then the choice."""
+    greater = get_metric(metric).greater_is_better
+    ok = sorted((s for s in summaries if s.status == "ok"), key=lambda s: s.rank or 0)
+    scores = {s.name: _paired_scores(s.name, folds) for s in ok}
+    n_train, n_test = _mean_sizes(folds)
+    best = ok[0] if ok else None
+    updated = {s.name: s for s in summaries}
+    for s in ok:
+        low, high = _interval(scores[s.name], n_train, n_test, s.mean)
+        updated[s.name] = replace(s, ci_low=low, ci_high=high)
+    if best is not None:
+        _against_best(updated, ok, best, scores, n_train, n_test, rope, greater)
+    matrix = _pairwise(ok, scores, n_train, n_test, rope, greater)
+    result = tuple(updated[s.name] for s in summaries)
+    chosen, reason = choose_candidate(result, policy=policy)
+    method = (
+        "corrected repeated k-fold t-test (Nadeau & Bengio; Bouckaert & Frank), two-sided, "
+        "Holm-adjusted against the best; Bayesian correlated t-test (Benavoli et al. 2017) "
+        f"with ROPE ±{rope:g}"
+    )
+    comparison = Comparison(
+        best.name if best else None, chosen, reason, policy, rope, method, matrix
+    )
+    return result, comparison
+
+
+def _paired_scores(name: str, folds: Sequence[FoldScore]) -> dict[tuple[int, int], float]:
+    return {(f.repeat, f.fold): f.score for f in folds if f.candidate == name and not f.error}
+
+
+def _mean_sizes(folds: Sequence[FoldScore]) -> tuple[float, float]:
+    done = [f for f in folds if not f.error] or list(folds)
+    if not done:
+        return 1.0, 1.0
+    return float(np.mean([f.n_train for f in done])), float(np.mean([f.n_test for f in done]))
+
+
+def _differences(a: dict, b: dict) -> np.ndarray:
+    keys = sorted(set(a) & set(b))
+    diff = np.array([a[k] - b[k] for k in keys], dtype=float)
+    return diff[np.isfinite(diff)]
+
+
+def _interval(scores: dict, n_train: float, n_test: float, mean: float) -> tuple[float, float]:
+    values = np.array([v for v in scores.values() if np.isfinite(v)], dtype=float)
+    if len(values) < 2:
+        return mean, mean
+    return corrected_interval(values, n_train, n_test)
+
+
+def _against_best(updated, ok, best, scores, n_train, n_test, rope, greater) -> None:
+    others = [s for s in ok if s.name != best.name]
+    raw, bayes = [], []
+    for s in others:
+        diff = _differences(scores[s.name], scores[best.name])
+        if len(diff) < 2:
+            raw.append(float("nan"))
+            bayes.append(None)
+            continue
+        raw.append(corrected_ttest(diff, n_train, n_test).p_value)
+        bayes.append(
+            bayesian_correlated_ttest(diff, n_train, n_test, rope=rope, greater_is_better=greater)
+        )
+    adjusted = holm(np.array(raw, dtype=float)) if raw else np.array([])
+    for s, p_raw, p_adj, b in zip(others, raw, adjusted, bayes, strict=True):
+        fields = {"p_value_raw": _opt(p_raw), "p_value": _opt(p_adj)}
+        if b is not None:
+            fields |= {"p_better": b.p_better, "p_equivalent": b.p_equivalent, "p_worse": b.p_worse}
+        current = replace(updated[s.name], **fields)
+        updated[s.name] = replace(current, verdict=_verdict(current, best))
+    updated[best.name] = replace(updated[best.name], verdict="best mean")
+
+
+def _pairwise(ok, scores, n_train, n_test, rope, greater) -> dict[str, dict[str, float]]:
+    matrix: dict[str, dict[str, float]] = {}
+    for a in ok:
+        row = {}
+        for b in ok:
+            diff = _differences(scores[a.name], scores[b.name])
+            if a.name == b.name or len(diff) < 2:
+                continue
+            comparison = bayesian_correlated_ttest(
+                diff, n_train, n_test, rope=rope, greater_is_better=greater
+            )
+            row[b.name] = comparison.p_better
+        matrix[a.name] = row
+    return matrix
+
+
+def _opt(value: float) -> float | None:
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
+def _verdict(s: CandidateSummary, best: CandidateSummary) -> str:
+    if s.p_worse is None:
+        return "not compared: too few folds"
+    if s.p_equivalent > DECISIVE:
+        text = f"practically equivalent to {best.name} (P = {s.p_equivalent:.2f})"
+    elif s.p_worse > DECISIVE:
+        text = f"worse than {best.name} (P = {s.p_worse:.2f})"
+    elif s.p_better > DECISIVE:
+        text = f"better than {best.name} (P = {s.p_better:.2f})"
+    elif s.p_worse < NOT_WORSE:
+        text = f"not practically worse than {best.name} (P(worse) = {s.p_worse:.2f})"
+    else:
+        text = (
+            f"unclear against {best.name}: P(worse) = {s.p_worse:.2f}, "
+            f"P(equivalent) = {s.p_equivalent:.2f}"
+        )
+    speed = _speed(s, best)
+    return f"{text}; {speed}" if speed else text
+
+
+def _speed(s: CandidateSummary, reference: CandidateSummary) -> str:
+    """'4.0x faster' / '2.5x slower' to predict, when the gap is worth saying (1.5x or more)."""
+    if s.predict_time <= 0 or reference.predict_time <= 0:
+        return ""
+    ratio = reference.predict_time / s.predict_time
+    if ratio >= 1.5:
+        return f"{ratio:.1f}x faster to predict"
+    if ratio <= 1 / 1.5:
+        return f"{1 / ratio:.1f}x slower to predict"
+    return ""
+
+
+def choose_candidate(
+    summaries: Sequence[CandidateSummary], *, policy: str = "simplest-equivalent"
+) -> tuple[str | None, str]:
+    """The candidate the policy picks, and why, in a sentence."""
+    ok = sorted((s for s in summaries if s.status == "ok"), key=lambda s: s.rank or 0)
+    if not ok:
+        return None, "No candidate finished, so none was chosen."
+    best = ok[0]
+    if policy == "best":
+        return best.name, f'Chose {best.name}: the best mean score (choose = "best").'
+    eligible = [best] + [s for s in ok[1:] if s.p_worse is not None and s.p_worse < NOT_WORSE]
+    chosen = min(eligible, key=_cheapness)
+    if chosen.name == best.name:
+        if len(eligible) == 1:
+            return best.name, (
+                f"Chose {best.name}: the best mean score, and no cheaper candidate is safely "
+                f"not worse (each has P(practically worse) >= {NOT_WORSE})."
+            )
+        return best.name, f"Chose {best.name}: the best mean score and the cheapest to run."
+    gains = _gains(chosen, best)
+    return chosen.name, (
+        f"Chose {chosen.name}: not practically worse than the best, {best.name} "
+        f"(P(worse) = {chosen.p_worse:.3f} < {NOT_WORSE}), and the cheapest such candidate"
+        + (f" ({gains})." if gains else ".")
+    )
+
+
+def _cheapness(s: CandidateSummary) -> tuple[float, float]:
+    """Measured predict time (2 significant digits, so noise does not decide), then size."""
+    predict = float(f"{s.predict_time:.2g}") if s.predict_time > 0 else 0.0
+    size = float(s.model_bytes) if s.model_bytes is not None else float("inf")
+    return predict, size
+
+
+def _gains(chosen: CandidateSummary, best: CandidateSummary) -> str:
+    parts = []
+    if chosen.predict_time > 0 and best.predict_time / chosen.predict_time >= 1.1:
+        parts.append(f"{best.predict_time / chosen.predict_time:.1f}x faster to predict")
+    if chosen.model_bytes and best.model_bytes and best.model_bytes / chosen.model_bytes >= 1.1:
+        parts.append(f"{best.model_bytes / chosen.model_bytes:.0f}x smaller")
+    return ", ".join(parts)

@@ -1,0 +1,109 @@
+"""The holdout, used once: refit the chosen candidate (and the runner-up) on all development rows,
+score them on the untouched rows, and test the difference.
+
+The bootstrap interval resamples holdout rows only: it is conditional on the fitted model and
+says nothing about how another training sample would do (the corrected CV tests do that).
+DeLong's test compares the two AUCs on the same rows (binary targets); McNemar's test compares
+the two sets of right and wrong labels (accuracy-type metrics).
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from learnburn.candidates import build_pipeline
+from learnburn.evaluation._engine import predict_proba_aligned
+from learnburn.evaluation._holdout_stats import bootstrap_metric, delong_test, mcnemar
+from learnburn.evaluation._metrics import get_metric, score_all
+from learnburn.evaluation._records import HoldoutScore
+from learnburn.evaluation._splits import Splits
+from learnburn.spec import CandidateSpec
+
+LABEL_METRICS = ("accuracy", "balanced_accuracy", "f1")
+
+
+def refit_on_development(
+    features: pd.DataFrame,
+    target: pd.Series,
+    schema,
+    candidate: CandidateSpec,
+    splits: Splits,
+    *,
+    seed: int,
+):
+    """The candidate's pipeline fitted on every development row, and the seconds it took."""
+    pipeline = build_pipeline(
+        candidate.model, candidate.params, schema, seed=seed, preprocessing=candidate.preprocessing
+    )
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the same warnings were recorded per fold
+        pipeline.fit(features.iloc[splits.development], target.to_numpy()[splits.development])
+    return pipeline, time.perf_counter() - start
+
+
+def score_holdout(
+    model,
+    features: pd.DataFrame,
+    target: pd.Series,
+    classes,
+    splits: Splits,
+    *,
+    name: str,
+    metric: str,
+    fit_time: float,
+    seed: int,
+    runner_up: tuple[str, Any] | None = None,
+) -> tuple[HoldoutScore | None, np.ndarray | None]:
+    """Score a refit model once on the holdout, with its interval and the test against the
+    runner-up; also return its holdout probabilities (None without a holdout)."""
+    rows = splits.holdout
+    if len(rows) == 0:
+        return None, None
+    X, y = features.iloc[rows], target.to_numpy()[rows]
+    start = time.perf_counter()
+    proba = predict_proba_aligned(model, X, classes)
+    predict_time = time.perf_counter() - start
+    scores = score_all(y, proba, classes)
+    interval = bootstrap_metric(_metric_of(metric, classes), y, proba, seed=seed)
+    versus: tuple[dict, ...] = ()
+    if runner_up is not None:
+        other = predict_proba_aligned(runner_up[1], X, classes)
+        versus = _tests(y, proba, other, classes, metric, runner_up[0])
+    holdout = HoldoutScore(
+        candidate=name,
+        rows=len(rows),
+        score=scores[metric],
+        scores=scores,
+        fit_time=fit_time,
+        predict_time=predict_time,
+        interval=asdict(interval),
+        versus=versus,
+    )
+    return holdout, proba
+
+
+def _metric_of(metric: str, classes):
+    score = get_metric(metric).score
+    labels = np.asarray(classes)
+    return lambda y, proba: score(np.asarray(y), proba, labels)
+
+
+def _tests(y, proba, other, classes, metric, runner_up: str) -> tuple[dict, ...]:
+    labels = np.asarray(classes)
+    tests = []
+    if len(labels) == 2 and len(np.unique(y)) == 2:
+        result = delong_test(y == labels[1], proba[:, 1], other[:, 1])
+        tests.append({"test": "DeLong (ROC AUC)", "against": runner_up, **asdict(result)})
+    if metric in LABEL_METRICS or len(labels) > 2:
+        right = labels[np.argmax(proba, axis=1)] == y
+        right_other = labels[np.argmax(other, axis=1)] == y
+        result = mcnemar(right, right_other)
+        tests.append({"test": f"McNemar ({result.method})", "against": runner_up, **asdict(result)})
+    return tuple(tests)

@@ -1,0 +1,89 @@
+import numpy as np
+import pytest
+
+from learnburn.evaluation import CandidateSummary, FoldScore, choose_candidate, compare_candidates
+
+
+def _folds(name, scores, n_train=80, n_test=20):
+    return [
+        FoldScore(name, i // 5, i % 5, s, {}, 0.01, 0.001, n_train, n_test)
+        for i, s in enumerate(scores)
+    ]
+
+
+def _summary(name, scores, rank, predict_time=0.001, model_bytes=1000):
+    scores = np.asarray(scores)
+    return CandidateSummary(
+        name=name, model=name, params={}, preprocessing="auto", status="ok",
+        mean=float(scores.mean()), std=float(scores.std(ddof=1)), ci_low=np.nan, ci_high=np.nan,
+        n_folds=len(scores), fit_time=0.01, predict_time=predict_time, model_bytes=model_bytes,
+        rank=rank,
+    )  # fmt: skip
+
+
+def _setup(gap, spread=0.01, seed=0, slow_best=True):
+    rng = np.random.default_rng(seed)
+    base = 0.85 + rng.normal(0, spread, 10)
+    best = base + gap + rng.normal(0, spread / 4, 10)
+    other = base
+    folds = _folds("best", best) + _folds("other", other)
+    summaries = [
+        _summary("best", best, 1, predict_time=0.004 if slow_best else 0.001, model_bytes=9000),
+        _summary("other", other, 2, predict_time=0.001, model_bytes=1000),
+    ]
+    return summaries, folds
+
+
+def test_comparison_fills_corrected_intervals_probabilities_and_holm_p_values():
+    """Every candidate gets a corrected interval; non-best ones get P(b/e/w) and a p-value."""
+    summaries, folds = _setup(gap=0.05)
+    result, comparison = compare_candidates(summaries, folds, metric="roc_auc", rope=0.01)
+    by_name = {s.name: s for s in result}
+    for s in result:
+        assert s.ci_low < s.mean < s.ci_high
+    other = by_name["other"]
+    total = other.p_better + other.p_equivalent + other.p_worse
+    assert total == pytest.approx(1.0)
+    assert other.p_worse > 0.95 and "worse than best" in other.verdict
+    assert 0 <= other.p_value <= 1
+    assert comparison.best == "best"
+    assert comparison.p_better["best"]["other"] == pytest.approx(other.p_worse)
+
+
+def test_corrected_interval_is_wider_than_the_naive_one():
+    """The corrected variance (1/J + n_test/n_train) widens the interval over the naive t."""
+    summaries, folds = _setup(gap=0.0)
+    result, _ = compare_candidates(summaries, folds, metric="roc_auc", rope=0.01)
+    s = result[0]
+    half_naive = 2.262 * s.std / np.sqrt(10)  # t(0.975, 9) = 2.262
+    assert (s.ci_high - s.ci_low) / 2 > half_naive
+
+
+def test_simplest_equivalent_picks_a_cheaper_candidate_that_is_not_practically_worse():
+    """A faster, smaller candidate within the ROPE of the best is chosen, with a reason."""
+    summaries, folds = _setup(gap=0.001, spread=0.002)
+    result, comparison = compare_candidates(summaries, folds, metric="roc_auc", rope=0.01)
+    assert comparison.chosen == "other"
+    assert "not practically worse" in comparison.reason and "faster" in comparison.reason
+    best_policy, reason = choose_candidate(result, policy="best")
+    assert best_policy == "best" and "best mean" in reason
+
+
+def test_simplest_equivalent_keeps_the_best_when_the_cheaper_one_may_be_worse():
+    """A cheaper candidate clearly worse than the best is not chosen."""
+    summaries, folds = _setup(gap=0.05)
+    _, comparison = compare_candidates(summaries, folds, metric="roc_auc", rope=0.01)
+    assert comparison.chosen == "best"
+    assert "no cheaper candidate" in comparison.reason
+
+
+def test_losses_compare_in_the_right_direction():
+    """For log_loss the lowest mean is best, and a higher loss is 'worse'."""
+    rng = np.random.default_rng(3)
+    low = 0.30 + rng.normal(0, 0.005, 10)
+    high = low + 0.08
+    folds = _folds("low", low) + _folds("high", high)
+    summaries = [_summary("low", low, 1), _summary("high", high, 2)]
+    result, comparison = compare_candidates(summaries, folds, metric="log_loss", rope=0.02)
+    assert comparison.best == "low"
+    assert {s.name: s for s in result}["high"].p_worse > 0.95

@@ -174,9 +174,12 @@ def _refit_and_score(spec, dataset, splits, candidates, summaries, comparison):
     """Refit the chosen candidate (and the runner-up, to test against) and score the holdout."""
     by_name = {c.name: c for c in candidates}
     seed, metric = spec.evaluation.seed, spec.evaluation.metric
-    refit = lambda name: refit_on_development(  # noqa: E731
-        dataset.features, dataset.target, dataset.schema, by_name[name], splits, seed=seed
-    )
+
+    def refit(name: str):
+        return refit_on_development(
+            dataset.features, dataset.target, dataset.schema, by_name[name], splits, seed=seed
+        )
+
     model, fit_time = refit(comparison.chosen)
     runner_up = _runner_up(summaries, comparison.chosen)
     other = None

@@ -64,3 +64,13 @@ def test_direction_of_each_metric():
     assert {n for n, m in METRICS.items() if not m.greater_is_better} == {"log_loss", "brier"}
     assert get_metric("log_loss").better(0.1, 0.2)
     assert get_metric("roc_auc").better(0.9, 0.8)
+
+
+def test_fast_binary_auc_equals_scikit_learn_with_ties():
+    """The midrank AUC equals roc_auc_score, ties included."""
+    from learnburn.evaluation._metrics import binary_auc
+
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 2, 500).astype(bool)
+    scores = np.round(rng.random(500), 1)  # many ties
+    assert binary_auc(y, scores) == pytest.approx(skm.roc_auc_score(y, scores), abs=1e-12)

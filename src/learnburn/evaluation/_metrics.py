@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.stats import rankdata
 from sklearn import metrics as skm
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.preprocessing import label_binarize
@@ -56,13 +57,25 @@ def _safe(score: Scorer, y_true: np.ndarray, proba: np.ndarray, classes: np.ndar
             return float("nan")
 
 
+def binary_auc(positive: np.ndarray, scores: np.ndarray) -> float:
+    """ROC AUC as the Mann-Whitney statistic on midranks: equal to scikit-learn's, ~10x faster
+    (bootstrap intervals call it thousands of times)."""
+    positive = np.asarray(positive, dtype=bool)
+    n_pos = int(positive.sum())
+    n_neg = len(positive) - n_pos
+    if n_pos == 0 or n_neg == 0:
+        raise ValueError("ROC AUC is undefined when only one class is present")
+    ranks = rankdata(scores)
+    return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
 def _predicted(proba: np.ndarray, classes: np.ndarray) -> np.ndarray:
     return classes[np.argmax(proba, axis=1)]
 
 
 def _roc_auc(y, proba, classes):
     if len(classes) == 2:
-        return skm.roc_auc_score(y == classes[1], proba[:, 1])
+        return binary_auc(y == classes[1], proba[:, 1])
     return skm.roc_auc_score(y, proba, multi_class="ovr", average="macro", labels=classes)
 
 

@@ -68,3 +68,15 @@ SMALL_SPEC = """
 @pytest.fixture
 def small_spec(tmp_path: Path, table_csv: Path) -> Path:
     return _write_spec(tmp_path, SMALL_SPEC)
+
+
+@pytest.fixture
+def table_maker():
+    """The function that makes the shared test table: make_table(n_rows=240, seed=0)."""
+    return make_table
+
+
+@pytest.fixture
+def small_spec_text() -> str:
+    """The small spec's TOML text (its data path is "table.csv")."""
+    return textwrap.dedent(SMALL_SPEC)

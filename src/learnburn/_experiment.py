@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from learnburn.evaluation import ExperimentResult
+from learnburn.runs import RunStore
 from learnburn.spec import (
     CandidateSpec,
     DataSpec,
@@ -23,7 +24,7 @@ from learnburn.spec import (
     parse_spec,
     spec_to_toml,
 )
-from learnburn.workflows import ProgressCallback, run_experiment
+from learnburn.workflows import ProgressCallback, open_store, run_and_record, run_experiment
 
 DEFAULT_CANDIDATES = ("logistic_regression", "random_forest", "hist_gradient_boosting")
 
@@ -68,6 +69,7 @@ class Experiment:
             candidates=_candidate_specs(candidates),
         )
         self._spec = parse_spec(spec_to_toml(draft))
+        self.last_run_id: str | None = None  # set by run(record=True)
 
     @classmethod
     def from_toml(cls, path: str | os.PathLike) -> Experiment:
@@ -78,6 +80,7 @@ class Experiment:
     def from_spec(cls, spec: ExperimentSpec) -> Experiment:
         experiment = cls.__new__(cls)
         experiment._spec = spec
+        experiment.last_run_id = None
         return experiment
 
     @property
@@ -95,9 +98,31 @@ class Experiment:
             Path(path).write_text(text)
         return text
 
-    def run(self, *, jobs: int = 1, progress: ProgressCallback | None = None) -> ExperimentResult:
-        """Run the experiment; the same record as ``learnburn run``."""
-        return run_experiment(self._spec, jobs=jobs, progress=progress)
+    def run(
+        self,
+        *,
+        jobs: int = 1,
+        progress: ProgressCallback | None = None,
+        record: bool = False,
+        store: RunStore | str | None = None,
+        allow_dirty: bool = False,
+    ) -> ExperimentResult:
+        """Run the experiment; the same result as ``learnburn run``.
+
+        With ``record=True`` (or a ``store``), the run is recorded with its provenance, as the
+        CLI does; the run id is then ``last_run_id`` on this experiment.
+        """
+        if not record and store is None:
+            return run_experiment(self._spec, jobs=jobs, progress=progress)
+        opened = store if isinstance(store, RunStore) else open_store(store, start=self._start())
+        recorded = run_and_record(
+            self._spec, store=opened, jobs=jobs, progress=progress, allow_dirty=allow_dirty
+        )
+        self.last_run_id = recorded.run_id
+        return recorded.result
+
+    def _start(self) -> Path:
+        return Path(self._spec.source).parent if self._spec.source else Path.cwd()
 
     def __repr__(self) -> str:
         spec = self._spec

@@ -7,10 +7,13 @@
     ├── DataError             unreadable/empty data, missing target
     │   └── SchemaError       data does not match the expected schema (also a ValueError)
     ├── CandidateError        unknown candidate, bad params, fit failed
+    ├── RunStoreError         store unreachable, corrupt or too new; run not found; bad name
+    │   └── ProvenanceError   provenance required but unavailable
     └── BackendError          backend unavailable or a remote task failed
 
     LearnburnWarning          something worth knowing that did not stop the work
-    └── DataWarning           rows dropped, columns left out of the features
+    ├── DataWarning           rows dropped, columns left out of the features
+    └── ProvenanceWarning     a run recorded outside git: it cannot be reproduced from git
 
 A message says what is wrong and where; ``hint`` says how to fix it. Foreign exceptions
 (pandas, pyarrow, scikit-learn) are translated where they enter and chained with ``from``.
@@ -74,6 +77,15 @@ class CandidateError(LearnburnError):
     """A candidate is unknown, badly configured, or failed to fit."""
 
 
+class RunStoreError(LearnburnError):
+    """The run store is unreachable, corrupt or newer than this code, a run is not found, or a
+    name or artifact is refused."""
+
+
+class ProvenanceError(RunStoreError):
+    """Provenance (commit, diff, data) is required but unavailable or does not match."""
+
+
 class BackendError(LearnburnError):
     """The backend that runs fold tasks is unavailable, or a task failed in it."""
 
@@ -84,3 +96,7 @@ class LearnburnWarning(UserWarning):
 
 class DataWarning(LearnburnWarning):
     """Rows were dropped or columns were left out of the features."""
+
+
+class ProvenanceWarning(LearnburnWarning):
+    """A run is recorded without what it takes to reproduce it from git."""

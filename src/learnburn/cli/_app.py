@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from learnburn._version import __version__
-from learnburn.cli import _candidates, _init, _run
+from learnburn.cli import _candidates, _init, _run, _runs
 
 app = typer.Typer(
     name="learnburn",
@@ -35,6 +35,10 @@ app.command("run")(_run.run)
 app.command("validate")(_run.validate)
 app.command("init")(_init.init)
 app.command("candidates")(_candidates.candidates)
+app.command("runs")(_runs.runs)
+app.command("show")(_runs.show)
+app.command("diff")(_runs.diff)
+app.command("reproduce")(_runs.reproduce)
 
 
 def main() -> None:

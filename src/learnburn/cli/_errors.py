@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from learnburn.errors import LearnburnError, SpecError
+from learnburn.errors import LearnburnError, LearnburnWarning, SpecError
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -48,6 +48,8 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with warnings.catch_warnings():
+            # learnburn's own warnings are for the user: always shown, whatever the filters
+            warnings.simplefilter("always", LearnburnWarning)
             warnings.showwarning = _show_warning
             try:
                 return command(*args, **kwargs)

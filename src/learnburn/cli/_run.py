@@ -10,8 +10,9 @@ from rich.console import Console
 from learnburn.cli._errors import EXIT_ERROR, handles_errors
 from learnburn.cli._progress import fold_progress
 from learnburn.cli._render import print_result
+from learnburn.cli._store import STORE, store_for
 from learnburn.spec import load_spec
-from learnburn.workflows import check_experiment, run_experiment
+from learnburn.workflows import check_experiment, run_and_record
 
 SPEC = typer.Argument(..., help="The experiment spec (TOML), e.g. experiments/loans.toml.")
 
@@ -26,16 +27,31 @@ def run(
         None, "--output", "-o", help="Write the full result record to this JSON file."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    allow_dirty: bool = typer.Option(
+        False,
+        "--allow-dirty",
+        help="Run even with uncommitted changes; the diff is stored with the run, marked dirty.",
+    ),
+    store: str | None = STORE,
 ) -> None:
-    """Evaluate every candidate on the same repeated folds, refit the winner, score the holdout.
+    """Evaluate every candidate on the same repeated folds, compare them, choose one, refit it,
+    score the holdout, and record the run with its provenance.
 
-    Exits 0 when a winner was chosen, 1 on an error or when every candidate failed.
+    Exits 0 when a candidate was chosen, 1 on an error or when every candidate failed.
     """
     console = Console()
     spec = load_spec(spec_path)
-    with fold_progress(console, enabled=not quiet) as progress:
-        result = run_experiment(spec, jobs=jobs, progress=progress)
+    with (
+        store_for(store, start=spec_path) as opened,
+        fold_progress(console, enabled=not quiet) as progress,
+    ):
+        recorded = run_and_record(
+            spec, store=opened, jobs=jobs, progress=progress, allow_dirty=allow_dirty
+        )
+    result = recorded.result
     print_result(console, result)
+    dirty = " (dirty: its diff is stored with it)" if recorded.provenance.get("dirty") else ""
+    console.print(f"Recorded as run [bold]{recorded.run_id}[/] in {recorded.store}{dirty}.")
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(result.to_json() + "\n")

@@ -7,10 +7,7 @@ reported through an optional callback that the front end renders.
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
-import platform
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
@@ -19,7 +16,11 @@ from pathlib import Path
 
 from learnburn.backends import Backend, LocalBackend
 from learnburn.data import Dataset, infer_schema, load_dataset, read_table
-from learnburn.errors import DataError, SpecError, SpecProblem
+from learnburn.errors import (
+    DataError,
+    SpecError,
+    SpecProblem,
+)
 from learnburn.evaluation import (
     ExperimentResult,
     FoldScore,
@@ -32,19 +33,12 @@ from learnburn.evaluation import (
     refit_on_development,
     score_holdout,
 )
+from learnburn.runs import (
+    describe_environment,
+)
 from learnburn.spec import ExperimentSpec, relative_data_path, starter_spec
 from learnburn.thresholds import CostError, choose_decision, cost_matrix, expected_cost
 
-_LIBRARIES = (
-    "learnburn",
-    "scikit-learn",
-    "numpy",
-    "pandas",
-    "pyarrow",
-    "scipy",
-    "lightgbm",
-    "xgboost",
-)
 _TARGET_NAMES = ("target", "label", "y", "class", "outcome")
 
 
@@ -241,22 +235,6 @@ def init_spec(
     written_path = data_path if spec_file is None else relative_data_path(data_path, spec_file)
     name = name or default_experiment_name(data_path)
     return starter_spec(written_path, schema, target=target, name=name)
-
-
-def describe_environment() -> dict:
-    """Python, platform and the versions of the libraries a run used."""
-    versions = {}
-    for library in _LIBRARIES:
-        try:
-            versions[library] = importlib.metadata.version(library)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-    return {
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "packages": versions,
-    }
 
 
 def _load(spec: ExperimentSpec) -> Dataset:

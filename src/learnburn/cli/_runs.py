@@ -1,0 +1,98 @@
+"""``learnburn runs``, ``show``, ``diff`` and ``reproduce``: the recorded runs."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+
+from learnburn.cli._errors import EXIT_ERROR, handles_errors
+from learnburn.cli._progress import fold_progress
+from learnburn.cli._render_runs import (
+    print_diff,
+    print_reproduction,
+    print_run,
+    print_verification,
+    runs_table,
+)
+from learnburn.cli._store import STORE, store_for
+from learnburn.workflows import diff_runs, reproduce_run
+
+RUN = typer.Argument(..., help="A run id, or a unique prefix of one (see `learnburn runs`).")
+
+
+@handles_errors
+def runs(
+    experiment: str | None = typer.Option(None, "--experiment", "-e", help="Only this experiment."),
+    status: str | None = typer.Option(
+        None,
+        "--status",
+        "-s",
+        help="Only runs with this status: running, finished, failed, interrupted.",
+    ),
+    limit: int = typer.Option(50, "--limit", "-n", help="At most this many runs, newest first."),
+    verify: bool = typer.Option(False, "--verify", help="Check the sha256 of every artifact."),
+    as_json: bool = typer.Option(False, "--json", help="Print the list as JSON."),
+    store: str | None = STORE,
+) -> None:
+    """List recorded runs, newest first (exit 1 when --verify finds a bad artifact)."""
+    console = Console()
+    with store_for(store) as opened:
+        if verify:
+            checks = opened.artifacts.verify()
+            print_verification(console, checks)
+            if not all(check.ok for check in checks):
+                raise typer.Exit(EXIT_ERROR)
+            return
+        listed = opened.list_runs(experiment=experiment, status=status, limit=limit)
+        if as_json:
+            typer.echo(json.dumps([s.__dict__ for s in listed], default=str, indent=2))
+            return
+        console.print(runs_table(listed, opened.url))
+
+
+@handles_errors
+def show(
+    run_id: str = RUN,
+    as_json: bool = typer.Option(False, "--json", help="Print the full record as JSON."),
+    store: str | None = STORE,
+) -> None:
+    """Show one run: status, provenance, data, leaderboard and artifacts."""
+    with store_for(store) as opened:
+        detail = opened.get_run(run_id)
+    if as_json:
+        typer.echo(json.dumps(detail.record or {}, indent=2))
+        return
+    print_run(Console(), detail)
+
+
+@handles_errors
+def diff(
+    run_a: str = typer.Argument(..., help="The first run (id or prefix)."),
+    run_b: str = typer.Argument(..., help="The second run (id or prefix)."),
+    store: str | None = STORE,
+) -> None:
+    """Compare two runs: spec, code, data, environment, metrics, and whether score differences
+    are real (when both used the same folds)."""
+    with store_for(store) as opened:
+        result = diff_runs(opened, run_a, run_b)
+    print_diff(Console(), result)
+
+
+@handles_errors
+def reproduce(
+    run_id: str = RUN,
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for fold tasks."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    store: str | None = STORE,
+) -> None:
+    """Re-run a recorded run from its commit (and stored diff) and compare every fold score.
+
+    Exits 0 when reproduced exactly, 1 otherwise."""
+    console = Console()
+    with store_for(store) as opened, fold_progress(console, enabled=not quiet) as progress:
+        outcome = reproduce_run(opened, run_id, jobs=jobs, progress=progress)
+    print_reproduction(console, outcome)
+    if not outcome.exact:
+        raise typer.Exit(EXIT_ERROR)

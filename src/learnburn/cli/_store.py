@@ -1,0 +1,25 @@
+"""Which run store a command uses: --store, else LEARNBURN_STORE, else .learnburn/ at the root of
+the git repository (or the folder) the command works in."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from learnburn.runs import RunStore
+from learnburn.workflows import open_store
+
+STORE = typer.Option(
+    None,
+    "--store",
+    help="Run store: a PostgreSQL URL or an SQLite file [default: $LEARNBURN_STORE, else "
+    ".learnburn/store.db at the git repository root].",
+    show_default=False,
+)
+
+
+def store_for(option: str | None, start: Path | None = None) -> RunStore:
+    """Open the store named by the option, the environment, or the default location."""
+    return open_store(option or os.environ.get("LEARNBURN_STORE") or None, start=start)

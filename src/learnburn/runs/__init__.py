@@ -1,0 +1,38 @@
+"""The run store (SQLite or PostgreSQL), the artifact store, and the provenance of runs."""
+
+from learnburn.runs._artifacts import ArtifactCheck, ArtifactStore
+from learnburn.runs._environment import (
+    DEFAULT_LIBRARIES,
+    compare_environments,
+    describe_environment,
+)
+from learnburn.runs._git import strip_credentials
+from learnburn.runs._location import default_store_location
+from learnburn.runs._names import validate_name
+from learnburn.runs._provenance import (
+    Provenance,
+    capture_diff,
+    checkout_worktree,
+    collect_provenance,
+)
+from learnburn.runs._records import ArtifactRef, RunDetail, RunSummary
+from learnburn.runs._store import RunStore
+
+__all__ = [
+    "DEFAULT_LIBRARIES",
+    "ArtifactCheck",
+    "ArtifactRef",
+    "ArtifactStore",
+    "Provenance",
+    "RunDetail",
+    "RunStore",
+    "RunSummary",
+    "capture_diff",
+    "checkout_worktree",
+    "collect_provenance",
+    "compare_environments",
+    "default_store_location",
+    "describe_environment",
+    "strip_credentials",
+    "validate_name",
+]

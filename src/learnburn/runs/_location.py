@@ -1,0 +1,117 @@
+"""Where a run store lives: its SQLAlchemy URL (password masked for display) and its folder.
+
+- no URL: the SQLite file ``store.db`` in the store folder;
+- a plain path: an SQLite file there;
+- ``sqlite:///...``: SQLite; ``postgresql://...`` (or ``postgres://``): PostgreSQL through
+  psycopg 3, the driver learnburn installs.
+
+The folder holds the artifacts (also for PostgreSQL): the ``folder`` argument, else the SQLite
+file's folder, else :func:`default_store_location` of the working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from learnburn.errors import RunStoreError
+
+STORE_FOLDER = ".learnburn"
+STORE_FILE = "store.db"
+STORE_HINT = (
+    "name the store with --store or LEARNBURN_STORE: a path to an SQLite file, or a URL such "
+    "as postgresql://user:password@host/database"
+)
+_POSTGRES_NAMES = {"postgres", "postgresql"}
+
+
+@dataclass(frozen=True)
+class StoreLocation:
+    url: URL
+    shown: str  # the URL with any password masked
+    folder: Path
+    dialect: str  # "sqlite" | "postgresql"
+
+
+def default_store_location(start: Path) -> Path:
+    """The ``.learnburn`` folder at the root of the git repository holding ``start`` (found by
+    walking up to a ``.git`` folder or file), else beside ``start`` (in it when it is a folder)."""
+    start = Path(start).absolute()
+    here = start if start.is_dir() else start.parent
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder / STORE_FOLDER
+    return here / STORE_FOLDER
+
+
+def locate_store(url: str | os.PathLike | None, folder: Path | None) -> StoreLocation:
+    """Parse ``url`` (or the default) into the URL to connect to and the artifacts folder."""
+    if url is None or (isinstance(url, str) and not url.strip()):
+        folder = Path(folder) if folder is not None else default_store_location(Path.cwd())
+        return _sqlite_file(folder.absolute() / STORE_FILE, folder)
+    text = os.fspath(url)
+    if "://" not in text:
+        return _sqlite_file(Path(text).expanduser().absolute(), folder)
+    parsed = _parse(text)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        database = parsed.database or ""
+        if database in ("", ":memory:") or database.startswith("file:"):
+            return _located(parsed, folder, "sqlite")
+        return _sqlite_file(Path(database).expanduser().absolute(), folder, query=parsed.query)
+    if backend in _POSTGRES_NAMES:
+        driver = parsed.get_driver_name() if "+" in parsed.drivername else "psycopg"
+        return _located(parsed.set(drivername=f"postgresql+{driver}"), folder, "postgresql")
+    raise RunStoreError(
+        f"the run store {mask(text)} uses {backend!r}: learnburn stores runs in SQLite or "
+        "PostgreSQL",
+        hint=STORE_HINT,
+    )
+
+
+def mask(url: str | URL) -> str:
+    """The URL as text with its password replaced by ``***``."""
+    try:
+        parsed = url if isinstance(url, URL) else make_url(url)
+    except ArgumentError:
+        return "<unparseable URL>"
+    return parsed.render_as_string(hide_password=True)
+
+
+def _parse(text: str) -> URL:
+    try:
+        return make_url(text)
+    except ArgumentError as error:
+        raise RunStoreError(
+            f"the run store URL {mask(text)} cannot be parsed: {error}", hint=STORE_HINT
+        ) from error
+
+
+def _sqlite_file(path: Path, folder: Path | None, *, query=None) -> StoreLocation:
+    url = URL.create("sqlite", database=str(path), query=query or {})
+    return _located(url, folder if folder is not None else path.parent, "sqlite")
+
+
+def _located(url: URL, folder: Path | None, dialect: str) -> StoreLocation:
+    folder = Path(folder) if folder is not None else default_store_location(Path.cwd())
+    return StoreLocation(url=url, shown=mask(url), folder=folder.absolute(), dialect=dialect)
+
+
+def prepare_folders(location: StoreLocation) -> None:
+    """Create the store folder (and the SQLite file's folder); keep git from seeing it."""
+    try:
+        location.folder.mkdir(parents=True, exist_ok=True)
+        if location.dialect == "sqlite" and location.url.database:
+            Path(location.url.database).parent.mkdir(parents=True, exist_ok=True)
+        ignore = location.folder / ".gitignore"
+        if location.folder.name == ".learnburn" and not ignore.exists():
+            ignore.write_text("# learnburn's run store: never committed\n*\n")
+    except OSError as error:
+        raise RunStoreError(
+            f"cannot create the run store's folders at {location.folder}: {error}",
+            hint=STORE_HINT,
+        ) from error

@@ -1,0 +1,41 @@
+"""The order of the stages: the only package that knows it.
+
+The CLI and the notebook front end both call these functions, so neither holds logic the other
+lacks. Each function takes plain arguments, returns a record, and never prints; progress is
+reported through an optional callback that the front end renders.
+"""
+
+from learnburn.workflows._diff import RunDiff, diff_runs
+from learnburn.workflows._learn import (
+    ProgressCallback,
+    ProgressEvent,
+    check_experiment,
+    default_experiment_name,
+    init_spec,
+    run_experiment,
+)
+from learnburn.workflows._record import (
+    RecordedRun,
+    Reproduction,
+    default_store_folder,
+    open_store,
+    reproduce_run,
+    run_and_record,
+)
+
+__all__ = [
+    "ProgressCallback",
+    "ProgressEvent",
+    "RecordedRun",
+    "Reproduction",
+    "RunDiff",
+    "check_experiment",
+    "default_experiment_name",
+    "default_store_folder",
+    "diff_runs",
+    "init_spec",
+    "open_store",
+    "reproduce_run",
+    "run_and_record",
+    "run_experiment",
+]

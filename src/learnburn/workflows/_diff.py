@@ -1,0 +1,125 @@
+"""Compare two recorded runs: spec, code, data, environment, metrics, and, when both used the
+same folds, the corrected and Bayesian comparison of each candidate they share."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import numpy as np
+
+from learnburn.evaluation import (
+    bayesian_correlated_ttest,
+    corrected_ttest,
+)
+from learnburn.runs import (
+    RunDetail,
+    RunStore,
+    compare_environments,
+)
+
+
+@dataclass(frozen=True)
+class RunDiff:
+    """What differs between two recorded runs, and whether the difference in scores is real."""
+
+    a: str
+    b: str
+    spec: tuple[str, ...]  # unified diff of the spec texts; empty when they are the same
+    code: dict
+    data: dict
+    environment: tuple[str, ...]
+    metrics: tuple[dict, ...]
+    same_folds: bool
+    comparisons: tuple[dict, ...]  # per candidate in both runs, when they used the same folds
+
+
+def diff_runs(store: RunStore, a: str, b: str) -> RunDiff:
+    """Spec, code, data, environment and metrics of run ``a`` against run ``b``; when both used
+    the same folds, the corrected and Bayesian comparison of each common candidate."""
+    first, second = store.get_run(a), store.get_run(b)
+    spec = tuple(
+        difflib.unified_diff(
+            first.spec_text.splitlines(), second.spec_text.splitlines(),
+            f"run {first.summary.id}", f"run {second.summary.id}", lineterm="",
+        )
+    )  # fmt: skip
+    same_folds = _same_folds(first, second)
+    return RunDiff(
+        a=first.summary.id,
+        b=second.summary.id,
+        spec=spec,
+        code=_code_of(first, second),
+        data=_data_of(first, second),
+        environment=tuple(compare_environments(first.environment, second.environment)),
+        metrics=_metrics_of(first, second),
+        same_folds=same_folds,
+        comparisons=_compare_runs(first, second) if same_folds else (),
+    )
+
+
+def _code_of(a: RunDetail, b: RunDetail) -> dict:
+    side = lambda d: {"commit": d.provenance.get("commit"), "dirty": d.summary.dirty}  # noqa: E731
+    return {"a": side(a), "b": side(b), "same": side(a) == side(b) and not a.summary.dirty}
+
+
+def _data_of(a: RunDetail, b: RunDetail) -> dict:
+    def side(detail: RunDetail) -> dict:
+        data = (detail.record or {}).get("data", {})
+        return {**data.get("fingerprint", {}), "features": data.get("features", [])}
+
+    left, right = side(a), side(b)
+    return {
+        "a": {k: v for k, v in left.items() if k != "features"},
+        "b": {k: v for k, v in right.items() if k != "features"},
+        "same_content": left.get("content_hash") == right.get("content_hash"),
+        "same_schema": left.get("schema_hash") == right.get("schema_hash"),
+        "features_added": sorted(set(right["features"]) - set(left["features"])),
+        "features_removed": sorted(set(left["features"]) - set(right["features"])),
+    }
+
+
+def _metrics_of(a: RunDetail, b: RunDetail) -> tuple[dict, ...]:
+    def means(detail: RunDetail) -> dict:
+        record = detail.record or {}
+        return {c["name"]: c["mean"] for c in record.get("candidates", [])}
+
+    left, right = means(a), means(b)
+    names = list(dict.fromkeys([*left, *right]))
+    return tuple({"candidate": n, "a": left.get(n), "b": right.get(n)} for n in names)
+
+
+def _same_folds(a: RunDetail, b: RunDetail) -> bool:
+    if a.record is None or b.record is None:
+        return False
+    keys = ("seed", "splits")
+    same_data = a.record["data"]["fingerprint"] == b.record["data"]["fingerprint"]
+    return same_data and all(a.record[k] == b.record[k] for k in keys)
+
+
+def _compare_runs(a: RunDetail, b: RunDetail) -> tuple[dict, ...]:
+    rope = (b.record.get("comparison") or {}).get("rope") or 0.01
+    greater = b.record["greater_is_better"]
+    scores = lambda d: {  # noqa: E731
+        (f["candidate"], f["repeat"], f["fold"]): f for f in d.record["folds"] if not f["error"]
+    }
+    left, right = scores(a), scores(b)
+    comparisons = []
+    for name in dict.fromkeys(k[0] for k in right):
+        keys = sorted(k for k in right if k[0] == name and k in left)
+        diffs = np.array([right[k]["score"] - left[k]["score"] for k in keys], dtype=float)
+        diffs = diffs[np.isfinite(diffs)]
+        if len(diffs) < 2:
+            continue
+        n_train = float(np.mean([right[k]["n_train"] for k in keys]))
+        n_test = float(np.mean([right[k]["n_test"] for k in keys]))
+        bayes = bayesian_correlated_ttest(
+            diffs, n_train, n_test, rope=rope, greater_is_better=greater
+        )
+        comparisons.append({
+            "candidate": name, "mean_difference": float(diffs.mean()),
+            "p_value": corrected_ttest(diffs, n_train, n_test).p_value,
+            "p_better": bayes.p_better, "p_equivalent": bayes.p_equivalent,
+            "p_worse": bayes.p_worse, "rope": rope,
+        })  # fmt: skip
+    return tuple(comparisons)

@@ -1,0 +1,283 @@
+"""Recorded runs: provenance first, the run recorded as it starts and ends, and reproduction
+from git (the run's commit in a temporary worktree, its diff re-applied, the data checked)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from learnburn.backends import Backend
+from learnburn.errors import (
+    ProvenanceError,
+    ProvenanceWarning,
+)
+from learnburn.evaluation import (
+    ExperimentResult,
+)
+from learnburn.runs import (
+    RunDetail,
+    RunStore,
+    capture_diff,
+    checkout_worktree,
+    collect_provenance,
+    compare_environments,
+    describe_environment,
+)
+from learnburn.spec import DataSpec, ExperimentSpec, load_spec
+from learnburn.workflows._learn import ProgressCallback, ProgressEvent, _load, run_experiment
+
+HEARTBEAT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class RecordedRun:
+    """A run recorded in the store: its id, the result, and the provenance it was recorded with."""
+
+    run_id: str
+    result: ExperimentResult
+    provenance: dict
+    store: str
+
+
+def open_store(url: str | None = None, *, start: str | os.PathLike | None = None) -> RunStore:
+    """The run store at ``url``, or the default one: ``.learnburn/`` at the root of the git
+    repository holding ``start`` (a spec file or folder; default the cwd)."""
+    folder = default_store_folder(start)
+    return RunStore.open(url, folder=folder)
+
+
+def default_store_folder(start: str | os.PathLike | None = None) -> Path:
+    from learnburn.runs import default_store_location
+
+    return default_store_location(Path(start or Path.cwd()).resolve())
+
+
+def run_and_record(
+    spec: ExperimentSpec,
+    *,
+    store: RunStore,
+    jobs: int = 1,
+    backend: Backend | None = None,
+    progress: ProgressCallback | None = None,
+    allow_dirty: bool = False,
+) -> RecordedRun:
+    """Check provenance, record the run as running, run it, and record how it ended.
+
+    A dirty tree is refused unless ``allow_dirty``; then the full diff is stored with the run.
+    A run that fails is recorded as failed, one that is interrupted as interrupted; nothing is
+    lost either way.
+    """
+    provenance = _provenance(spec, allow_dirty=allow_dirty)
+    recorded = provenance.to_dict() | _spec_location(spec, provenance)
+    run_id = store.start_run(
+        experiment=spec.name, spec_text=spec.text, spec_hash=spec.content_hash(),
+        seed=spec.evaluation.seed, provenance=recorded, environment=describe_environment(),
+        source=spec.source,
+    )  # fmt: skip
+    if provenance.dirty:
+        sha, size = store.artifacts.put_bytes(capture_diff(provenance))
+        store.add_artifact(run_id, "diff.patch", sha, size, "diff")
+    with _recording(store, run_id):
+        result = run_experiment(
+            spec, jobs=jobs, backend=backend, progress=_with_heartbeat(store, run_id, progress)
+        )
+        record = result.to_dict()
+        sha, size = store.artifacts.put_bytes(json.dumps(record, allow_nan=False).encode())
+        store.add_artifact(run_id, "result.json", sha, size, "record")
+        store.finish_run(run_id, record)
+    return RecordedRun(run_id, result, provenance.to_dict(), store.url)
+
+
+def _provenance(spec: ExperimentSpec, *, allow_dirty: bool):
+    read_files = [Path(spec.source)] if spec.source else []
+    data_path = spec.resolve_data_path()
+    if "://" not in data_path:
+        read_files.append(Path(data_path))
+    provenance = collect_provenance(Path(spec.source or Path.cwd()), read_files=read_files)
+    if not provenance.in_git:
+        warnings.warn(
+            f"{spec.source or 'this experiment'} is not in a git repository: the run is recorded, "
+            "but it cannot be reproduced from git",
+            ProvenanceWarning,
+            stacklevel=3,
+        )
+    elif provenance.dirty and not allow_dirty:
+        changed = [*provenance.changed, *provenance.untracked_read]
+        listing = ", ".join(changed[:5]) + (
+            f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+        )
+        raise ProvenanceError(
+            f"the repository at {provenance.root} has uncommitted changes: {listing}",
+            hint="commit them first (if it is not checked in, it does not exist), or pass "
+            "--allow-dirty to run anyway: the diff is stored with the run and it is marked dirty",
+        )
+    return provenance
+
+
+def _spec_location(spec: ExperimentSpec, provenance) -> dict:
+    """Where the spec and the data are, relative to the repository root where possible."""
+    location = {"spec_path": spec.source, "data_path": spec.resolve_data_path()}
+    if provenance.in_git and spec.source:
+        root = Path(provenance.root).resolve()
+        try:
+            location["spec_path"] = Path(spec.source).resolve().relative_to(root).as_posix()
+        except ValueError:
+            location["spec_path"] = str(Path(spec.source).resolve())
+    data = location["data_path"]
+    if "://" not in data:
+        location["data_path"] = str(Path(data).resolve())
+    return location
+
+
+@contextmanager
+def _recording(store: RunStore, run_id: str) -> Iterator[None]:
+    try:
+        yield
+    except KeyboardInterrupt:
+        store.fail_run(run_id, status="interrupted", error="interrupted by the user")
+        raise
+    except BaseException as error:
+        store.fail_run(run_id, status="failed", error=f"{type(error).__name__}: {error}")
+        raise
+
+
+def _with_heartbeat(store: RunStore, run_id: str, progress: ProgressCallback | None):
+    last = [time.monotonic()]
+
+    def on_event(event: ProgressEvent) -> None:
+        now = time.monotonic()
+        if now - last[0] >= HEARTBEAT_SECONDS:
+            store.heartbeat(run_id)
+            last[0] = now
+        if progress is not None:
+            progress(event)
+
+    return on_event
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    """The outcome of re-running a recorded run from its commit (and diff)."""
+
+    run_id: str
+    commit: str
+    dirty: bool
+    exact: bool
+    folds_compared: int
+    max_difference: float
+    worst: dict | None  # the fold with the largest difference
+    environment_differences: tuple[str, ...]
+    result: ExperimentResult = field(compare=False, repr=False)
+
+
+def reproduce_run(
+    store: RunStore, run_id: str, *, jobs: int = 1, progress: ProgressCallback | None = None
+) -> Reproduction:
+    """Check out the run's commit in a temporary worktree, re-apply its diff, check the data
+    fingerprint, re-run, and compare every per-fold score with the recorded ones."""
+    detail = store.get_run(run_id)
+    provenance = detail.provenance
+    if not provenance.get("in_git") or not provenance.get("commit"):
+        raise ProvenanceError(
+            f"run {detail.summary.id} was not made in a git repository with a commit",
+            hint="only runs recorded inside a git repository can be reproduced from git",
+        )
+    if detail.record is None:
+        raise ProvenanceError(
+            f"run {detail.summary.id} did not finish ({detail.summary.status}): no scores to match",
+            hint="reproduce a finished run (`learnburn runs --status finished`)",
+        )
+    diff = _stored_diff(store, detail)
+    with checkout_worktree(provenance["root"], provenance["commit"], diff=diff) as tree:
+        spec = _spec_in(tree, detail)
+        _check_fingerprint(spec, detail)
+        result = run_experiment(spec, jobs=jobs, progress=progress)
+    return _compare_reproduction(detail, result)
+
+
+def _stored_diff(store: RunStore, detail: RunDetail) -> bytes:
+    if not detail.summary.dirty:
+        return b""
+    patch = next((a for a in detail.artifacts if a.name == "diff.patch"), None)
+    if patch is None:
+        raise ProvenanceError(
+            f"run {detail.summary.id} is marked dirty but its diff is missing from the store",
+            hint="`learnburn runs --verify` checks the artifacts",
+        )
+    return store.artifacts.read_bytes(patch.sha256)
+
+
+def _spec_in(tree: Path, detail: RunDetail) -> ExperimentSpec:
+    """The recorded spec, read from the worktree; data the tree lacks is read where it was."""
+    spec_path = tree / detail.provenance["spec_path"]
+    spec = load_spec(spec_path) if spec_path.exists() else None
+    if spec is None or spec.text != detail.spec_text:
+        raise ProvenanceError(
+            f"the spec of run {detail.summary.id} is not at {detail.provenance['spec_path']} "
+            "in its commit, or differs from the recorded text",
+            hint="the run's commit (and diff) must hold the spec it ran",
+        )
+    if "://" not in spec.data.path and not Path(spec.resolve_data_path()).exists():
+        data = DataSpec(**{**asdict(spec.data), "path": detail.provenance["data_path"]})
+        spec = replace(spec, data=data, source="")  # an ignored data file: read it where it was
+    return spec
+
+
+def _check_fingerprint(spec: ExperimentSpec, detail: RunDetail) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the run itself reports what it has to say
+        fingerprint = _load(spec).fingerprint
+    recorded = detail.record["data"]["fingerprint"]
+    if fingerprint.content_hash != recorded["content_hash"]:
+        raise ProvenanceError(
+            f"the data at {spec.resolve_data_path()} no longer matches run {detail.summary.id}: "
+            f"fingerprint {fingerprint.content_hash[:12]} ({fingerprint.rows} rows), the run read "
+            f"{recorded['content_hash'][:12]} ({recorded['rows']} rows)",
+            hint="restore the data the run read; learnburn will not reproduce on other data",
+        )
+
+
+def _compare_reproduction(detail: RunDetail, result: ExperimentResult) -> Reproduction:
+    recorded = {_fold_key(f): f["score"] for f in detail.record["folds"]}
+    again = {_fold_key(asdict(f)): f.score for f in result.folds}
+    worst, largest = None, 0.0
+    for key in sorted(set(recorded) | set(again)):
+        a, b = recorded.get(key), again.get(key)
+        difference = _difference(a, b)
+        if difference > largest or (worst is None and difference > 0):
+            worst, largest = {"candidate": key[0], "repeat": key[1], "fold": key[2], "recorded": a,
+                              "reproduced": b}, difference  # fmt: skip
+    return Reproduction(
+        run_id=detail.summary.id,
+        commit=detail.provenance["commit"],
+        dirty=detail.summary.dirty,
+        exact=largest == 0.0,
+        folds_compared=len(recorded),
+        max_difference=largest,
+        worst=worst,
+        environment_differences=tuple(
+            compare_environments(detail.environment, describe_environment())
+        ),
+        result=result,
+    )
+
+
+def _fold_key(fold: dict) -> tuple:
+    return (fold["candidate"], fold["repeat"], fold["fold"])
+
+
+def _difference(a: float | None, b: float | None) -> float:
+    if a is None and b is None:
+        return 0.0
+    if a is None or b is None:
+        return float("inf")
+    if math.isnan(a) and math.isnan(b):
+        return 0.0
+    return abs(a - b) if not (math.isnan(a) or math.isnan(b)) else float("inf")

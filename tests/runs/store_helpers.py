@@ -1,0 +1,115 @@
+"""Helpers for the run-store tests that also run in child processes (spawned workers and the
+process killed with SIGKILL), so they live in a module those processes can import by name.
+
+Run as a script (``python store_helpers.py hold URL FOLDER``) it starts a long run, prints its
+id, then records small runs one after another until it is killed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from learnburn.runs import RunStore
+
+CANDIDATES = ("logistic_regression", "random_forest")
+REPEATS, FOLDS = 2, 3
+
+
+def fake_record(
+    experiment: str = "loans",
+    candidates: tuple[str, ...] = CANDIDATES,
+    repeats: int = REPEATS,
+    folds: int = FOLDS,
+    seed: int = 0,
+) -> dict:
+    """A small record shaped like ExperimentResult.to_dict(): the first candidate wins."""
+    fold_list = [
+        {
+            "candidate": name,
+            "repeat": r,
+            "fold": f,
+            "score": 0.8 - 0.01 * c + 0.001 * f,
+            "scores": {"roc_auc": 0.8 - 0.01 * c + 0.001 * f, "accuracy": 0.75},
+            "fit_time": 0.01 * (c + 1),
+            "predict_time": 0.001,
+            "n_train": 160,
+            "n_test": 80,
+            "model_bytes": None,
+            "error": None,
+            "warnings": [],
+        }
+        for c, name in enumerate(candidates)
+        for r in range(repeats)
+        for f in range(folds)
+    ]
+    summaries = [
+        {
+            "name": name,
+            "model": name,
+            "params": {},
+            "preprocessing": "auto",
+            "status": "ok",
+            "mean": 0.8 - 0.01 * c,
+            "std": 0.01,
+            "ci_low": 0.78 - 0.01 * c,
+            "ci_high": 0.82 - 0.01 * c,
+            "n_folds": repeats * folds,
+            "fit_time": 0.01 * (c + 1),
+            "predict_time": 0.001,
+            "rank": c + 1,
+            "verdict": "best" if c == 0 else "worse",
+            "error": None,
+        }
+        for c, name in enumerate(candidates)
+    ]
+    fingerprint = {"content_hash": "ab" * 32, "rows": 240, "columns": 7, "schema_hash": "cd" * 32}
+    return {
+        "experiment": experiment,
+        "task": "classification",
+        "metric": "roc_auc",
+        "seed": seed,
+        "data": {"source": "table.csv", "fingerprint": fingerprint, "rows": 240},
+        "candidates": summaries,
+        "folds": fold_list,
+        "winner": candidates[0] if candidates else None,
+        "best": candidates[0] if candidates else None,
+        "holdout": {"candidate": candidates[0], "rows": 60, "score": 0.79} if candidates else None,
+        "timings": {"total": 1.0},
+    }
+
+
+def start(store: RunStore, experiment: str = "loans", **provenance) -> str:
+    """Start a run with plain made-up inputs."""
+    return store.start_run(
+        experiment=experiment,
+        spec_text=f'[experiment]\nname = "{experiment}"\n',
+        spec_hash="e" * 64,
+        seed=3,
+        provenance=provenance or {"in_git": True, "commit": "c" * 40, "dirty": False},
+        environment={"python": "3.11"},
+        source="experiment.toml",
+    )
+
+
+def write_runs(url: str, folder: str, worker: int, count: int) -> None:
+    """One concurrent writer: its own store, ``count`` runs started, beaten and finished."""
+    with RunStore.open(url, folder=Path(folder)) as store:
+        for _ in range(count):
+            run_id = start(store, f"worker-{worker}")
+            store.heartbeat(run_id)
+            store.finish_run(run_id, fake_record(f"worker-{worker}", seed=worker))
+
+
+def hold(url: str, folder: str) -> None:
+    """Start a long run, say its id, then record small runs until killed."""
+    with RunStore.open(url, folder=Path(folder)) as store:
+        print(start(store, "long"), flush=True)
+        while True:
+            run_id = start(store, "busy")
+            store.heartbeat(run_id)
+            store.finish_run(run_id, fake_record("busy"))
+
+
+if __name__ == "__main__":
+    hold(sys.argv[2], sys.argv[3]) if sys.argv[1] == "hold" else sys.exit(2)

@@ -1,0 +1,150 @@
+import subprocess
+import warnings
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from learnburn.cli import app
+from learnburn.errors import ProvenanceError, ProvenanceWarning
+from learnburn.spec import load_spec
+from learnburn.workflows import diff_runs, open_store, reproduce_run, run_and_record
+
+runner = CliRunner(env={"COLUMNS": "200"})
+
+
+def _git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path, table_maker, small_spec_text) -> Path:
+    """A real git repository with a committed spec and an ignored data file beside it."""
+    root = tmp_path / "project"
+    (root / "data").mkdir(parents=True)
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "config", "user.email", "test@example.com")
+    _git(root, "config", "user.name", "Test")
+    table_maker().to_csv(root / "data" / "table.csv", index=False)
+    (root / ".gitignore").write_text("data/\n.learnburn/\n")
+    spec = small_spec_text.replace('path = "table.csv"', 'path = "../data/table.csv"')
+    (root / "experiments").mkdir()
+    (root / "experiments" / "small.toml").write_text(spec)
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "first experiment")
+    return root
+
+
+def _run(repo: Path, **kwargs):
+    spec = load_spec(repo / "experiments" / "small.toml")
+    with open_store(start=repo) as store:
+        return run_and_record(spec, store=store, **kwargs)
+
+
+def test_clean_run_is_recorded_and_reproduces_exactly(repo):
+    """A run of committed code records its commit, and `reproduce` gives identical fold scores."""
+    recorded = _run(repo)
+    with open_store(start=repo) as store:
+        detail = store.get_run(recorded.run_id)
+        assert detail.summary.status == "finished"
+        assert detail.provenance["commit"] == _git(repo, "rev-parse", "HEAD")
+        assert not detail.summary.dirty
+        assert len(detail.folds) == 2 * 3 * 2
+        outcome = reproduce_run(store, recorded.run_id)
+    assert outcome.exact and outcome.max_difference == 0.0
+    assert outcome.folds_compared == 12
+
+
+def test_dirty_tree_is_refused_with_a_hint(repo):
+    """Uncommitted changes stop the run before anything is recorded."""
+    spec_file = repo / "experiments" / "small.toml"
+    spec_file.write_text(spec_file.read_text().replace("n_estimators = 20", "n_estimators = 25"))
+    with pytest.raises(ProvenanceError) as info:
+        _run(repo)
+    assert "experiments/small.toml" in str(info.value)
+    assert "--allow-dirty" in info.value.hint
+    with open_store(start=repo) as store:
+        assert store.list_runs() == []
+
+
+def test_dirty_run_stores_its_diff_and_reproduces_after_the_tree_is_reset(repo):
+    """--allow-dirty stores the diff; reproduce re-applies it on the commit: identical scores."""
+    spec_file = repo / "experiments" / "small.toml"
+    spec_file.write_text(spec_file.read_text().replace("n_estimators = 20", "n_estimators = 25"))
+    recorded = _run(repo, allow_dirty=True)
+    _git(repo, "checkout", "--", "experiments/small.toml")  # the change is gone from the tree
+    with open_store(start=repo) as store:
+        detail = store.get_run(recorded.run_id)
+        assert detail.summary.dirty
+        assert [a.name for a in detail.artifacts if a.kind == "diff"] == ["diff.patch"]
+        outcome = reproduce_run(store, recorded.run_id)
+    assert outcome.exact and outcome.dirty
+
+
+def test_reproduce_refuses_when_the_data_changed(repo, table_maker):
+    """After the data file changes, reproduce names the fingerprint mismatch and runs nothing."""
+    recorded = _run(repo)
+    table_maker(seed=99).to_csv(repo / "data" / "table.csv", index=False)
+    with open_store(start=repo) as store, pytest.raises(ProvenanceError) as info:
+        reproduce_run(store, recorded.run_id)
+    assert "fingerprint" in str(info.value) and "no longer matches" in str(info.value)
+
+
+def test_diff_of_two_runs_on_the_same_folds_compares_each_candidate(repo):
+    """Two runs differing in one param: the spec diff shows it, and the comparison is there."""
+    first = _run(repo)
+    spec_file = repo / "experiments" / "small.toml"
+    spec_file.write_text(spec_file.read_text().replace("n_estimators = 20", "n_estimators = 40"))
+    _git(repo, "commit", "-qam", "more trees")
+    second = _run(repo)
+    with open_store(start=repo) as store:
+        diff = diff_runs(store, first.run_id, second.run_id)
+    assert any("n_estimators = 40" in line for line in diff.spec)
+    assert diff.same_folds and diff.data["same_content"]
+    compared = {c["candidate"]: c for c in diff.comparisons}
+    assert compared["logistic_regression"]["mean_difference"] == 0.0
+    assert 0 <= compared["random_forest"]["p_value"] <= 1
+
+
+def test_run_outside_git_is_recorded_with_a_warning(tmp_path, small_spec):
+    """Outside a repository the run is still recorded, with a warning, and cannot be reproduced."""
+    spec = load_spec(small_spec)
+    with open_store(start=tmp_path) as store:
+        with pytest.warns(ProvenanceWarning, match="not in a git repository"):
+            recorded = run_and_record(spec, store=store)
+        assert store.get_run(recorded.run_id).provenance["in_git"] is False
+        with pytest.raises(ProvenanceError):
+            reproduce_run(store, recorded.run_id)
+
+
+def test_cli_records_lists_shows_and_reproduces(repo, monkeypatch):
+    """`learnburn run` prints the run id; runs, show, reproduce and diff work on it."""
+    monkeypatch.chdir(repo)
+    monkeypatch.delenv("LEARNBURN_STORE", raising=False)
+    done = runner.invoke(app, ["run", "experiments/small.toml", "-q"])
+    assert done.exit_code == 0, done.output
+    run_id = done.output.split("Recorded as run ")[1].split()[0]
+    listed = runner.invoke(app, ["runs"])
+    assert listed.exit_code == 0 and run_id in listed.output and "finished" in listed.output
+    shown = runner.invoke(app, ["show", run_id[:8]])
+    assert shown.exit_code == 0 and "random_forest" in shown.output
+    again = runner.invoke(app, ["reproduce", run_id, "-q"])
+    assert again.exit_code == 0, again.output
+    assert "Reproduced exactly" in again.output
+    verified = runner.invoke(app, ["runs", "--verify"])
+    assert verified.exit_code == 0 and "artifacts verified" in verified.output
+    diffed = runner.invoke(app, ["diff", run_id, run_id])
+    assert diffed.exit_code == 0 and "spec: same" in diffed.output
+
+
+def test_cli_refuses_a_dirty_tree_with_exit_1(repo, monkeypatch):
+    """A dirty tree: exit 1, the error names the change and the hint names --allow-dirty."""
+    monkeypatch.chdir(repo)
+    (repo / "experiments" / "small.toml").write_text(
+        (repo / "experiments" / "small.toml").read_text() + "\n# edited\n"
+    )
+    with warnings.catch_warnings():
+        done = runner.invoke(app, ["run", "experiments/small.toml", "-q"])
+    assert done.exit_code == 1
+    assert "uncommitted changes" in done.output and "--allow-dirty" in done.output

@@ -7,7 +7,9 @@ id, then records small runs one after another until it is killed.
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 
 from learnburn.runs import RunStore
@@ -92,13 +94,23 @@ def start(store: RunStore, experiment: str = "loans", **provenance) -> str:
     )
 
 
-def write_runs(url: str, folder: str, worker: int, count: int) -> None:
-    """One concurrent writer: its own store, ``count`` runs started, beaten and finished."""
+def pause(seconds: float) -> int:
+    """Keep a pool worker busy for a while (so that a pool starts all its processes)."""
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def write_runs(url: str, folder: str, worker: int, count: int, barrier=None) -> int:
+    """One concurrent writer: its own store, ``count`` runs started, beaten and finished, after
+    every writer reached ``barrier``; returns its pid."""
+    if barrier is not None:
+        barrier.wait(timeout=60)
     with RunStore.open(url, folder=Path(folder)) as store:
         for _ in range(count):
             run_id = start(store, f"worker-{worker}")
             store.heartbeat(run_id)
             store.finish_run(run_id, fake_record(f"worker-{worker}", seed=worker))
+    return os.getpid()
 
 
 def hold(url: str, folder: str) -> None:

@@ -15,11 +15,15 @@ timeout. SQLAlchemy's documented recipe fixes this: the driver emits no BEGIN
 (``isolation_level = None``) and a ``begin`` event emits our own: ``BEGIN IMMEDIATE`` for writes,
 which queue on the busy timeout, a plain ``BEGIN`` for reads.
 
-PostgreSQL needs none of this; the engine gives up on an unreachable server after 10 s.
+PostgreSQL needs none of this; reads run at REPEATABLE READ so that the several statements of one
+read (a run, its folds, its artifacts) see one snapshot; the engine gives up on an unreachable
+server after 10 s.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -57,8 +61,11 @@ def writing(engine: Engine) -> Iterator[Connection]:
 @contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
     """One read transaction, a consistent snapshot; nothing is written."""
-    with engine.connect() as connection, connection.begin():
-        yield connection
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":  # one snapshot for all the statements
+            connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection.begin():
+            yield connection
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:
@@ -66,11 +73,26 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _switch_to_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
     finally:
         cursor.close()
+
+
+def _switch_to_wal(cursor) -> None:
+    """Turn on WAL mode. Switching a rollback-journal file needs an exclusive lock, and SQLite
+    answers "database is locked" at once instead of waiting on the busy timeout when another
+    connection holds it, so retry until the busy timeout has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _begin_sqlite(connection: Connection) -> None:

@@ -55,8 +55,8 @@ STEPS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
 
 def ensure_schema(engine: Engine, shown: str) -> None:
     """Create the store's tables, or upgrade them to :data:`SCHEMA_VERSION`."""
-    with reading(engine) as connection:
-        found = read_version(connection, shown)
+    with reading(engine) as connection:  # the common case, without taking the lock
+        found = read_version(connection, shown, strict=False)
     _refuse_newer(found, shown)
     if found == SCHEMA_VERSION:
         return
@@ -75,11 +75,14 @@ def ensure_schema(engine: Engine, shown: str) -> None:
             _record_version(connection, version + 1)
 
 
-def read_version(connection: Connection, shown: str) -> int | None:
-    """The store's schema version, or None when it has no tables yet."""
+def read_version(connection: Connection, shown: str, *, strict: bool = True) -> int | None:
+    """The store's schema version, or None when it has no tables yet.
+
+    ``strict``: also refuse a foreign ``runs`` table. Only under the migration lock: otherwise,
+    on PostgreSQL, another opener may commit the new tables between the two lookups."""
     tables = inspect(connection)
     if not tables.has_table("meta"):
-        if tables.has_table("runs"):
+        if strict and tables.has_table("runs"):
             raise RunStoreError(
                 f"{shown} has a 'runs' table but no 'meta' table: it is not a learnburn run store",
                 hint="point --store / LEARNBURN_STORE at a learnburn store or an empty database",

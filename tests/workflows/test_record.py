@@ -148,3 +148,25 @@ def test_cli_refuses_a_dirty_tree_with_exit_1(repo, monkeypatch):
         done = runner.invoke(app, ["run", "experiments/small.toml", "-q"])
     assert done.exit_code == 1
     assert "uncommitted changes" in done.output and "--allow-dirty" in done.output
+
+
+def test_credentials_in_the_remote_url_never_reach_the_store(repo):
+    """A token in the remote URL is stripped before anything is written to the store."""
+    _git(repo, "remote", "add", "origin", "https://alice:s3cr3t-t0ken@git.example.com/x/y.git")
+    recorded = _run(repo)
+    assert recorded.provenance["remote_url"] == "https://git.example.com/x/y.git"
+    for path in (repo / ".learnburn").rglob("*"):
+        if path.is_file():
+            assert b"s3cr3t-t0ken" not in path.read_bytes(), path
+
+
+def test_experiment_run_can_record_like_the_cli(repo):
+    """Experiment.run(record=True) records the run and keeps its id."""
+    from learnburn import Experiment
+
+    experiment = Experiment.from_toml(repo / "experiments" / "small.toml")
+    result = experiment.run(record=True)
+    with open_store(start=repo) as store:
+        detail = store.get_run(experiment.last_run_id)
+    assert detail.summary.winner == result.winner
+    assert detail.record["timings"]["peak_memory_mb"] > 0

@@ -8,6 +8,7 @@ reported through an optional callback that the front end renders.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
@@ -108,6 +109,7 @@ def run_experiment(
             holdout = _with_decision_cost(holdout, policy, model, dataset, splits, cost, spec)
         timings["refit_and_holdout"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
+    timings["peak_memory_mb"] = _peak_memory_mb()
 
     return ExperimentResult(
         experiment=spec.name,
@@ -260,6 +262,17 @@ def _describe_data(dataset: Dataset) -> dict:
         "excluded": dict(dataset.excluded),
         "schema": dataset.schema.to_dict(),
     }
+
+
+def _peak_memory_mb() -> float:
+    """Peak resident memory of this process and of its finished worker processes, in MiB."""
+    import resource  # Unix only; learnburn runs on Linux and macOS
+
+    peak = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes there, KiB here
 
 
 def _guess_target(columns) -> str | None:

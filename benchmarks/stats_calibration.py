@@ -36,12 +36,11 @@ import time
 
 import numpy as np
 from joblib import Parallel, delayed
-from scipy.stats import rankdata
 from sklearn.datasets import make_classification
 from sklearn.model_selection import RepeatedStratifiedKFold
 from sklearn.tree import DecisionTreeClassifier
 
-from learnburn.evaluation._stats import corrected_ttest, naive_ttest
+from learnburn.evaluation import binary_auc, corrected_ttest, naive_ttest
 
 ALPHA = 0.05
 GOAL = 0.07
@@ -69,20 +68,12 @@ def simulate(seed: np.random.SeedSequence, null: str, rows: int, folds: int, rep
         for tree_seed in seeds:
             tree = DecisionTreeClassifier(splitter="random", max_depth=4, random_state=tree_seed)
             tree.fit(X[train], y[train])
-            auc.append(roc_auc(y[test], tree.predict_proba(X[test])[:, 1]))
+            auc.append(binary_auc(y[test] == 1, tree.predict_proba(X[test])[:, 1]))
         differences.append(auc[0] - auc[1])
         n_train.append(train.size)
         n_test.append(test.size)
     corrected = corrected_ttest(differences, np.mean(n_train), np.mean(n_test))
     return corrected.p_value, naive_ttest(differences).p_value
-
-
-def roc_auc(y: np.ndarray, score: np.ndarray) -> float:
-    """ROC AUC as the Mann-Whitney statistic (ties count half); equals sklearn's, faster."""
-    positive = y == 1
-    m = int(positive.sum())
-    n = positive.size - m
-    return float((rankdata(score)[positive].sum() - m * (m + 1) / 2) / (m * n))
 
 
 def wilson(successes: int, n: int, confidence_z: float = 1.959964) -> tuple[float, float]:

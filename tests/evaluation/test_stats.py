@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from learnburn.evaluation._stats import (
+from learnburn.evaluation import (
     bayesian_correlated_ttest,
     corrected_interval,
     corrected_ttest,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from learnburn.evaluation._stats import (
+from learnburn.evaluation import (
     auc_variance,
     bootstrap_metric,
     delong_test,

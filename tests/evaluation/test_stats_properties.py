@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 from sklearn.metrics import roc_auc_score
 
-from learnburn.evaluation._stats import (
+from learnburn.evaluation import (
     bayesian_correlated_ttest,
     corrected_interval,
     corrected_ttest,

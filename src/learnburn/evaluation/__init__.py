@@ -18,7 +18,7 @@ from learnburn.evaluation._holdout_stats import (
     mcnemar,
     mcnemar_from_table,
 )
-from learnburn.evaluation._metrics import METRICS, Metric, get_metric, score_all
+from learnburn.evaluation._metrics import METRICS, Metric, binary_auc, get_metric, score_all
 from learnburn.evaluation._records import (
     CandidateSummary,
     ExperimentResult,
@@ -55,6 +55,7 @@ __all__ = [
     "TTestResult",
     "auc_variance",
     "bayesian_correlated_ttest",
+    "binary_auc",
     "bootstrap_metric",
     "choose_candidate",
     "compare_candidates",

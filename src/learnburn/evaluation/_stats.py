@@ -14,8 +14,8 @@ difference. Nadeau & Bengio (2003) add back the term ``n_test / n_train``; Bouck
 - ``corrected_interval``: an interval for one candidate's mean score with the corrected variance.
 - ``holm``: Holm step-down adjusted p-values for many pairwise tests.
 
-Tests on one held-out set (McNemar, DeLong, the bootstrap) are in ``_holdout_stats`` and are
-re-exported here. Formulas and worked values: ``reference/statistics.md`` Part 1.
+Tests on one held-out set (McNemar, DeLong, the bootstrap) are in ``_holdout_stats``. Formulas
+and worked values: ``reference/statistics.md`` Part 1.
 """
 
 from __future__ import annotations
@@ -26,35 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
-
-from learnburn.evaluation._holdout_stats import (
-    BootstrapInterval,
-    DeLongResult,
-    McNemarResult,
-    auc_variance,
-    bootstrap_metric,
-    delong_test,
-    mcnemar,
-    mcnemar_from_table,
-)
-
-__all__ = [
-    "BayesianComparison",
-    "BootstrapInterval",
-    "DeLongResult",
-    "McNemarResult",
-    "TTestResult",
-    "auc_variance",
-    "bayesian_correlated_ttest",
-    "bootstrap_metric",
-    "corrected_interval",
-    "corrected_ttest",
-    "delong_test",
-    "holm",
-    "mcnemar",
-    "mcnemar_from_table",
-    "naive_ttest",
-]
 
 ALTERNATIVES = ("two-sided", "greater", "less")
 

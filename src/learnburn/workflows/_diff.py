@@ -59,8 +59,12 @@ def diff_runs(store: RunStore, a: str, b: str) -> RunDiff:
 
 
 def _code_of(a: RunDetail, b: RunDetail) -> dict:
-    side = lambda d: {"commit": d.provenance.get("commit"), "dirty": d.summary.dirty}  # noqa: E731
-    return {"a": side(a), "b": side(b), "same": side(a) == side(b) and not a.summary.dirty}
+    left, right = _code_side(a), _code_side(b)
+    return {"a": left, "b": right, "same": left == right and not a.summary.dirty}
+
+
+def _code_side(detail: RunDetail) -> dict:
+    return {"commit": detail.provenance.get("commit"), "dirty": detail.summary.dirty}
 
 
 def _data_of(a: RunDetail, b: RunDetail) -> dict:
@@ -100,10 +104,7 @@ def _same_folds(a: RunDetail, b: RunDetail) -> bool:
 def _compare_runs(a: RunDetail, b: RunDetail) -> tuple[dict, ...]:
     rope = (b.record.get("comparison") or {}).get("rope") or 0.01
     greater = b.record["greater_is_better"]
-    scores = lambda d: {  # noqa: E731
-        (f["candidate"], f["repeat"], f["fold"]): f for f in d.record["folds"] if not f["error"]
-    }
-    left, right = scores(a), scores(b)
+    left, right = _fold_rows(a), _fold_rows(b)
     comparisons = []
     for name in dict.fromkeys(k[0] for k in right):
         keys = sorted(k for k in right if k[0] == name and k in left)
@@ -123,3 +124,9 @@ def _compare_runs(a: RunDetail, b: RunDetail) -> tuple[dict, ...]:
             "p_worse": bayes.p_worse, "rope": rope,
         })  # fmt: skip
     return tuple(comparisons)
+
+
+def _fold_rows(detail: RunDetail) -> dict[tuple, dict]:
+    """The run's fold rows that have a score, by (candidate, repeat, fold)."""
+    folds = detail.record["folds"]
+    return {(f["candidate"], f["repeat"], f["fold"]): f for f in folds if not f["error"]}

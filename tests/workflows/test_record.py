@@ -126,7 +126,7 @@ def test_cli_records_lists_shows_and_reproduces(repo, monkeypatch):
     assert done.exit_code == 0, done.output
     run_id = done.output.split("Recorded as run ")[1].split()[0]
     listed = runner.invoke(app, ["runs"])
-    assert listed.exit_code == 0 and run_id in listed.output and "finished" in listed.output
+    assert listed.exit_code == 0 and run_id[:12] in listed.output and "finished" in listed.output
     shown = runner.invoke(app, ["show", run_id[:8]])
     assert shown.exit_code == 0 and "random_forest" in shown.output
     again = runner.invoke(app, ["reproduce", run_id, "-q"])

@@ -20,33 +20,31 @@ _STATUS = {
 def _commit(commit: str | None, dirty: bool) -> str:
     if not commit:
         return "—"
-    return commit[:10] + (" [yellow]dirty[/]" if dirty else "")
+    return commit[:8] + (" [yellow]dirty[/]" if dirty else "")
 
 
 def runs_table(summaries, url: str) -> Table:
-    table = Table(title=f"Runs in {escape(url)}", title_justify="left", box=box.SIMPLE_HEAD)
-    for column in (
-        "run",
-        "experiment",
-        "status",
-        "started",
-        "winner",
-        "score",
-        "holdout",
-        "commit",
-    ):
-        table.add_column(column, justify="right" if column in ("score", "holdout") else "left")
+    table = Table(
+        title=f"Runs in {escape(url)}", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
+    )
+    table.add_column("run", no_wrap=True)
+    table.add_column("experiment", overflow="fold", min_width=6)
+    table.add_column("status", no_wrap=True)
+    table.add_column("started (UTC)", no_wrap=True)
+    table.add_column("winner", overflow="fold", min_width=6)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("commit", no_wrap=True)
     for s in summaries:
         table.add_row(
-            s.id,
+            s.id[:12],  # a unique prefix is enough for show, diff and reproduce
             escape(s.experiment),
             _STATUS.get(s.status, escape(s.status)),
-            str(s.started_at)[:19],
+            str(s.started_at)[:16].replace("T", " "),
             escape(s.winner or "—"),
             _number(s.score),
-            _number(s.holdout),
-            _commit(s.commit, s.dirty),
+            (s.commit or "—")[:8] + ("[yellow]*[/]" if s.dirty else ""),
         )
+    table.caption = "score: the chosen candidate's mean CV score; * dirty (its diff is stored)"
     if not summaries:
         table.caption = "No runs yet: `learnburn run SPEC` records one."
     return table

@@ -34,8 +34,11 @@ def run(
     ),
     store: str | None = STORE,
 ) -> None:
-    """Evaluate every candidate on the same repeated folds, compare them, choose one, refit it,
-    score the holdout, and record the run with its provenance.
+    """Evaluate, compare and choose candidates; score the holdout; record the run.
+
+    Every candidate is evaluated on the same repeated folds and compared with the best; one is
+    chosen by the spec's policy, refit, scored once on the holdout, and the run is recorded with
+    its provenance.
 
     Exits 0 when a candidate was chosen, 1 on an error or when every candidate failed.
     """

@@ -73,8 +73,9 @@ def diff(
     run_b: str = typer.Argument(..., help="The second run (id or prefix)."),
     store: str | None = STORE,
 ) -> None:
-    """Compare two runs: spec, code, data, environment, metrics, and whether score differences
-    are real (when both used the same folds)."""
+    """Compare two runs: spec, code, data, environment and metrics.
+
+    When both used the same folds, each shared candidate's score difference is tested."""
     with store_for(store) as opened:
         result = diff_runs(opened, run_a, run_b)
     print_diff(Console(), result)

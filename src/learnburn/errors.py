@@ -9,6 +9,7 @@
     ├── CandidateError        unknown candidate, bad params, fit failed
     ├── RunStoreError         store unreachable, corrupt or too new; run not found; bad name
     │   └── ProvenanceError   provenance required but unavailable
+    ├── BundleError           bundle unreadable, incomplete, tampered, untrusted or too new
     └── BackendError          backend unavailable or a remote task failed
 
     LearnburnWarning          something worth knowing that did not stop the work
@@ -84,6 +85,11 @@ class RunStoreError(LearnburnError):
 
 class ProvenanceError(RunStoreError):
     """Provenance (commit, diff, data) is required but unavailable or does not match."""
+
+
+class BundleError(LearnburnError):
+    """A model bundle cannot be written or read: unreadable, incomplete, tampered, holding
+    untrusted types, or written by a newer format version."""
 
 
 class BackendError(LearnburnError):

@@ -1,0 +1,21 @@
+"""Model bundles: a fitted pipeline with its schema, decision and metadata, saved without
+pickle (skops, with an allow-list of types) in a versioned, verified directory or ``.lbm`` file.
+"""
+
+from learnburn.bundles._archive import pack_bundle, unpack_bundle
+from learnburn.bundles._bundle import Bundle
+from learnburn.bundles._format import FORMAT, VERSION
+from learnburn.bundles._load import load_bundle
+from learnburn.bundles._save import save_bundle
+from learnburn.bundles._trust import ALLOWED
+
+__all__ = [
+    "ALLOWED",
+    "FORMAT",
+    "VERSION",
+    "Bundle",
+    "load_bundle",
+    "pack_bundle",
+    "save_bundle",
+    "unpack_bundle",
+]

@@ -1,0 +1,67 @@
+"""Save a fitted model with its schema, classes, decision and metadata as a bundle."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from learnburn.bundles._archive import write_archive
+from learnburn.bundles._directory import write_directory
+from learnburn.bundles._documents import write_documents
+from learnburn.bundles._format import MANIFEST, MODEL, SUFFIX
+from learnburn.bundles._manifest import make_manifest
+from learnburn.bundles._trust import dump_model
+from learnburn.errors import BundleError
+
+
+def save_bundle(
+    model: Any,
+    path: str | Path,
+    *,
+    schema: Mapping[str, Any],
+    classes: Sequence,
+    meta: Mapping[str, Any],
+    decision: Mapping[str, Any] | None = None,
+    calibrator: Mapping[str, Any] | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write a bundle at ``path``: a directory, or one packed file when ``path`` ends in ".lbm".
+
+    ``schema`` is ``Schema.to_dict()`` of the model's input columns; ``classes`` the labels in
+    the order ``Bundle.predict_proba`` gives them; ``meta`` any plain JSON dict (the library
+    versions are added under "saved_with"); ``decision`` is ``DecisionPolicy.to_dict()`` and
+    ``calibrator`` its ``calibrator.to_dict()``. Nothing appears at ``path`` until the bundle is
+    complete; an existing bundle there is replaced only with ``overwrite=True``.
+    """
+    target = Path(path)
+    documents = write_documents(schema, classes, meta, decision, calibrator)
+    _check_model_classes(model, classes)
+    files = {**documents, MODEL: dump_model(model)}
+    files[MANIFEST] = make_manifest(files)
+    if target.name.endswith(SUFFIX):
+        return write_archive(files, target, overwrite=overwrite)
+    return write_directory(files, target, overwrite=overwrite)
+
+
+def _check_model_classes(model: Any, classes: Sequence) -> None:
+    """The model is fitted, can give probabilities, and knows no class outside ``classes``."""
+    fitted = getattr(model, "classes_", None)
+    if fitted is None or not callable(getattr(model, "predict_proba", None)):
+        raise BundleError(
+            f"the model ({type(model).__name__}) is not a fitted classifier: it lacks "
+            "classes_ or predict_proba",
+            hint="fit the pipeline before saving it",
+        )
+    unknown = [_plain(label) for label in list(fitted) if label not in list(classes)]
+    if unknown:
+        raise BundleError(
+            f"the model predicts classes {unknown!r} that are not in classes={list(classes)!r}",
+            hint="pass every class the model was fitted on",
+        )
+
+
+def _plain(label: Any) -> Any:
+    return label.item() if isinstance(label, np.generic) else label

@@ -1,0 +1,216 @@
+"""The model is loaded only when every type in it is allowed or trusted by name; hostile
+content is refused without running any of it (the hostile module's marker never appears)."""
+
+from __future__ import annotations
+
+import importlib
+import io
+import pickle
+import sys
+import zipfile
+
+import joblib
+import numpy as np
+import pytest
+import skops.io
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from learnburn.bundles import ALLOWED, load_bundle, save_bundle
+from learnburn.errors import BundleError
+
+_AS_FLOAT = ("learnburn.candidates._columns", "as_float_frame")
+
+
+class _Stand:
+    """A harmless object; its skops node is renamed to the hostile module's Payload."""
+
+    def __init__(self) -> None:
+        self.note = "x"
+
+
+class _Runs:
+    """Pickles to a call of exec that writes the marker (the classic pickle payload)."""
+
+    def __init__(self, marker) -> None:
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (exec, (f"__import__('pathlib').Path({self.marker!r}).write_text('unpickled')",))
+
+
+def _hostile_skops(retype, module: str) -> bytes:
+    return retype(skops.io.dumps(_Stand()), (_Stand.__module__, "_Stand"), (module, "Payload"))
+
+
+def _assert_never_ran(module: str, marker) -> None:
+    assert not marker.exists()
+    assert module not in sys.modules
+
+
+def test_load_bundle_refuses_an_untrusted_type_without_running_it(
+    bundle_dir, replace_model, hostile_module, retype
+):
+    """A model of a type off the allow-list is refused, named, with the --trust hint."""
+    module, marker = hostile_module
+    replace_model(bundle_dir, _hostile_skops(retype, module))
+    with pytest.raises(BundleError) as caught:
+        load_bundle(bundle_dir)
+    assert f"{module}.Payload" in str(caught.value) and "model.skops" in str(caught.value)
+    assert f"trusted=['{module}.Payload']" in caught.value.hint
+    assert f"--trust {module}.Payload" in caught.value.hint
+    _assert_never_ran(module, marker)
+
+
+def test_the_hostile_payload_runs_when_trusted_by_name(
+    bundle_dir, replace_model, hostile_module, retype
+):
+    """trusted=[name] loads the type (and here runs its code): the refusal above is real."""
+    module, marker = hostile_module
+    replace_model(bundle_dir, _hostile_skops(retype, module))
+    bundle = load_bundle(bundle_dir, trusted=[f"{module}.Payload"])
+    assert type(bundle.model).__name__ == "Payload"
+    assert marker.read_text() == "restored"
+
+
+def test_trusted_names_let_a_pipeline_with_a_foreign_function_load(
+    hostile_module, features, target, schema, tmp_path
+):
+    """A pipeline using a function off the allow-list loads once that function is trusted."""
+    module, _ = hostile_module
+    helper = tmp_path / "modules" / f"{module}_helper.py"
+    helper.write_text("def numeric(frame):\n    return frame[['income']].fillna(0.0)\n")
+    importlib.invalidate_caches()
+    numeric = importlib.import_module(f"{module}_helper").numeric
+    pipeline = Pipeline([("f", FunctionTransformer(numeric)), ("m", LogisticRegression())])
+    pipeline.fit(features, target)
+    path = save_bundle(pipeline, tmp_path / "b", schema=schema, classes=["no", "yes"], meta={})
+    with pytest.raises(BundleError, match=f"{module}_helper.numeric"):
+        load_bundle(path)
+    bundle = load_bundle(path, trusted=[f"{module}_helper.numeric"])
+    assert np.array_equal(bundle.predict_proba(features), pipeline.predict_proba(features))
+    sys.modules.pop(f"{module}_helper", None)
+
+
+@pytest.mark.parametrize("kind", ["pickle", "joblib", "npy"])
+def test_load_bundle_never_unpickles_a_payload_named_model_skops(
+    kind, bundle_dir, replace_model, tmp_path
+):
+    """pickle, joblib and object-array .npy payloads are refused as not skops; none runs."""
+    marker = tmp_path / "marker"
+    payload = _Runs(marker)
+    buffer = io.BytesIO()
+    if kind == "pickle":
+        pickle.dump(payload, buffer)
+    elif kind == "joblib":
+        joblib.dump(payload, buffer, compress=3)
+    else:
+        np.save(buffer, np.array([payload], dtype=object), allow_pickle=True)
+    replace_model(bundle_dir, buffer.getvalue())
+    with pytest.raises(BundleError, match="not a skops file"):
+        load_bundle(bundle_dir)
+    assert not marker.exists()
+
+
+def test_the_pickle_payload_runs_when_unpickled(tmp_path):
+    """The payload above is live: unpickling it writes the marker."""
+    marker = tmp_path / "marker"
+    pickle.loads(pickle.dumps(_Runs(marker)))
+    assert marker.read_text() == "unpickled"
+
+
+def test_a_pickled_array_inside_model_skops_is_never_unpickled(bundle_dir, replace_model, tmp_path):
+    """An array member of the skops file swapped for an object-dtype pickle is refused."""
+    marker = tmp_path / "marker"
+    source = zipfile.ZipFile(bundle_dir / "model.skops")
+    evil = io.BytesIO()
+    np.save(evil, np.array([_Runs(marker)], dtype=object), allow_pickle=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            is_array = info.filename.endswith(".npy")
+            target.writestr(info.filename, evil.getvalue() if is_array else source.read(info))
+    replace_model(bundle_dir, buffer.getvalue())
+    with pytest.raises(BundleError, match="cannot be loaded"):
+        load_bundle(bundle_dir)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        ("os", "system"),
+        ("builtins", "eval"),
+        ("subprocess", "Popen"),
+        ("learnburn.candidates._columns", "np"),  # an allowed module's alias of numpy
+        ("learnburn.candidates._columns.as_float_frame", "__globals__"),
+    ],
+    ids=lambda new: ".".join(new),
+)
+def test_a_function_renamed_inside_an_allowed_pipeline_is_refused(
+    new, bundle_dir, replace_model, retype
+):
+    """A learnburn pipeline whose as_float_frame node now names another callable is refused."""
+    data = (bundle_dir / "model.skops").read_bytes()
+    replace_model(bundle_dir, retype(data, _AS_FLOAT, new))
+    with pytest.raises(BundleError, match="not on learnburn's allow-list") as caught:
+        load_bundle(bundle_dir)
+    assert ".".join(new) in str(caught.value)
+
+
+def test_an_allowed_name_split_at_another_dot_does_not_resolve(bundle_dir, replace_model, retype):
+    """An allowed name split at another dot names no object: a clean BundleError."""
+    data = (bundle_dir / "model.skops").read_bytes()
+    split = ("learnburn.candidates", "_columns.as_float_frame")
+    replace_model(bundle_dir, retype(data, _AS_FLOAT, split))
+    with pytest.raises(BundleError, match="cannot be loaded"):
+        load_bundle(bundle_dir)
+
+
+@pytest.mark.parametrize(
+    "gadget",
+    [
+        lambda: __import__("operator").methodcaller("system", "echo hi"),
+        lambda: __import__("operator").attrgetter("__globals__"),
+        lambda: __import__("learnburn.candidates._native", fromlist=["x"]).NativeColumns().fit,
+    ],
+    ids=["methodcaller", "attrgetter", "bound-method"],
+)
+def test_operator_and_method_gadgets_are_refused(gadget, bundle_dir, replace_model):
+    """Operator functions and bound methods (skops CVE-2025-54412/54413) are refused."""
+    replace_model(bundle_dir, skops.io.dumps(gadget()))
+    with pytest.raises(BundleError, match="not on learnburn's allow-list"):
+        load_bundle(bundle_dir)
+
+
+def test_trusted_must_be_a_list_of_full_type_names(bundle_dir):
+    """A bare string or a name without a module is refused before anything is read."""
+    with pytest.raises(BundleError, match="list of type names"):
+        load_bundle(bundle_dir, trusted="os.system")
+    with pytest.raises(BundleError, match="full type names"):
+        load_bundle(bundle_dir, trusted=["system"])
+
+
+def test_every_allowed_name_is_exact_and_resolves():
+    """The allow-list holds exact names (no wildcards) of objects that exist."""
+    for name in sorted(ALLOWED):
+        module_name, _, attribute = name.rpartition(".")
+        assert "*" not in name
+        assert hasattr(importlib.import_module(module_name), attribute), name
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"metric": "manhattan"}, {"metric": "chebyshev"}, {"metric": "hamming"}, {"p": 3}],
+    ids=lambda params: str(next(iter(params.values()))),
+)
+def test_knn_with_another_metric_loads_from_the_allow_list(
+    params, fit, target, features, schema, tmp_path
+):
+    """k-NN's ball tree stores its distance metric; the allowed metrics load without trust."""
+    pipeline = fit("knn", target, algorithm="ball_tree", **params)
+    path = save_bundle(pipeline, tmp_path / "b", schema=schema, classes=["no", "yes"], meta={})
+    assert np.array_equal(
+        load_bundle(path).predict_proba(features), pipeline.predict_proba(features)
+    )

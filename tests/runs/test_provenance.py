@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -274,3 +275,19 @@ def test_diff_that_does_not_apply_names_the_commit(repo: Path) -> None:
     with pytest.raises(ProvenanceError, match=commit), checkout_worktree(repo, commit, diff=patch):
         pass
     assert git(repo, "worktree", "list", "--porcelain").count("worktree ") == 1
+
+
+def test_same_size_change_in_the_second_of_the_commit_is_in_the_diff(repo: Path) -> None:
+    """A file edited in the same second as the commit, keeping its size, is still captured a
+    second later (git's "racy" check needs the index copy to keep the index's mtime)."""
+    path = repo / "racy.toml"
+    path.write_text("n = 20\n")
+    git(repo, "add", path.name)
+    git(repo, "commit", "-q", "-m", "racy")
+    before = path.stat()
+    path.write_text("n = 25\n")  # same size, same inode
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    time.sleep(1.05 - time.time() % 1)  # capture in a later second than the commit
+    found = collect_provenance(repo / "spec.toml", read_files=[repo / "spec.toml"])
+    assert found.dirty
+    assert b"+n = 25" in capture_diff(found)

@@ -170,3 +170,28 @@ def test_experiment_run_can_record_like_the_cli(repo):
         detail = store.get_run(experiment.last_run_id)
     assert detail.summary.winner == result.winner
     assert detail.record["timings"]["peak_memory_mb"] > 0
+
+
+def test_a_finished_run_keeps_a_bundle_that_predicts_like_the_model(repo, monkeypatch):
+    """`learnburn bundle RUN -o x.lbm` writes a bundle that loads safely and scores the same."""
+    from learnburn.bundles import load_bundle
+
+    recorded = _run(repo)
+    monkeypatch.chdir(repo)
+    output = repo / "out" / "small.lbm"
+    done = runner.invoke(app, ["bundle", recorded.run_id[:10], "-o", str(output)])
+    assert done.exit_code == 0, done.output
+    bundle = load_bundle(output)
+    assert bundle.meta["run_id"] == recorded.run_id
+    assert bundle.meta["commit"] == recorded.provenance["commit"]
+    table = table_rows(repo)
+    expected = recorded.result.model.predict_proba(table)
+    assert (bundle.predict_proba(table) == expected).all()
+    again = runner.invoke(app, ["bundle", recorded.run_id, "-o", str(output)])
+    assert again.exit_code == 1 and "--force" in again.output
+
+
+def table_rows(repo: Path):
+    import pandas as pd
+
+    return pd.read_csv(repo / "data" / "table.csv").drop(columns="label").head(20)

@@ -194,7 +194,9 @@ def _copy_index(root: str, target: Path) -> str:
     """Copy the repository's index to ``target`` (or build one from HEAD when there is none)."""
     index = Path(root, git_output(["rev-parse", "--git-path", "index"], root))
     if index.is_file():
-        shutil.copyfile(index, target)
+        # copy2 keeps the index's mtime: git then still re-reads files changed in the same
+        # second as the index was written ("racy git") instead of trusting their stat data
+        shutil.copy2(index, target)
     else:
         args = ["read-tree", "HEAD"]
         _checked(run_git(args, root, env={"GIT_INDEX_FILE": os.fspath(target)}), args, root)

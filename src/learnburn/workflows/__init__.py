@@ -5,6 +5,7 @@ lacks. Each function takes plain arguments, returns a record, and never prints; 
 reported through an optional callback that the front end renders.
 """
 
+from learnburn.workflows._bundle import export_bundle
 from learnburn.workflows._diff import RunDiff, diff_runs
 from learnburn.workflows._learn import (
     ProgressCallback,
@@ -33,6 +34,7 @@ __all__ = [
     "default_experiment_name",
     "default_store_folder",
     "diff_runs",
+    "export_bundle",
     "init_spec",
     "open_store",
     "reproduce_run",

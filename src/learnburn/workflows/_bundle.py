@@ -1,0 +1,101 @@
+"""Bundles from runs: a recorded run keeps its chosen model as a packed bundle, and
+``learnburn bundle RUN`` hands it out, verified."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+from learnburn.bundles import save_bundle, unpack_bundle
+from learnburn.errors import BundleError, LearnburnWarning
+from learnburn.evaluation import ExperimentResult
+from learnburn.runs import RunStore
+
+ARTIFACT = "bundle.lbm"
+
+
+def store_bundle(store: RunStore, run_id: str, result: ExperimentResult, provenance: dict) -> None:
+    """Pack the run's chosen model as a bundle and keep it with the run as an artifact.
+
+    A model that cannot be bundled (an estimator skops cannot save) leaves the run intact: the
+    run is recorded without a bundle, with a warning."""
+    if result.model is None:
+        return
+    with tempfile.TemporaryDirectory(prefix="learnburn-bundle-") as folder:
+        path = Path(folder) / ARTIFACT
+        try:
+            save_bundle(
+                result.model, path, schema=result.data["schema"], classes=result.data["classes"],
+                meta=_meta(run_id, result, provenance), decision=_decision(result),
+                calibrator=_calibrator(result),
+            )  # fmt: skip
+        except BundleError as error:
+            warnings.warn(
+                f"run {run_id} is recorded without a bundle: {error}",
+                LearnburnWarning,
+                stacklevel=2,
+            )
+            return
+        sha, size = store.artifacts.put_file(path)
+    store.add_artifact(run_id, ARTIFACT, sha, size, "bundle")
+
+
+def export_bundle(
+    store: RunStore, run_id: str, output: str | os.PathLike, *, overwrite: bool = False
+) -> Path:
+    """Write the bundle of a recorded run to ``output``: a packed file when it ends in ".lbm",
+    else a directory. The artifact's sha256 is verified on the way out."""
+    detail = store.get_run(run_id)
+    artifact = next((a for a in detail.artifacts if a.name == ARTIFACT), None)
+    if artifact is None:
+        raise BundleError(
+            f"run {detail.summary.id} ({detail.summary.status}) has no bundle",
+            hint="only finished runs keep one; `learnburn show RUN` lists a run's artifacts",
+        )
+    data = store.artifacts.read_bytes(artifact.sha256)
+    target = Path(output)
+    if target.exists() and not overwrite:
+        raise BundleError(
+            f"{target} already exists", hint="pass --force to replace it, or choose another path"
+        )
+    with tempfile.TemporaryDirectory(prefix="learnburn-bundle-") as folder:
+        packed = Path(folder) / ARTIFACT
+        packed.write_bytes(data)
+        if target.name.endswith(".lbm"):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(packed, target)
+            return target
+        return unpack_bundle(packed, target, overwrite=overwrite)
+
+
+def _meta(run_id: str, result: ExperimentResult, provenance: dict) -> dict[str, Any]:
+    record = result.to_dict()  # JSON-ready: undefined numbers are null
+    chosen = next((c for c in record["candidates"] if c["name"] == result.winner), {})
+    return {
+        "run_id": run_id,
+        "experiment": result.experiment,
+        "commit": provenance.get("commit"),
+        "dirty": bool(provenance.get("dirty")),
+        "target": record["data"]["target"],
+        "data_fingerprint": record["data"]["fingerprint"],
+        "metric": result.metric,
+        "candidate": {k: chosen.get(k) for k in ("name", "model", "params", "preprocessing")},
+        "cross_validation": {k: chosen.get(k) for k in ("mean", "ci_low", "ci_high", "n_folds")},
+        "holdout": record["holdout"],
+        "choice": record["comparison"].get("reason"),
+    }
+
+
+def _decision(result: ExperimentResult) -> dict | None:
+    return result.decision
+
+
+def _calibrator(result: ExperimentResult) -> dict | None:
+    policy = result.decision_policy
+    if policy is None or policy.calibrator is None:
+        return None
+    return policy.calibrator.to_dict()

@@ -15,6 +15,7 @@ import uuid
 import zipfile
 from pathlib import Path
 
+from learnburn._fsync import sync_dir
 from learnburn.bundles._format import FORMAT, MANIFEST
 from learnburn.bundles._json import load_json
 from learnburn.bundles._limits import MAX_DOCUMENT_SIZE
@@ -80,17 +81,6 @@ def install(staging: Path, target: Path) -> None:
 def discard(path: Path) -> None:
     """Remove a staging file or directory left by a failed write."""
     _remove(path)
-
-
-def sync_dir(path: Path) -> None:
-    """fsync a directory, so that the names in it survive a crash (POSIX only)."""
-    if os.name != "posix":
-        return
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _remove(path: Path) -> None:

@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from learnburn._fsync import sync_dir
 from learnburn.errors import RunStoreError
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -67,7 +68,7 @@ class ArtifactStore:
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(temp, target)
-                _fsync_folder(target.parent)
+                sync_dir(target.parent)
         except BaseException:
             _remove(temp)
             raise
@@ -123,7 +124,7 @@ class ArtifactStore:
         except BaseException:
             _remove(temp)
             raise
-        _fsync_folder(folder)
+        sync_dir(folder)
 
 
 def _check(root: Path, path: Path) -> ArtifactCheck:
@@ -154,16 +155,6 @@ def _seal(out) -> None:
     if hasattr(os, "fchmod"):
         os.fchmod(out.fileno(), 0o644)
     os.fsync(out.fileno())
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
 
 
 def _remove(path: str) -> None:

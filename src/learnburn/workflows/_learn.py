@@ -17,11 +17,7 @@ from pathlib import Path
 
 from learnburn.backends import Backend, LocalBackend
 from learnburn.data import Dataset, infer_schema, load_dataset, read_table
-from learnburn.errors import (
-    DataError,
-    SpecError,
-    SpecProblem,
-)
+from learnburn.errors import DataError, SpecError, SpecProblem
 from learnburn.evaluation import (
     ExperimentResult,
     FoldScore,

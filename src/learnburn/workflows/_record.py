@@ -14,13 +14,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from learnburn.backends import Backend
-from learnburn.errors import (
-    ProvenanceError,
-    ProvenanceWarning,
-)
-from learnburn.evaluation import (
-    ExperimentResult,
-)
+from learnburn.errors import ProvenanceError, ProvenanceWarning
+from learnburn.evaluation import ExperimentResult
 from learnburn.runs import (
     RunDetail,
     RunStore,
@@ -28,6 +23,7 @@ from learnburn.runs import (
     checkout_worktree,
     collect_provenance,
     compare_environments,
+    default_store_location,
     describe_environment,
 )
 from learnburn.spec import DataSpec, ExperimentSpec, load_spec
@@ -55,8 +51,7 @@ def open_store(url: str | None = None, *, start: str | os.PathLike | None = None
 
 
 def default_store_folder(start: str | os.PathLike | None = None) -> Path:
-    from learnburn.runs import default_store_location
-
+    """``.learnburn`` at the root of the git repository holding ``start`` (default: the cwd)."""
     return default_store_location(Path(start or Path.cwd()).resolve())
 
 

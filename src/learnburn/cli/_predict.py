@@ -1,0 +1,70 @@
+"""``learnburn predict BUNDLE DATA -o OUT``: score a table file with a bundle, in chunks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from learnburn.bundles import load_bundle
+from learnburn.cli._errors import handles_errors
+from learnburn.errors import DataError
+from learnburn.serving import predict_file
+
+
+@handles_errors
+def predict(
+    bundle_path: Path = typer.Argument(
+        ..., metavar="BUNDLE", help="The bundle: a NAME.lbm file or a directory."
+    ),
+    data: Path = typer.Argument(
+        ..., metavar="DATA", help="The table to score: CSV (also .gz...) or Parquet."
+    ),
+    output: Path = typer.Option(
+        ..., "--output", "-o", help="Where to write the predictions: OUT.csv or OUT.parquet."
+    ),
+    id_column: str | None = typer.Option(
+        None, "--id-column", help="Copy this input column first into the output."
+    ),
+    chunk_rows: int = typer.Option(
+        100_000, "--chunk-rows", min=1, help="Rows read and scored at a time (bounds memory)."
+    ),
+    trust: list[str] = typer.Option(
+        [], "--trust", help="Also load this type from the bundle's model (repeatable)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Replace an existing output file."),
+) -> None:
+    """Score every row of DATA with the bundle: one probability per class and the decision.
+
+    Columns the bundle does not use are ignored (with a warning); a missing or mistyped feature
+    column stops the scoring and no output is written.
+    """
+    if output.exists() and not force:
+        raise DataError(f"'{output}' already exists", hint="choose another path, or pass --force")
+    bundle = load_bundle(bundle_path, trusted=trust)
+    console = Console()
+    with _row_progress(console) as progress:
+        summary = predict_file(
+            bundle, data, output, id_column=id_column, chunk_rows=chunk_rows, progress=progress
+        )
+    console.print(
+        f"Scored {summary.rows:,} rows in {summary.chunks} chunk{'s' * (summary.chunks != 1)} "
+        f"({summary.seconds:.1f} s); wrote {summary.output}."
+    )
+
+
+@contextmanager
+def _row_progress(console: Console) -> Iterator:
+    """A callback for ``predict_file(progress=...)`` drawing a transient bar of rows scored."""
+    columns = (TextColumn("Scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("rows", total=None)
+
+        def on_chunk(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield on_chunk

@@ -1,0 +1,74 @@
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from learnburn.bundles import load_bundle, save_bundle
+from learnburn.candidates import build_pipeline
+from learnburn.cli import app
+from learnburn.data import infer_schema
+
+runner = CliRunner(env={"COLUMNS": "200"})
+
+
+@pytest.fixture
+def files(tmp_path):
+    """A saved bundle and a CSV to score with it (an id column first): (bundle, data)."""
+    rng = np.random.default_rng(0)
+    features = pd.DataFrame(
+        {
+            "income": rng.normal(50, 10, size=60),
+            "region": rng.choice(["north", "south"], size=60).astype(object),
+            "member": rng.random(60) < 0.5,
+        }
+    )
+    target = np.where(features["income"] > 50, "yes", "no")
+    schema = infer_schema(features)
+    model = build_pipeline("logistic_regression", {}, schema, seed=0).fit(features, target)
+    bundle = save_bundle(
+        model, tmp_path / "m.lbm", schema=schema.to_dict(), classes=["no", "yes"], meta={}
+    )
+    data = tmp_path / "in.csv"
+    features.assign(key=[f"k{i:03d}" for i in range(60)])[["key", *features.columns]].to_csv(
+        data, index=False
+    )
+    return bundle, data, features
+
+
+def test_predict_writes_the_predictions_and_prints_a_summary(files, tmp_path):
+    """`learnburn predict` exits 0, writes ids, probabilities and decisions, and says so."""
+    bundle, data, features = files
+    out = tmp_path / "out.csv"
+    args = ["predict", str(bundle), str(data), "-o", str(out), "--id-column", "key"]
+    result = runner.invoke(app, [*args, "--chunk-rows", "25"])
+    assert result.exit_code == 0, result.output
+    assert "Scored 60 rows in 3 chunks" in result.output
+    written = pd.read_csv(out)
+    assert list(written.columns) == ["key", "proba_no", "proba_yes", "decision"]
+    assert written["decision"].tolist() == load_bundle(bundle).decide(features).tolist()
+
+
+def test_predict_refuses_to_overwrite_without_force(files, tmp_path):
+    """An existing output is kept and the command exits 1 with a hint, unless --force."""
+    bundle, data, _ = files
+    out = tmp_path / "out.parquet"
+    out.write_text("keep me")
+    args = ["predict", str(bundle), str(data), "-o", str(out), "--id-column", "key"]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 1
+    assert "Error:" in refused.output and "--force" in refused.output
+    assert out.read_text() == "keep me"
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
+    assert len(pd.read_parquet(out)) == 60
+
+
+def test_predict_reports_a_missing_column_as_an_error_with_a_hint(files, tmp_path):
+    """A table without a feature column exits 1 naming it; no output is written."""
+    bundle, _, features = files
+    data = tmp_path / "short.csv"
+    features.drop(columns="region").to_csv(data, index=False)
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["predict", str(bundle), str(data), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "'region'" in result.output and "Hint:" in result.output
+    assert not out.exists()

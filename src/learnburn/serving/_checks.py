@@ -53,7 +53,18 @@ def coerce_numeric(
             f"{source} has text in numeric columns: " + "; ".join(problems),
             hint="numeric columns must hold numbers or be empty; fix or blank those rows",
         )
-    return chunk.assign(**columns) if columns else chunk
+    return with_columns(chunk, columns)
+
+
+def with_columns(frame: pd.DataFrame, columns: dict[str, pd.Series]) -> pd.DataFrame:
+    """``frame`` with ``columns`` replaced. Not ``DataFrame.assign(**columns)``: a column may be
+    called anything, "self" included (the loan data has one)."""
+    if not columns:
+        return frame
+    frame = frame.copy()
+    for name, values in columns.items():
+        frame[name] = values
+    return frame
 
 
 def _describe(name: str, column: pd.Series, bad, first_row: int) -> str:

@@ -53,7 +53,11 @@ class Bundle:
         """The decided label of each row: the bundle's threshold or least-cost rule, on the
         calibrated probabilities when there is a calibrator; the most probable class when the
         bundle holds no decision."""
-        proba = self.predict_proba(frame)
+        return self.decide_proba(self.predict_proba(frame))
+
+    def decide_proba(self, proba: np.ndarray) -> np.ndarray:
+        """``decide`` on probabilities already computed by ``predict_proba`` (so a caller that
+        needs both runs the model once)."""
         labels = np.asarray(self.classes)
         if self.decision is None:
             return labels[np.argmax(proba, axis=1)]

@@ -16,7 +16,6 @@ from starlette.routing import Route
 
 from learnburn.bundles import Bundle, load_bundle
 from learnburn.errors import DataError, SchemaError
-from learnburn.serving._batch import _decide
 from learnburn.serving._codecs import (
     CSV,
     JSON,
@@ -117,7 +116,7 @@ class _Service:
     def _predict(self, body: bytes, media: str) -> tuple[np.ndarray, np.ndarray]:
         frame = read_table(body, media, self.bundle)
         proba = self.bundle.predict_proba(frame)
-        return proba, _decide(self.bundle, proba)
+        return proba, self.bundle.decide_proba(proba)
 
 
 async def _read_body(request: Request, limit: int) -> bytes:

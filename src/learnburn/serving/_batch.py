@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from learnburn.bundles import Bundle
@@ -28,7 +27,6 @@ from learnburn.serving._tables import (
     read_chunks,
     total_rows,
 )
-from learnburn.thresholds import decide
 
 Progress = Callable[[int, "int | None"], None]
 _TEXT_DTYPES = ("str", "string", "object", "bool", "boolean", "category")
@@ -162,20 +160,8 @@ def _predictions(
         columns[id_column] = ids
     for index, label in enumerate(bundle.classes):
         columns[f"proba_{label}"] = proba[:, index]
-    columns["decision"] = _decide(bundle, proba)
+    columns["decision"] = bundle.decide_proba(proba)
     return pd.DataFrame(columns, index=chunk.index)
-
-
-def _decide(bundle: Bundle, proba: np.ndarray) -> np.ndarray:
-    """``Bundle.decide`` on probabilities already computed (the model runs once per chunk)."""
-    labels = np.asarray(bundle.classes)
-    if bundle.decision is None:
-        return labels[np.argmax(proba, axis=1)]
-    if bundle.calibrator is not None:
-        proba = bundle.calibrator.transform(proba)
-    return decide(
-        proba, bundle.decision["cost"], bundle.classes, threshold=bundle.decision["threshold"]
-    )
 
 
 def _is_text(column: dict) -> bool:

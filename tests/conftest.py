@@ -80,3 +80,25 @@ def table_maker():
 def small_spec_text() -> str:
     """The small spec's TOML text (its data path is "table.csv")."""
     return textwrap.dedent(SMALL_SPEC)
+
+
+def make_mixed_features(n_rows: int, seed: int = 0) -> pd.DataFrame:
+    """Numeric (one with NaN), categorical (with missing values) and boolean columns."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "income": rng.normal(50, 10, size=n_rows),
+            "debt": rng.normal(size=n_rows),
+            "region": rng.choice(["north", "south", "east"], size=n_rows).astype(object),
+            "member": rng.random(n_rows) < 0.5,
+        }
+    )
+    frame.loc[::9, "debt"] = np.nan
+    frame.loc[::7, "region"] = None
+    return frame
+
+
+@pytest.fixture(scope="session")
+def mixed_features_maker():
+    """The function that makes a small mixed-kind feature table: (n_rows, seed=0)."""
+    return make_mixed_features

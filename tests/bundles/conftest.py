@@ -30,22 +30,6 @@ FAST = {  # fewer trees and rounds: the tests check persistence, not accuracy
 }
 
 
-def make_features(n_rows: int = 200, seed: int = 0) -> pd.DataFrame:
-    """Numeric (one with NaN), categorical (with missing values) and boolean columns."""
-    rng = np.random.default_rng(seed)
-    frame = pd.DataFrame(
-        {
-            "income": rng.normal(50, 10, size=n_rows),
-            "debt": rng.normal(size=n_rows),
-            "region": rng.choice(["north", "south", "east"], size=n_rows).astype(object),
-            "member": rng.random(n_rows) < 0.5,
-        }
-    )
-    frame.loc[::9, "debt"] = np.nan
-    frame.loc[::7, "region"] = None
-    return frame
-
-
 def make_target(frame: pd.DataFrame, *, classes: int = 2) -> np.ndarray:
     score = (frame["income"] - 50) / 10 + (frame["region"] == "north") - 0.5 * frame["member"]
     if classes == 2:
@@ -54,8 +38,8 @@ def make_target(frame: pd.DataFrame, *, classes: int = 2) -> np.ndarray:
 
 
 @pytest.fixture(scope="session")
-def features() -> pd.DataFrame:
-    return make_features()
+def features(mixed_features_maker) -> pd.DataFrame:
+    return mixed_features_maker(200)
 
 
 @pytest.fixture(scope="session")

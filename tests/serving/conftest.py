@@ -17,29 +17,14 @@ from learnburn.thresholds import choose_decision
 CLASSES = ["no", "yes"]
 
 
-def make_features(n_rows: int = 120, seed: int = 0) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    frame = pd.DataFrame(
-        {
-            "income": rng.normal(50, 10, size=n_rows),
-            "debt": rng.normal(size=n_rows),
-            "region": rng.choice(["north", "south", "east"], size=n_rows).astype(object),
-            "member": rng.random(n_rows) < 0.5,
-        }
-    )
-    frame.loc[::9, "debt"] = np.nan
-    frame.loc[::7, "region"] = None
-    return frame
-
-
 def make_target(frame: pd.DataFrame) -> np.ndarray:
     score = (frame["income"] - 50) / 10 + (frame["region"] == "north") - 0.5 * frame["member"]
     return np.where(score > 0.1, "yes", "no")
 
 
 @pytest.fixture(scope="session")
-def features() -> pd.DataFrame:
-    return make_features()
+def features(mixed_features_maker) -> pd.DataFrame:
+    return mixed_features_maker(120)
 
 
 @pytest.fixture(scope="session")

@@ -78,6 +78,7 @@ def main() -> int:
         meta=meta,
         decision=policy.to_dict(),
         calibrator=policy.calibrator.to_dict(),
+        check_rows=frame,  # version 2 on: the fast path, proven on the table
     )
     print(f"wrote {target}")
     return 0

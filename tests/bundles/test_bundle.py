@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from learnburn.bundles import load_bundle, save_bundle
+from learnburn.bundles import VERSION, load_bundle, save_bundle
 from learnburn.errors import SchemaError
 from learnburn.thresholds import choose_decision
 
@@ -74,5 +74,5 @@ def test_the_bundle_knows_its_path_manifest_and_columns(bundle_dir):
     """Bundle.path, .manifest and .columns describe what was loaded."""
     bundle = load_bundle(bundle_dir)
     assert bundle.path == bundle_dir
-    assert bundle.manifest["version"] == 1
+    assert bundle.manifest["version"] == VERSION
     assert bundle.columns == ("income", "debt", "region", "member")

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from learnburn.bundles import load_bundle
+from learnburn.bundles import VERSION, load_bundle
 from learnburn.errors import BundleError
 
 
@@ -81,9 +81,9 @@ def test_a_folder_in_the_bundle_is_refused(bundle_dir):
 
 def test_a_newer_format_version_is_refused_with_the_upgrade_hint(bundle_dir):
     """A bundle from a newer learnburn is refused before its layout is trusted."""
-    _edit_manifest(bundle_dir, lambda m: m.update(version=2, files={"model.onnx": {}}))
+    _edit_manifest(bundle_dir, lambda m: m.update(version=VERSION + 1, files={"model.onnx": {}}))
     error = _refused(bundle_dir)
-    assert "format version 2" in str(error)
+    assert f"format version {VERSION + 1}" in str(error)
     assert "upgrade learnburn" in error.hint
 
 

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from learnburn.bundles import load_bundle, save_bundle
+from learnburn.bundles import VERSION, load_bundle, save_bundle
 from learnburn.candidates import build_pipeline
 from learnburn.data import infer_schema
 from learnburn.errors import BundleError
@@ -27,7 +27,7 @@ def test_a_bundle_holds_exactly_its_files_and_a_manifest_of_them(bundle_dir):
     names = sorted(path.name for path in bundle_dir.iterdir())
     assert names == ["manifest.json", "meta.json", "model.skops", "schema.json"]
     manifest = json.loads((bundle_dir / "manifest.json").read_text())
-    assert manifest["format"] == "learnburn-bundle" and manifest["version"] == 1
+    assert manifest["format"] == "learnburn-bundle" and manifest["version"] == VERSION
     assert sorted(manifest["files"]) == ["meta.json", "model.skops", "schema.json"]
 
 

@@ -186,7 +186,10 @@ def test_a_finished_run_keeps_a_bundle_that_predicts_like_the_model(repo, monkey
     assert bundle.meta["commit"] == recorded.provenance["commit"]
     table = table_rows(repo)
     expected = recorded.result.model.predict_proba(table)
-    assert (bundle.predict_proba(table) == expected).all()
+    assert (bundle.predict_proba_native(table) == expected).all()
+    # the run proved the bundle's fast path on its holdout rows; it scores within tolerance
+    assert bundle.fast_report["status"] == "ready", bundle.fast_report
+    assert abs(bundle.predict_proba(table) - expected).max() <= 1e-4
     again = runner.invoke(app, ["bundle", recorded.run_id, "-o", str(output)])
     assert again.exit_code == 1 and "--force" in again.output
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from learnburn.bundles._fast import FastPath
 from learnburn.errors import SchemaError
 from learnburn.thresholds import Calibrator, decide
 
@@ -24,6 +27,13 @@ class Bundle:
     calibrator: Calibrator | None
     manifest: dict
     path: Path
+    fast: FastPath | None = None  # the proven fast path, when the bundle has one
+    fast_report: dict | None = None  # fast.json: what was tried at save time, and why
+
+    @property
+    def scoring_path(self) -> str:
+        """The runtime that scores this bundle: "onnxruntime", "treelite" or "native"."""
+        return self.fast.runtime if self.fast is not None else "native"
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -34,6 +44,30 @@ class Bundle:
         """Probabilities with one column per class of ``classes`` (0 for a class the model did
         not see in training)."""
         frame = self._check_frame(frame)
+        if self.fast is not None:
+            return self._aligned(self.fast.predict_proba_frame(frame), self.fast.classes)
+        return self.predict_proba_native(frame)
+
+    def predict_proba_records(self, records: Sequence[Mapping[str, Any]]) -> np.ndarray:
+        """``predict_proba`` for records (dicts of column -> scalar): without pandas on the fast
+        path, so one request's few rows cost microseconds. Every record must hold every column
+        of the schema (None for missing); other keys are ignored."""
+        columns = self.columns
+        for number, record in enumerate(records, start=1):
+            if len(record) < len(columns) or any(name not in record for name in columns):
+                absent = [name for name in columns if name not in record]
+                raise SchemaError(
+                    f"record {number} lacks the column{'s' if len(absent) > 1 else ''} {absent} "
+                    "that the bundle's model needs",
+                    hint=f"the bundle expects the columns {list(columns)} (null for missing)",
+                )
+        if self.fast is not None:
+            return self._aligned(self.fast.predict_proba_records(records), self.fast.classes)
+        return self.predict_proba_native(pd.DataFrame.from_records(list(records)))
+
+    def predict_proba_native(self, frame: pd.DataFrame) -> np.ndarray:
+        """``predict_proba`` through the fitted pipeline itself, never the fast path."""
+        frame = self._check_frame(frame)
         try:
             proba = np.asarray(self.model.predict_proba(frame), dtype=float)
         except (ValueError, TypeError, KeyError) as exc:
@@ -41,10 +75,14 @@ class Bundle:
                 f"the bundle's model cannot score this table: {exc}",
                 hint="score tables with the columns and types listed in the bundle's schema",
             ) from exc
-        fitted = list(getattr(self.model, "classes_", self.classes))
+        return self._aligned(proba, getattr(self.model, "classes_", self.classes))
+
+    def _aligned(self, proba: np.ndarray, fitted: Sequence) -> np.ndarray:
+        """Probabilities in the order of ``classes``, 0 for a class the model never saw."""
+        fitted = list(fitted)
         if fitted == list(self.classes):
             return proba
-        aligned = np.zeros((len(frame), len(self.classes)))
+        aligned = np.zeros((len(proba), len(self.classes)))
         for column, label in enumerate(fitted):
             aligned[:, self.classes.index(label)] = proba[:, column]
         return aligned

@@ -10,7 +10,10 @@ A bundle is one flat directory (or a zip archive of it, ``.lbm``):
   ``learnburn.data.Schema.to_dict()`` writes them, and the class labels in column order;
 - ``decision.json`` (optional): the decision policy dict, with ``"calibrator"`` holding the
   calibrator's dict or null;
-- ``meta.json``: the caller's plain JSON dict, plus ``"saved_with"``: library versions.
+- ``meta.json``: the caller's plain JSON dict, plus ``"saved_with"``: library versions;
+- ``fast.json`` (optional, version 2): the scoring fast path's feature plan and the record of
+  each runtime tried on the check rows (``learnburn/bundles/_fast.py``), with ``fast.onnx`` or
+  ``fast.treelite`` holding the compiled estimator when one was proven.
 
 Changing the format
 -------------------
@@ -40,13 +43,16 @@ from collections.abc import Callable, Mapping
 from learnburn.errors import BundleError
 
 FORMAT = "learnburn-bundle"
-VERSION = 1
+VERSION = 2
 
 MANIFEST = "manifest.json"
 MODEL = "model.skops"
 SCHEMA = "schema.json"
 DECISION = "decision.json"
 META = "meta.json"
+FAST = "fast.json"
+FAST_ONNX = "fast.onnx"
+FAST_TREELITE = "fast.treelite"
 
 SUFFIX = ".lbm"  # a bundle packed as one file
 
@@ -87,8 +93,16 @@ def upgrade(version: int, files: Files) -> Files:
 
 FILES: Mapping[int, tuple[frozenset[str], frozenset[str]]] = {
     1: (frozenset({MODEL, SCHEMA, META}), frozenset({DECISION})),
+    2: (frozenset({MODEL, SCHEMA, META}), frozenset({DECISION, FAST, FAST_ONNX, FAST_TREELITE})),
 }
+
+
+def _from_1(files: Files) -> Files:
+    """Version 1 had no fast path; its files mean the same in version 2 (scored natively)."""
+    return files
+
 
 UPGRADES: Mapping[int, Upgrade] = {
     # version N -> the function that turns a version N bundle's files into version N + 1's
+    1: _from_1,
 }

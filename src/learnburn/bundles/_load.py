@@ -9,7 +9,8 @@ from learnburn.bundles._archive import read_archive
 from learnburn.bundles._bundle import Bundle
 from learnburn.bundles._directory import read_directory
 from learnburn.bundles._documents import read_documents
-from learnburn.bundles._format import MODEL, upgrade
+from learnburn.bundles._fast import load_fast_path, read_report
+from learnburn.bundles._format import FAST, MODEL, upgrade
 from learnburn.bundles._trust import check_trusted, load_model
 from learnburn.errors import BundleError
 
@@ -38,6 +39,7 @@ def load_bundle(path: str | Path, *, trusted: Sequence[str] = ()) -> Bundle:
             f"{where}: the model predicts classes {fitted!r} that schema.json does not list",
             hint="the bundle is inconsistent; save it again",
         )
+    fast = load_fast_path(files, where)
     return Bundle(
         model=model,
         schema=documents.schema,
@@ -47,4 +49,6 @@ def load_bundle(path: str | Path, *, trusted: Sequence[str] = ()) -> Bundle:
         calibrator=documents.calibrator,
         manifest=manifest,
         path=source,
+        fast=fast,
+        fast_report=read_report(files.get(FAST), where),
     )

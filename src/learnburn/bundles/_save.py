@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from learnburn.bundles._archive import write_archive
+from learnburn.bundles._compile import compile_fast_path
 from learnburn.bundles._directory import write_directory
 from learnburn.bundles._documents import write_documents
 from learnburn.bundles._format import MANIFEST, MODEL, SUFFIX
@@ -26,6 +28,7 @@ def save_bundle(
     meta: Mapping[str, Any],
     decision: Mapping[str, Any] | None = None,
     calibrator: Mapping[str, Any] | None = None,
+    check_rows: pd.DataFrame | None = None,
     overwrite: bool = False,
 ) -> Path:
     """Write a bundle at ``path``: a directory, or one packed file when ``path`` ends in ".lbm".
@@ -35,11 +38,17 @@ def save_bundle(
     versions are added under "saved_with"); ``decision`` is ``DecisionPolicy.to_dict()`` and
     ``calibrator`` its ``calibrator.to_dict()``. Nothing appears at ``path`` until the bundle is
     complete; an existing bundle there is replaced only with ``overwrite=True``.
+
+    With ``check_rows`` (rows the model did not train on, such as the holdout), the pipeline is
+    also compiled to the scoring fast path, kept only when it matches the model on those rows;
+    ``fast.json`` records the outcome either way.
     """
     target = Path(path)
     documents = write_documents(schema, classes, meta, decision, calibrator)
     _check_model_classes(model, classes)
     files = {**documents, MODEL: dump_model(model)}
+    if check_rows is not None:
+        files.update(compile_fast_path(model, check_rows))
     files[MANIFEST] = make_manifest(files)
     if target.name.endswith(SUFFIX):
         return write_archive(files, target, overwrite=overwrite)

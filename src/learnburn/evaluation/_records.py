@@ -98,6 +98,7 @@ class ExperimentResult:
     environment: dict[str, Any]
     created_at: str
     model: Any = field(default=None, compare=False, repr=False)
+    check_rows: Any = field(default=None, compare=False, repr=False)  # rows to prove a bundle on
     decision_policy: Any = field(default=None, compare=False, repr=False)
 
     def leaderboard(self) -> tuple[CandidateSummary, ...]:
@@ -121,7 +122,7 @@ class ExperimentResult:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
 
 
-_NOT_SERIALISED = ("model", "decision_policy")  # live objects: the bundle carries them
+_NOT_SERIALISED = ("model", "check_rows", "decision_policy")  # live objects, not records
 
 
 def _plain(value: Any) -> Any:

@@ -31,7 +31,7 @@ def store_bundle(store: RunStore, run_id: str, result: ExperimentResult, provena
             save_bundle(
                 result.model, path, schema=result.data["schema"], classes=result.data["classes"],
                 meta=_meta(run_id, result, provenance), decision=_decision(result),
-                calibrator=_calibrator(result),
+                calibrator=_calibrator(result), check_rows=result.check_rows,
             )  # fmt: skip
         except BundleError as error:
             warnings.warn(

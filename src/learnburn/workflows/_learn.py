@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 from learnburn.backends import Backend, LocalBackend
 from learnburn.data import Dataset, infer_schema, load_dataset, read_table
 from learnburn.errors import DataError, SpecError, SpecProblem
@@ -128,6 +130,7 @@ def run_experiment(
         environment=describe_environment(),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         model=model,
+        check_rows=_check_rows(dataset, splits) if model is not None else None,
         decision_policy=policy,
     )
 
@@ -182,6 +185,12 @@ def _refit_and_score(spec, dataset, splits, candidates, summaries, comparison):
         metric=metric, fit_time=fit_time, seed=seed, runner_up=other,
     )  # fmt: skip
     return model, holdout
+
+
+def _check_rows(dataset, splits):
+    """The rows a bundle's fast path is proven on: the holdout, else the training rows."""
+    rows = splits.holdout if len(splits.holdout) else np.arange(len(dataset.features))
+    return dataset.features.iloc[rows[:2000]]
 
 
 def _runner_up(summaries, chosen: str) -> str | None:

@@ -1,0 +1,383 @@
+"""The scoring fast path: the fitted pipeline as a plain feature plan plus a compiled model.
+
+scikit-learn's ``Pipeline.predict_proba`` on a one-row DataFrame spends milliseconds in pandas
+and validation for microseconds of arithmetic. A bundle may carry a faster path that gives the
+same probabilities:
+
+- a **feature plan** (``fast.json``): for each column of the model's input matrix, which input
+  column it comes from and the fitted arithmetic that makes it (median fill, standard scaling,
+  one-hot or ordinal codes), read from the fitted preprocessing step;
+- a **compiled model** for the estimator alone: ONNX (``fast.onnx``, run by ONNX Runtime) or a
+  Treelite checkpoint (``fast.treelite``, run by Treelite's GTIL).
+
+A path is kept only when, at save time, its probabilities matched the native pipeline's within
+``TOLERANCE`` on the rows given (the run's holdout); ``fast.json`` records each attempt and why
+a runtime was refused. Loading refuses an ONNX model that references external files.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from learnburn.bundles._format import FAST
+from learnburn.bundles._format import FAST_ONNX as ONNX
+from learnburn.bundles._format import FAST_TREELITE as TREELITE
+from learnburn.errors import BundleError, SchemaError
+
+TOLERANCE = 1e-4  # the largest difference in any probability a fast path may show
+RUNTIME_FILES = {"onnxruntime": ONNX, "treelite": TREELITE}
+SMALL = 16  # up to this many rows are encoded in plain Python, without pandas
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One input column's share of the model's matrix.
+
+    ``op`` is "number" (float; ``fill`` replaces missing; then ``(x - center) / scale``),
+    "onehot" (one matrix column per category; missing takes ``fill``; unseen is all zeros) or
+    "code" (the category's position; missing and unseen become ``unknown``)."""
+
+    column: str
+    op: str
+    fill: Any = None
+    center: float = 0.0
+    scale: float = 1.0
+    categories: tuple[str, ...] = ()
+    unknown: float = math.nan
+
+    @property
+    def width(self) -> int:
+        return len(self.categories) if self.op == "onehot" else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "column": self.column,
+            "op": self.op,
+            "fill": _plain(self.fill),
+            "center": self.center,
+            "scale": self.scale,
+            "categories": list(self.categories),
+            "unknown": None if math.isnan(self.unknown) else self.unknown,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Feature:
+        unknown = data.get("unknown")
+        return cls(
+            column=str(data["column"]),
+            op=str(data["op"]),
+            fill=data.get("fill"),
+            center=float(data.get("center", 0.0)),
+            scale=float(data.get("scale", 1.0)),
+            categories=tuple(str(c) for c in data.get("categories", ())),
+            unknown=math.nan if unknown is None else float(unknown),
+        )
+
+
+class FeaturePlan:
+    """Rows (records or a DataFrame) to the model's float matrix, as the fitted preprocessing
+    step would make it."""
+
+    def __init__(self, features: Sequence[Feature]) -> None:
+        self.features = tuple(features)
+        self.columns = tuple(dict.fromkeys(f.column for f in self.features))
+        self.width = sum(f.width for f in self.features)
+        self._lookups = [
+            {c: i for i, c in enumerate(f.categories)} if f.op != "number" else None
+            for f in self.features
+        ]
+        self._offsets = np.cumsum([0, *(f.width for f in self.features)])[:-1].tolist()
+
+    def to_list(self) -> list[dict[str, Any]]:
+        return [f.to_dict() for f in self.features]
+
+    def encode_records(self, records: Sequence[Mapping[str, Any]]) -> np.ndarray:
+        """The matrix of a few records (dicts of column -> scalar), in plain Python."""
+        if len(records) > SMALL:
+            return self.encode_frame(pd.DataFrame.from_records(list(records)))
+        matrix = np.zeros((len(records), self.width), dtype=np.float64)
+        for r, record in enumerate(records):
+            row = matrix[r]
+            for feature, lookup, offset in zip(
+                self.features, self._lookups, self._offsets, strict=True
+            ):
+                value = record.get(feature.column)
+                if lookup is None:
+                    row[offset] = _number(feature, value, r)
+                    continue
+                text = _text(value)
+                if feature.op == "code":
+                    position = lookup.get(text) if text is not None else None
+                    row[offset] = feature.unknown if position is None else position
+                    continue
+                if text is None:
+                    text = feature.fill
+                position = lookup.get(text) if text is not None else None
+                if position is not None:
+                    row[offset + position] = 1.0
+        return matrix
+
+    def encode_frame(self, frame: pd.DataFrame) -> np.ndarray:
+        """The matrix of a DataFrame, one vectorised step per column."""
+        matrix = np.zeros((len(frame), self.width), dtype=np.float64)
+        for feature, offset in zip(self.features, self._offsets, strict=True):
+            column = frame[feature.column]
+            if feature.op == "number":
+                matrix[:, offset] = _numbers(feature, column)
+                continue
+            codes = pd.Index(feature.categories, dtype=object).get_indexer(_texts(column))
+            if feature.op == "code":
+                matrix[:, offset] = np.where(codes >= 0, codes, feature.unknown)
+                continue
+            if feature.fill is not None:
+                missing = column.isna().to_numpy()
+                fill = (
+                    feature.categories.index(feature.fill)
+                    if feature.fill in feature.categories
+                    else -1
+                )
+                codes = np.where(missing, fill, codes)
+            rows = np.flatnonzero(codes >= 0)
+            matrix[rows, offset + codes[rows]] = 1.0
+        return matrix
+
+    @staticmethod
+    def _fill_code(feature: Feature) -> int:
+        if feature.fill in feature.categories:
+            return feature.categories.index(feature.fill)
+        return -1
+
+
+def _number(feature: Feature, value: Any, row: int) -> float:
+    if value is None or isinstance(value, bool):
+        number = math.nan if value is None else float(value)
+    elif isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        number = _parse_number(value, feature.column, row)
+    else:
+        number = float(value)
+    if number != number and feature.fill is not None:
+        number = float(feature.fill)
+    return (number - feature.center) / feature.scale
+
+
+def _parse_number(text: str, column: str, row: int) -> float:
+    stripped = text.strip()
+    if not stripped:
+        return math.nan
+    try:
+        if "_" in stripped:
+            raise ValueError(text)
+        return float(stripped)
+    except ValueError:
+        raise SchemaError(
+            f"numeric column {column!r} holds the text {text!r} in row {row + 1}",
+            hint="numeric columns must hold numbers or be empty",
+        ) from None
+
+
+def _numbers(feature: Feature, column: pd.Series) -> np.ndarray:
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        values = column.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        bad = column.notna().to_numpy() & np.isnan(values)
+        text = column.astype(str).str.strip().to_numpy()
+        bad &= text != ""
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise SchemaError(
+                f"numeric column {feature.column!r} holds the text {column.iloc[row]!r} in row "
+                f"{row + 1}",
+                hint="numeric columns must hold numbers or be empty",
+            )
+    if feature.fill is not None:
+        values = np.where(np.isnan(values), float(feature.fill), values)
+    return (values - feature.center) / feature.scale
+
+
+def _text(value: Any) -> str | None:
+    """A categorical value as the fitted encoders saw it: ``str(value)``; missing is None."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _texts(column: pd.Series) -> np.ndarray:
+    missing = column.isna().to_numpy()
+    values = column.to_numpy(dtype=object, na_value=None)
+    texts = np.array([None if m else _text(v) for v, m in zip(values, missing, strict=True)])
+    return texts.astype(object)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+# -- runtimes -------------------------------------------------------------------------------------
+
+
+class OnnxRunner:
+    """An ONNX model with input ``X`` (float32 matrix) and a probabilities output."""
+
+    name = "onnxruntime"
+
+    def __init__(self, data: bytes, where: str) -> None:
+        import onnxruntime
+
+        check_onnx(data, where)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        try:
+            self.session = onnxruntime.InferenceSession(
+                data, sess_options=options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # ONNX Runtime raises its own kinds on bad models
+            raise BundleError(
+                f"{where}: {ONNX} cannot be loaded by ONNX Runtime: {exc}",
+                hint="save the bundle again, or remove its fast path",
+            ) from exc
+        self.input = self.session.get_inputs()[0].name
+        outputs = [o.name for o in self.session.get_outputs()]
+        self.output = "probabilities" if "probabilities" in outputs else outputs[-1]
+
+    def predict_proba(self, matrix: np.ndarray) -> np.ndarray:
+        feed = {self.input: np.ascontiguousarray(matrix, dtype=np.float32)}
+        (proba,) = self.session.run([self.output], feed)
+        return _two_columns(np.asarray(proba, dtype=np.float64), len(matrix))
+
+
+class TreeliteRunner:
+    """A Treelite model run by GTIL, Treelite's own tree evaluator, on one thread."""
+
+    name = "treelite"
+
+    def __init__(self, data: bytes, where: str) -> None:
+        import treelite
+
+        try:
+            self.model = treelite.Model.deserialize_bytes(data)
+        except Exception as exc:  # Treelite raises TreeliteError and others on bad bytes
+            raise BundleError(
+                f"{where}: {TREELITE} cannot be read by Treelite: {exc}",
+                hint="save the bundle again, or remove its fast path",
+            ) from exc
+
+    def predict_proba(self, matrix: np.ndarray) -> np.ndarray:
+        import treelite.gtil
+
+        data = np.ascontiguousarray(matrix, dtype=np.float64)
+        proba = treelite.gtil.predict(self.model, data, nthread=1)
+        return _two_columns(np.asarray(proba, dtype=np.float64), len(matrix))
+
+
+RUNNERS = {OnnxRunner.name: OnnxRunner, TreeliteRunner.name: TreeliteRunner}
+
+
+def _two_columns(proba: np.ndarray, rows: int) -> np.ndarray:
+    proba = proba.reshape(rows, -1)
+    if proba.shape[1] == 1:  # binary models give the positive class only
+        return np.hstack([1.0 - proba, proba])
+    return proba
+
+
+def check_onnx(data: bytes, where: str) -> None:
+    """Refuse an ONNX model that could read files: any tensor stored as external data."""
+    import onnx
+    from onnx.external_data_helper import _get_all_tensors, uses_external_data
+
+    try:
+        model = onnx.load_model_from_string(data)
+    except Exception as exc:  # protobuf raises DecodeError and others
+        raise BundleError(
+            f"{where}: {ONNX} is not a valid ONNX model: {exc}",
+            hint="save the bundle again, or remove its fast path",
+        ) from exc
+    if any(uses_external_data(tensor) for tensor in _get_all_tensors(model)):
+        raise BundleError(
+            f"{where}: {ONNX} references external data files, which a bundle may not hold",
+            hint="a bundle's ONNX model must keep every tensor inside the file; save it again",
+        )
+
+
+# -- the loaded fast path -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class FastPath:
+    """A verified fast path: encode rows with the plan, score them with the runtime."""
+
+    plan: FeaturePlan
+    runner: OnnxRunner | TreeliteRunner
+    classes: tuple  # the model's classes, in the order of the runtime's probabilities
+    report: dict
+
+    @property
+    def runtime(self) -> str:
+        return self.runner.name
+
+    def predict_proba_records(self, records: Sequence[Mapping[str, Any]]) -> np.ndarray:
+        return self.runner.predict_proba(self.plan.encode_records(records))
+
+    def predict_proba_frame(self, frame: pd.DataFrame) -> np.ndarray:
+        return self.runner.predict_proba(self.plan.encode_frame(frame))
+
+
+def read_report(data: bytes | None, where: str = "the bundle") -> dict | None:
+    """``fast.json`` as a dict, or None when the bundle has none."""
+    if data is None:
+        return None
+    import json
+
+    try:
+        report = json.loads(data)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BundleError(
+            f"{where}: {FAST} is not valid JSON: {exc}",
+            hint="the bundle is damaged; save it again",
+        ) from exc
+    if not isinstance(report, dict):
+        raise BundleError(
+            f"{where}: {FAST} is not a JSON object", hint="the bundle is damaged; save it again"
+        )
+    return report
+
+
+def load_fast_path(files: Mapping[str, bytes], where: str) -> FastPath | None:
+    """The bundle's fast path, when it has a proven one; None when it has none."""
+    report = read_report(files.get(FAST), where)
+    if not report or report.get("status") != "ready":
+        return None
+    runtime = report.get("runtime")
+    name = RUNTIME_FILES.get(runtime)
+    if name is None or name not in files:
+        raise BundleError(
+            f"{where}: {FAST} names the runtime {runtime!r} but the bundle lacks its model file",
+            hint="the bundle is inconsistent; save it again",
+        )
+    try:
+        plan = FeaturePlan([Feature.from_dict(f) for f in report["plan"]])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BundleError(
+            f"{where}: {FAST} holds a malformed feature plan: {exc}",
+            hint="the bundle is inconsistent; save it again",
+        ) from exc
+    runner = RUNNERS[runtime](files[name], where)
+    classes = report.get("classes")
+    if not isinstance(classes, list):
+        raise BundleError(
+            f"{where}: {FAST} does not list the model's classes",
+            hint="the bundle is inconsistent; save it again",
+        )
+    return FastPath(plan, runner, tuple(classes), report)

@@ -1,0 +1,186 @@
+"""The scoring fast path: compiled at save time, proven on check rows, used when proven, and
+refused when it could read files or is inconsistent."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from learnburn.bundles import load_bundle, save_bundle
+from learnburn.bundles._fast import TOLERANCE, check_onnx
+from learnburn.errors import BundleError, SchemaError
+
+FAMILIES = [
+    "logistic_regression",
+    "knn",
+    "decision_tree",
+    "random_forest",
+    "extra_trees",
+    "hist_gradient_boosting",
+    "lightgbm",
+    "xgboost",
+]
+# Families whose fitted model some runtime converts exactly (today's converter releases):
+# HistGradientBoosting has no working converter, and XGBoost's native categorical splits are
+# read by neither onnxmltools nor Treelite; both keep the native path, with the reason recorded.
+PROVEN = {"logistic_regression", "knn", "decision_tree", "random_forest", "extra_trees", "lightgbm"}
+
+
+def fresh_rows(mixed_features_maker) -> pd.DataFrame:
+    """Rows the models never saw: another draw, plus an unseen category, missing values and
+    extremes in every column."""
+    rows = mixed_features_maker(60, seed=11)
+    rows.loc[0, "region"] = "atlantis"
+    rows.loc[1, ["income", "debt"]] = [np.nan, np.nan]
+    rows.loc[2, "region"] = None
+    rows.loc[3, "income"] = 1e6
+    return rows
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory, fit, target, schema, mixed_features_maker):
+    """One bundle per family, compiled and proven on a held-out draw."""
+    folder = tmp_path_factory.mktemp("fast")
+    check = mixed_features_maker(80, seed=5)
+    paths = {}
+    for name in FAMILIES:
+        model = fit(name, target)
+        paths[name] = save_bundle(
+            model,
+            folder / f"{name}.lbm",
+            schema=schema,
+            classes=["no", "yes"],
+            meta={},
+            check_rows=check,
+        )
+    return paths
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_each_family_scores_like_its_native_model_on_rows_it_never_saw(
+    family, saved, mixed_features_maker
+):
+    """A proven fast path gives the native probabilities within the tolerance (unseen
+    categories, missing values and extremes included); the others say why they are native."""
+    bundle = load_bundle(saved[family])
+    report = bundle.fast_report
+    rows = fresh_rows(mixed_features_maker)
+    native = bundle.predict_proba_native(rows)
+    if family not in PROVEN:
+        assert bundle.scoring_path == "native" and report["status"] == "unavailable"
+        assert report["reason"] and all(a["reason"] for a in report["attempts"])
+        np.testing.assert_array_equal(bundle.predict_proba(rows), native)
+        return
+    assert report["status"] == "ready", report
+    assert bundle.scoring_path == report["runtime"] in {"onnxruntime", "treelite"}
+    proven = [a for a in report["attempts"] if a["outcome"] == "proven"]
+    assert proven and all(a["max_abs_difference"] <= TOLERANCE for a in proven)
+    np.testing.assert_allclose(bundle.predict_proba(rows), native, rtol=0, atol=TOLERANCE)
+    records = rows.astype(object).where(rows.notna(), None).to_dict("records")
+    np.testing.assert_allclose(
+        bundle.predict_proba_records(records), native, rtol=0, atol=TOLERANCE
+    )
+    np.testing.assert_allclose(
+        bundle.predict_proba_records(records[:1]), native[:1], rtol=0, atol=TOLERANCE
+    )
+
+
+def test_records_take_json_scalars_as_the_batch_reader_gives_them(saved, mixed_features_maker):
+    """Numbers sent as text, booleans as JSON booleans and missing values as null or NaN score
+    like the typed table; a key the schema does not name is ignored."""
+    bundle = load_bundle(saved["logistic_regression"])
+    rows = fresh_rows(mixed_features_maker).head(4)
+    typed = rows.astype(object).where(rows.notna(), None).to_dict("records")
+    loose = [
+        {**r, "income": None if r["income"] is None else str(r["income"]), "extra": "x"}
+        for r in typed
+    ]
+    loose[1]["debt"] = math.nan
+    np.testing.assert_allclose(
+        bundle.predict_proba_records(loose), bundle.predict_proba_records(typed), atol=1e-12
+    )
+
+
+def test_text_in_a_numeric_column_and_a_missing_column_are_schema_errors(saved, features):
+    """Both paths refuse bad rows with an error naming the column and the row."""
+    bundle = load_bundle(saved["random_forest"])
+    records = features.head(3).astype(object).where(features.head(3).notna(), None)
+    records = records.to_dict("records")
+    records[2]["income"] = "lots"
+    with pytest.raises(SchemaError, match=r"'income'.*'lots'.*row 3"):
+        bundle.predict_proba_records(records)
+    frame = features.head(3).astype({"income": object})
+    frame.loc[2, "income"] = "lots"
+    with pytest.raises(SchemaError, match=r"'income'.*'lots'"):
+        bundle.predict_proba(frame)
+    del records[0]["region"]
+    with pytest.raises(SchemaError, match=r"record 1 lacks the column \['region'\]"):
+        bundle.predict_proba_records(records)
+
+
+def test_without_check_rows_a_bundle_has_no_fast_path(bundle_dir):
+    """Fast paths are never trusted unproven: a bundle saved without rows scores natively."""
+    bundle = load_bundle(bundle_dir)
+    assert bundle.fast is None and bundle.fast_report is None
+    assert bundle.scoring_path == "native"
+
+
+def _directory_of(saved, tmp_path, family: str):
+    from learnburn.bundles import unpack_bundle
+
+    return unpack_bundle(saved[family], tmp_path / family)
+
+
+def test_an_onnx_model_reading_external_files_is_refused(saved, tmp_path, reseal):
+    """An ONNX model whose tensors live in outside files (a read of any path on the host) is
+    refused at load, even with a valid manifest."""
+    import onnx
+    from onnx.external_data_helper import set_external_data
+
+    directory = _directory_of(saved, tmp_path, "knn")
+    model = onnx.load_model_from_string((directory / "fast.onnx").read_bytes())
+    weights = np.ones(3, dtype=np.float32).tobytes()
+    tensor = onnx.helper.make_tensor("stolen", onnx.TensorProto.FLOAT, [3], weights, raw=True)
+    set_external_data(tensor, location="../../../../etc/passwd")
+    tensor.data_location = onnx.TensorProto.EXTERNAL
+    tensor.ClearField("raw_data")
+    model.graph.initializer.append(tensor)
+    (directory / "fast.onnx").write_bytes(model.SerializeToString())
+    reseal(directory)
+    with pytest.raises(BundleError, match="external data"):
+        load_bundle(directory)
+    with pytest.raises(BundleError, match="external data"):
+        check_onnx(model.SerializeToString(), "here")
+
+
+def test_a_fast_path_without_its_model_file_or_with_garbage_is_refused(saved, tmp_path, reseal):
+    """fast.json naming a runtime whose file is absent, or a model file that is not one, fails
+    closed with a BundleError; nothing falls back silently."""
+    directory = _directory_of(saved, tmp_path, "logistic_regression")
+    (directory / "fast.onnx").write_bytes(b"not an onnx model")
+    reseal(directory)
+    with pytest.raises(BundleError, match=r"fast\.onnx"):
+        load_bundle(directory)
+    (directory / "fast.onnx").unlink()
+    reseal(directory)
+    with pytest.raises(BundleError, match="lacks its model file"):
+        load_bundle(directory)
+    report = json.loads((directory / "fast.json").read_text())
+    report["status"] = "unavailable"
+    (directory / "fast.json").write_text(json.dumps(report))
+    reseal(directory)
+    assert load_bundle(directory).scoring_path == "native"
+
+
+def test_a_tampered_feature_plan_is_refused_by_the_manifest(saved, tmp_path):
+    """The plan is covered by the manifest like every file: editing it is tampering."""
+    directory = _directory_of(saved, tmp_path, "random_forest")
+    report = json.loads((directory / "fast.json").read_text())
+    report["plan"][0]["center"] = 1000.0
+    (directory / "fast.json").write_text(json.dumps(report))
+    with pytest.raises(BundleError, match=r"fast\.json"):
+        load_bundle(directory)

@@ -214,3 +214,44 @@ def test_knn_with_another_metric_loads_from_the_allow_list(
     assert np.array_equal(
         load_bundle(path).predict_proba(features), pipeline.predict_proba(features)
     )
+
+
+def test_a_lazy_bundle_checks_its_model_before_loading_it_on_first_use(
+    tmp_path, logistic, schema, features, replace_model, hostile_module, retype
+):
+    """lazy=True with a fast path defers model.skops, never its check: scoring works without
+    it, and the first use of ``bundle.model`` refuses the hostile type without running it.
+    Without lazy=True the same bundle is refused at load."""
+    from learnburn.bundles import save_bundle, unpack_bundle
+
+    module, marker = hostile_module
+    packed = save_bundle(
+        logistic, tmp_path / "fast.lbm", schema=schema, classes=["no", "yes"], meta={},
+        check_rows=features,
+    )  # fmt: skip
+    directory = unpack_bundle(packed, tmp_path / "fast")
+    replace_model(directory, _hostile_skops(retype, module))
+    with pytest.raises(BundleError, match="allow-list"):
+        load_bundle(directory)
+    bundle = load_bundle(directory, lazy=True)
+    assert bundle.scoring_path == "onnxruntime" and not bundle.model_loaded
+    assert bundle.predict_proba(features.head(3)).shape == (3, 2)
+    for _ in range(2):  # refused every time, never cached as loaded
+        with pytest.raises(BundleError, match=f"{module}.Payload"):
+            _ = bundle.model
+    _assert_never_ran(module, marker)
+
+
+def test_a_lazy_bundle_loads_its_model_once_when_needed(tmp_path, logistic, schema, features):
+    """The deferred pipeline loads on first use and is the same object afterwards."""
+    from learnburn.bundles import save_bundle
+
+    packed = save_bundle(
+        logistic, tmp_path / "fast.lbm", schema=schema, classes=["no", "yes"], meta={},
+        check_rows=features,
+    )  # fmt: skip
+    bundle = load_bundle(packed, lazy=True)
+    assert not bundle.model_loaded
+    native = bundle.predict_proba_native(features.head(5))
+    assert bundle.model_loaded and bundle.model is bundle.model
+    np.testing.assert_allclose(native, logistic.predict_proba(features.head(5)))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,46 @@ from learnburn.errors import SchemaError
 from learnburn.thresholds import Calibrator, decide
 
 
-@dataclass(frozen=True, eq=False)
-class Bundle:
-    """A verified bundle, loaded: the fitted pipeline and the documents saved with it."""
+class Deferred:
+    """A model not loaded yet: ``load()`` checks and loads it on first use (once)."""
 
-    model: object
+    def __init__(self, load: Callable[[], object]) -> None:
+        self.load = load
+        self.lock = threading.Lock()
+
+
+class _Model:
+    """``Bundle.model``: the fitted pipeline, loaded on first use when it was deferred."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, bundle: object, owner: type | None = None) -> object:
+        if bundle is None:
+            raise AttributeError("model")  # no default: the dataclass field is required
+        value = bundle.__dict__[self.slot]
+        if isinstance(value, Deferred):
+            with value.lock:
+                value = bundle.__dict__[self.slot]
+                if isinstance(value, Deferred):
+                    loaded = value.load()
+                    bundle.__dict__[self.slot] = loaded
+                    value = loaded
+        return value
+
+    def __set__(self, bundle: object, value: object) -> None:
+        bundle.__dict__[self.slot] = value
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Bundle:
+    """A verified bundle, loaded: the fitted pipeline and the documents saved with it.
+
+    ``model`` is the fitted pipeline. A bundle loaded with ``lazy=True`` that has a proven fast
+    path loads it (allow-list check first) only when something needs it, such as
+    ``predict_proba_native``: scoring needs only the fast path."""
+
+    model: object = _Model()  # type: ignore[assignment]
     schema: dict  # the input columns (``Schema.to_dict()``)
     classes: tuple  # the class labels, in the order of ``predict_proba``'s columns
     meta: dict  # the caller's metadata, with "saved_with": library versions
@@ -29,6 +65,14 @@ class Bundle:
     path: Path
     fast: FastPath | None = None  # the proven fast path, when the bundle has one
     fast_report: dict | None = None  # fast.json: what was tried at save time, and why
+
+    def __repr__(self) -> str:
+        return f"Bundle(path={str(self.path)!r}, scoring_path={self.scoring_path!r})"
+
+    @property
+    def model_loaded(self) -> bool:
+        """Whether the fitted pipeline itself is in memory (not deferred)."""
+        return not isinstance(self.__dict__.get("_model"), Deferred)
 
     @property
     def scoring_path(self) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from learnburn.bundles._archive import read_archive
-from learnburn.bundles._bundle import Bundle
+from learnburn.bundles._bundle import Bundle, Deferred
 from learnburn.bundles._directory import read_directory
 from learnburn.bundles._documents import read_documents
 from learnburn.bundles._fast import load_fast_path, read_report
@@ -15,12 +15,17 @@ from learnburn.bundles._trust import check_trusted, load_model
 from learnburn.errors import BundleError
 
 
-def load_bundle(path: str | Path, *, trusted: Sequence[str] = ()) -> Bundle:
+def load_bundle(path: str | Path, *, trusted: Sequence[str] = (), lazy: bool = False) -> Bundle:
     """The bundle at ``path`` (a directory or a packed file), verified and loaded.
 
     Every file is checked against the manifest before any is read; the model is loaded with
     skops only when every type in it is on learnburn's allow-list or named in ``trusted``.
     Never unpickles; a bundle that fails any check is a BundleError naming the problem.
+
+    With ``lazy=True`` and a proven fast path, the fitted pipeline is checked and loaded only
+    when first needed (``Bundle.model``): a server that scores with the fast path starts
+    without deserialising it at all. Nothing in ``model.skops`` runs before its check either
+    way.
     """
     names = check_trusted(trusted)
     source = Path(path)
@@ -30,16 +35,16 @@ def load_bundle(path: str | Path, *, trusted: Sequence[str] = ()) -> Bundle:
     where = f"bundle '{source}'"
     files = upgrade(manifest["version"], files)
     documents = read_documents(files, where)
-    model = load_model(files[MODEL], where, names)
-    fitted = [
-        str(label) for label in getattr(model, "classes_", ()) if label not in documents.classes
-    ]
-    if fitted:
-        raise BundleError(
-            f"{where}: the model predicts classes {fitted!r} that schema.json does not list",
-            hint="the bundle is inconsistent; save it again",
-        )
     fast = load_fast_path(files, where)
+
+    def load_native() -> object:
+        model = load_model(files[MODEL], where, names)
+        _check_classes(getattr(model, "classes_", ()), documents.classes, where)
+        return model
+
+    if fast is not None:
+        _check_classes(fast.classes, documents.classes, where)
+    model = Deferred(load_native) if lazy and fast is not None else load_native()
     return Bundle(
         model=model,
         schema=documents.schema,
@@ -52,3 +57,12 @@ def load_bundle(path: str | Path, *, trusted: Sequence[str] = ()) -> Bundle:
         fast=fast,
         fast_report=read_report(files.get(FAST), where),
     )
+
+
+def _check_classes(fitted: Sequence, listed: Sequence, where: str) -> None:
+    unknown = [str(label) for label in fitted if label not in listed]
+    if unknown:
+        raise BundleError(
+            f"{where}: the model predicts classes {unknown!r} that schema.json does not list",
+            hint="the bundle is inconsistent; save it again",
+        )

@@ -184,3 +184,13 @@ def test_a_tampered_feature_plan_is_refused_by_the_manifest(saved, tmp_path):
     (directory / "fast.json").write_text(json.dumps(report))
     with pytest.raises(BundleError, match=r"fast\.json"):
         load_bundle(directory)
+
+
+def test_the_scoring_summary_says_which_path_and_why(saved, bundle_dir):
+    """One line for people: the proven runtime and its proof, or why the bundle is native."""
+    proven = load_bundle(saved["random_forest"], lazy=True).scoring_summary
+    assert proven.startswith("onnxruntime fast path (matched the native model within")
+    assert "rows)" in proven
+    native = load_bundle(saved["hist_gradient_boosting"]).scoring_summary
+    assert native.startswith("native (no runtime was proven: onnxruntime:")
+    assert load_bundle(bundle_dir).scoring_summary.startswith("native (the bundle was saved")

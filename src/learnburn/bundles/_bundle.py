@@ -80,6 +80,23 @@ class Bundle:
         return self.fast.runtime if self.fast is not None else "native"
 
     @property
+    def scoring_summary(self) -> str:
+        """One line: the path that scores this bundle and its proof, or why it is native."""
+        report = self.fast_report
+        if not report:
+            return "native (the bundle was saved without a fast path)"
+        if report.get("status") == "ready" and self.fast is not None:
+            runtime = self.scoring_path
+            proven = [a for a in report.get("attempts", []) if a.get("runtime") == runtime]
+            difference = proven[0].get("max_abs_difference") if proven else None
+            proof = f" within {difference:.1e}" if isinstance(difference, float) else ""
+            return (
+                f"{runtime} fast path (matched the native model{proof} on "
+                f"{report.get('checked_rows')} rows)"
+            )
+        return f"native ({report.get('reason', 'no fast path was proven')})"
+
+    @property
     def columns(self) -> tuple[str, ...]:
         """The names of the input columns, in schema order."""
         return tuple(column["name"] for column in self.schema["columns"])

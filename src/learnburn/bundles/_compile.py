@@ -18,7 +18,7 @@ import json
 import math
 import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -401,17 +401,3 @@ def _treelite_xgboost(estimator: Any, matrix: np.ndarray) -> bytes:
 
     raw = estimator.get_booster().save_raw("json").decode()
     return bytes(treelite.frontend.from_xgboost_json(raw).serialize_bytes())
-
-
-def describe(report: Mapping[str, Any] | None) -> str:
-    """One line: which path scores the bundle, and why when it is the native one."""
-    if not report:
-        return "native (the bundle has no fast path)"
-    if report.get("status") == "ready":
-        proven = next((a for a in report["attempts"] if a.get("runtime") == report["runtime"]), {})
-        difference = proven.get("max_abs_difference")
-        return (
-            f"{report['runtime']} (matched the native model within {difference:.1e} "
-            f"on {report.get('checked_rows')} rows)"
-        )
-    return f"native ({report.get('reason', 'no fast path')})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from learnburn._version import __version__
-from learnburn.cli import _bundle, _candidates, _init, _predict, _run, _runs, _serve
+from learnburn.cli import _bundle, _candidates, _init, _package, _predict, _run, _runs, _serve
 
 app = typer.Typer(
     name="learnburn",
@@ -42,6 +42,7 @@ app.command("reproduce")(_runs.reproduce)
 app.command("bundle")(_bundle.bundle)
 app.command("predict")(_predict.predict)
 app.command("serve")(_serve.serve)
+app.command("package")(_package.package)
 
 
 def main() -> None:

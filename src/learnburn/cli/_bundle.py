@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from learnburn.bundles import load_bundle
 from learnburn.cli._errors import handles_errors
 from learnburn.cli._store import STORE, store_for
 from learnburn.workflows import export_bundle
@@ -24,4 +25,7 @@ def bundle(
     """Write the chosen model of a run as a bundle (no pickle; verified by sha256)."""
     with store_for(store) as opened:
         written = export_bundle(opened, run_id, output, overwrite=force)
-    Console().print(f"Wrote the bundle of run {run_id} to {written}.")
+    console = Console()
+    console.print(f"Wrote the bundle of run {run_id} to {written}.")
+    loaded = load_bundle(written, lazy=True)
+    console.print(f"Scoring: {loaded.scoring_summary}.", highlight=False)

@@ -45,7 +45,7 @@ def predict(
     """
     if output.exists() and not force:
         raise DataError(f"'{output}' already exists", hint="choose another path, or pass --force")
-    bundle = load_bundle(bundle_path, trusted=trust)
+    bundle = load_bundle(bundle_path, trusted=trust, lazy=True)
     console = Console()
     with _row_progress(console) as progress:
         summary = predict_file(

@@ -159,8 +159,15 @@ SERVER_LIBRARIES = (
     "onnx",
     "onnxruntime",
     "prometheus-client",
+    "treelite",
+    "uvloop",
+    "httptools",
 )
-OPTIONAL_LIBRARIES = frozenset({"onnx", "onnxruntime", "prometheus-client"})
+# Installed with learnburn, but the server runs without them: the fast path's runtimes and
+# metrics, and uvicorn's faster event loop and HTTP parser (which it picks up when present).
+OPTIONAL_LIBRARIES = frozenset(
+    {"onnx", "onnxruntime", "prometheus-client", "treelite", "uvloop", "httptools"}
+)
 BOOSTING = {"lightgbm": "lightgbm", "xgboost": "xgboost"}  # top-level module -> distribution
 
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 import typer
 
 from learnburn._version import __version__
-from learnburn.cli import _bundle, _candidates, _init, _package, _predict, _run, _runs, _serve
+from learnburn.cli import (
+    _bundle,
+    _candidates,
+    _init,
+    _package,
+    _predict,
+    _profile,
+    _run,
+    _runs,
+    _serve,
+)
 
 app = typer.Typer(
     name="learnburn",
@@ -43,6 +53,7 @@ app.command("bundle")(_bundle.bundle)
 app.command("predict")(_predict.predict)
 app.command("serve")(_serve.serve)
 app.command("package")(_package.package)
+app.command("profile")(_profile.profile)
 
 
 def main() -> None:

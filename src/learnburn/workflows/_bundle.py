@@ -87,6 +87,19 @@ def _meta(run_id: str, result: ExperimentResult, provenance: dict) -> dict[str, 
         "cross_validation": {k: chosen.get(k) for k in ("mean", "ci_low", "ci_high", "n_folds")},
         "holdout": record["holdout"],
         "choice": record["comparison"].get("reason"),
+        "training": _training(record),
+    }
+
+
+def _training(record: dict[str, Any]) -> dict[str, Any]:
+    """What fitting the chosen model cost, for sizing retraining: the final fit's seconds and
+    rows, and the run's peak memory (resident set, MB)."""
+    holdout = record.get("holdout") or {}
+    splits = record.get("splits") or {}
+    return {
+        "fit_seconds": holdout.get("fit_time"),
+        "rows": splits.get("development_rows"),
+        "peak_memory_mb": (record.get("timings") or {}).get("peak_memory_mb"),
     }
 
 

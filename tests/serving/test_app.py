@@ -276,3 +276,86 @@ def test_columns_named_like_python_keywords_score_over_json_and_csv(tmp_path, fe
     csv_body = frame.head(3).to_csv(index=False)
     answer = client.post("/invocations", content=csv_body, headers={"Content-Type": "text/csv"})
     assert answer.status_code == 200, answer.text
+
+
+def test_json_values_of_the_wrong_type_are_422_naming_column_and_record(client, features):
+    """A JSON string or boolean where a number belongs is refused, not coerced: the detail names
+    the column and the record."""
+    rows = records(features.head(3))
+    rows[1]["income"] = "51.2"
+    rows[2]["debt"] = True
+    body = assert_error(client.post("/v1/predict", json=rows), 422, "'income'", "record 2")
+    assert "'debt'" in body["detail"] and "record 3" in body["detail"]
+    assert "numbers or null" in body["hint"]
+
+
+def test_a_record_without_a_column_is_422_even_when_others_have_it(client, features):
+    """Every record gives every column (null when missing)."""
+    rows = records(features.head(2))
+    del rows[1]["debt"]
+    body = assert_error(client.post("/v1/predict", json=rows), 422, "record 2", "'debt'")
+    assert "null" in body["hint"]
+
+
+def test_non_finite_probabilities_are_422_never_nan_in_a_200(bundle, features, monkeypatch):
+    """A model answering NaN for a row is a 422 naming the row: JSON has no NaN."""
+    client = TestClient(create_app(bundle), raise_server_exceptions=False)
+    real = type(bundle).predict_proba
+
+    def with_nan(self, frame):
+        proba = real(self, frame)
+        proba[1] = np.nan
+        return proba
+
+    monkeypatch.setattr(type(bundle), "predict_proba", with_nan)
+    assert_error(client.post("/v1/predict", json=records(features.head(3))), 422, "row 2")
+
+
+def test_infinite_numbers_are_422(client):
+    """inf in a CSV numeric column is refused before the model sees it."""
+    body = "income,debt,region,member\n1,2,north,True\n-inf,2,north,True\n"
+    assert_error(client.post("/invocations", content=body, headers=CSV), 422, "'income'", "2")
+
+
+def test_wrong_method_is_a_json_405_naming_the_allowed_one(client):
+    """GET on a POST endpoint is a JSON 405 with the Allow header and a hint."""
+    response = client.get("/invocations")
+    body = assert_error(response, 405)
+    assert response.headers["allow"] == "POST"
+    assert "POST" in body["hint"]
+
+
+def test_unknown_path_hint_lists_the_endpoints(client):
+    """A 404's hint lists the endpoints and points at /openapi.json."""
+    body = assert_error(client.get("/nope"), 404)
+    assert "/invocations" in body["hint"] and "/openapi.json" in body["hint"]
+
+
+def test_long_error_details_are_cut(client):
+    """A megabyte of bad value does not come back in full in the error detail."""
+    rows = [{"income": "x" * 1_000_000, "debt": 1, "region": "north", "member": True}]
+    response = client.post("/v1/predict", json=rows)
+    assert_error(response, 422, "'income'")
+    assert len(response.content) < 2000
+
+
+def test_column_names_are_matched_exactly_never_normalised(tmp_path, features):
+    """A column named "café" (NFC) is not found under its NFD spelling: a 422, not a guess."""
+    import unicodedata
+
+    from learnburn.bundles import save_bundle
+    from learnburn.candidates import build_pipeline
+    from learnburn.data import infer_schema
+
+    frame = features.rename(columns={"region": "café"})
+    target = (frame["income"] > frame["income"].median()).map({True: "yes", False: "no"})
+    schema = infer_schema(frame)
+    model = build_pipeline("logistic_regression", {}, schema, seed=0).fit(frame, target)
+    path = save_bundle(
+        model, tmp_path / "cafe.lbm", schema=schema.to_dict(), classes=["no", "yes"], meta={}
+    )
+    client = TestClient(create_app(load_bundle(path)), raise_server_exceptions=False)
+    rows = records(frame.head(2))
+    assert client.post("/v1/predict", json=rows).status_code == 200
+    nfd = [{unicodedata.normalize("NFD", k): v for k, v in row.items()} for row in rows]
+    assert_error(client.post("/v1/predict", json=nfd), 422, "café")

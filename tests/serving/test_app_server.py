@@ -1,15 +1,22 @@
-"""A real uvicorn server in a subprocess, reached over loopback with httpx."""
+"""`learnburn serve` in a subprocess, reached over loopback with httpx: it answers, and on
+SIGTERM it drains the requests in flight and exits 0."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
 
 import httpx
 import orjson
+import pytest
+
+COMMAND = "from learnburn.cli import main; main()"
 
 
 def free_port() -> int:
@@ -18,47 +25,123 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_learnburn_serve_answers_csv_and_json_then_stops_on_sigterm(bundles, features):
-    """`learnburn serve` binds 127.0.0.1, answers /ping, CSV and JSON, and exits on SIGTERM."""
-    port = free_port()
-    command = "from learnburn.cli import main; main()"
-    args = ["serve", str(bundles["decided"]), "--port", str(port)]
-    server = subprocess.Popen(
-        [sys.executable, "-c", command, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 15
+class Server:
+    """A `learnburn serve` process: ``start`` waits for /ping, ``stop`` sends SIGTERM."""
+
+    def __init__(self, *args: str, pythonpath: Path | None = None) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ)
+        if pythonpath is not None:
+            env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), env.get("PYTHONPATH", "")])
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", COMMAND, "serve", *args, "--port", str(self.port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        self.log = ""
+
+    def wait_until_ready(self, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
         while True:
-            assert server.poll() is None, server.stdout.read().decode()
+            assert self.process.poll() is None, self.process.stdout.read().decode()
             try:
-                if httpx.get(f"{base}/ping", timeout=1).status_code == 200:
-                    break
+                if httpx.get(f"{self.base}/ping", timeout=1).status_code == 200:
+                    return
             except httpx.TransportError:
                 pass
             assert time.monotonic() < deadline, "the server did not answer /ping in time"
             time.sleep(0.1)
-        rows = features.head(4)
-        answer = httpx.post(
-            f"{base}/invocations",
-            content=rows.to_csv(index=False, header=False),
-            headers={"content-type": "text/csv", "accept": "text/csv"},
-        )
-        assert answer.status_code == 200, answer.text
-        assert len(answer.text.splitlines()) == 4
-        records = orjson.loads(rows.to_json(orient="records"))
-        answer = httpx.post(f"{base}/invocations", json={"instances": records})
-        assert answer.status_code == 200, answer.text
-        assert len(answer.json()["predictions"]) == 4
-    finally:
-        server.send_signal(signal.SIGTERM)
+
+    def terminate(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+
+    def wait(self, timeout: float) -> int:
+        """The exit status, once the process has ended (killed after ``timeout`` seconds)."""
         try:
-            server.wait(timeout=10)
+            self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log = server.stdout.read().decode()
-        server.stdout.close()
-    # uvicorn shuts down gracefully, then re-raises SIGTERM (so -15, like a plain kill)
-    assert server.returncode in (0, -signal.SIGTERM)
-    assert "Shutting down" in log and "127.0.0.1" in log
+            self.process.kill()
+            self.process.wait()
+        self.log = self.process.stdout.read().decode()
+        self.process.stdout.close()
+        return self.process.returncode
+
+
+@pytest.fixture
+def start():
+    """``start(*args)``: a ready `learnburn serve` process; any left running are killed."""
+    servers = []
+
+    def started(*args: str, pythonpath: Path | None = None) -> Server:
+        server = Server(*args, pythonpath=pythonpath)
+        servers.append(server)
+        server.wait_until_ready()
+        return server
+
+    yield started
+    for server in servers:
+        if server.process.returncode is None:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def test_learnburn_serve_answers_csv_and_json_then_exits_0_on_sigterm(start, bundles, features):
+    """`learnburn serve` binds 127.0.0.1, answers /ping, CSV, JSON, /metrics and /openapi.json,
+    and on SIGTERM shuts down and exits 0 (not -15)."""
+    server = start(str(bundles["decided"]))
+    rows = features.head(4)
+    answer = httpx.post(
+        f"{server.base}/invocations",
+        content=rows.to_csv(index=False, header=False),
+        headers={"content-type": "text/csv", "accept": "text/csv"},
+    )
+    assert answer.status_code == 200, answer.text
+    assert len(answer.text.splitlines()) == 4
+    records = orjson.loads(rows.to_json(orient="records"))
+    answer = httpx.post(f"{server.base}/invocations", json={"instances": records})
+    assert answer.status_code == 200, answer.text
+    assert len(answer.json()["predictions"]) == 4
+    metrics = httpx.get(f"{server.base}/metrics").text
+    assert 'learnburn_requests_total{endpoint="/invocations",status="200"} 2.0' in metrics
+    assert httpx.get(f"{server.base}/openapi.json").json()["openapi"].startswith("3.0")
+    server.terminate()
+    assert server.wait(timeout=10) == 0, server.log
+    assert "Shutting down" in server.log and "127.0.0.1" in server.log
+    assert "Warning" not in server.log
+
+
+def test_sigterm_drains_the_request_in_flight_and_exits_0(start, slow_bundle_path, sleepy):
+    """A request in flight when SIGTERM arrives still gets its 200; new connections are refused
+    at once; the process exits 0 well within SageMaker's 30 s window."""
+    server = start(
+        str(slow_bundle_path),
+        "--trust",
+        "sleepy_model.SleepyClassifier",
+        "--grace",
+        "10",
+        pythonpath=Path(sleepy.__file__).parent,
+    )
+    record = {"income": 50.0, "debt": 0.1, "region": "north", "member": True}
+    answers = []
+
+    def score() -> None:
+        answers.append(httpx.post(f"{server.base}/v1/predict", json=[record], timeout=30))
+
+    in_flight = threading.Thread(target=score)
+    in_flight.start()
+    deadline = time.monotonic() + 10
+    while 'in_flight{endpoint="/v1/predict"} 1.0' not in httpx.get(f"{server.base}/metrics").text:
+        assert time.monotonic() < deadline, "the request never started"
+        time.sleep(0.02)
+    sent = time.monotonic()
+    server.terminate()
+    time.sleep(0.5)  # the model sleeps 2 s: the request is still in flight
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{server.base}/ping", timeout=2)
+    in_flight.join(timeout=30)
+    assert [answer.status_code for answer in answers] == [200]
+    assert server.wait(timeout=15) == 0, server.log
+    assert time.monotonic() - sent < 10
+    assert "Waiting for connections to close" in server.log

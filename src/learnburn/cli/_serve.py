@@ -1,16 +1,27 @@
-"""``learnburn serve BUNDLE``: answer predictions over HTTP (SageMaker's container contract)."""
+"""``learnburn serve BUNDLE``: answer predictions over HTTP (SageMaker's container contract).
+
+On SIGTERM (SageMaker and ECS send it, then SIGKILL 30 s later) uvicorn stops accepting
+connections, lets the requests in flight finish for up to ``--grace`` seconds, and the command
+exits 0. Recent uvicorn re-raises the signal once it has shut down, which would end the process
+with -15 as if it had been killed mid-request; ``_drained`` turns that re-raise into exit 0.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from learnburn.bundles import load_bundle
-from learnburn.cli._errors import handles_errors
+from learnburn.cli._errors import handles_errors, stderr
 from learnburn.serving import Settings, create_app
-from learnburn.serving._settings import worker_env
+from learnburn.serving._settings import GRACE_S, MAX_CONCURRENCY, TIMEOUT_S, worker_env
 
 FACTORY = "learnburn.serving:app_from_env"
 
@@ -28,23 +39,77 @@ def serve(
         "--port",
         min=0,
         max=65535,
-        help="Port to listen on [default: $SAGEMAKER_BIND_TO_PORT or 8080].",
+        help="Port to listen on (default: $SAGEMAKER_BIND_TO_PORT, else 8080).",
     ),
     workers: int = typer.Option(1, "--workers", min=1, help="Worker processes."),
     trust: list[str] = typer.Option(
         [], "--trust", help="Also load this type from the bundle's model (repeatable)."
     ),
+    timeout: float = typer.Option(
+        TIMEOUT_S,
+        "--timeout",
+        min=0.001,
+        help="Seconds a scoring request may take before it is answered 504 (SageMaker's 60).",
+    ),
+    max_concurrency: int = typer.Option(
+        MAX_CONCURRENCY,
+        "--max-concurrency",
+        min=1,
+        help="Scoring requests in flight per worker; more are answered 503 with Retry-After.",
+    ),
+    grace: float = typer.Option(
+        GRACE_S,
+        "--grace",
+        min=0.001,
+        help="Seconds to finish requests in flight after SIGTERM (keep it under 30 for "
+        "SageMaker and ECS, which SIGKILL 30 s after SIGTERM).",
+    ),
 ) -> None:
-    """Serve the bundle: GET /ping, POST /invocations (CSV or JSON), POST /v1/predict and
-    GET /v1/model."""
+    """Serve the bundle: GET /ping, POST /invocations (CSV or JSON), POST /v1/predict,
+    GET /v1/model, GET /metrics (Prometheus) and GET /openapi.json."""
     import uvicorn
 
     defaults = Settings.from_env()
-    settings = Settings(host=host, port=defaults.port if port is None else port)
+    settings = Settings(
+        host=host,
+        port=defaults.port if port is None else port,
+        timeout_s=timeout,
+        max_concurrency=max_concurrency,
+        grace_s=grace,
+    )
     bundle = load_bundle(bundle_path, trusted=trust)  # fail here, not in every worker
-    if workers == 1:
-        app = create_app(bundle, settings)
-        uvicorn.run(app, host=settings.host, port=settings.port)
+    if not settings.loopback:
+        stderr.print(
+            f"[yellow]Warning:[/] listening on {escape(host)}: anyone who can reach this address "
+            "can score with the model and read its metadata, without authentication. Keep the "
+            "default 127.0.0.1 unless a load balancer or container network controls access."
+        )
+    options = {
+        "host": settings.host,
+        "port": settings.port,
+        "timeout_graceful_shutdown": settings.grace_s,
+    }
+    with _drained():
+        if workers == 1:
+            uvicorn.run(create_app(bundle, settings), **options)
+            return
+        os.environ.update(worker_env(str(bundle_path.resolve()), trust, settings))
+        uvicorn.run(FACTORY, factory=True, workers=workers, **options)
+
+
+@contextlib.contextmanager
+def _drained() -> Iterator[None]:
+    """While serving, a SIGTERM uvicorn re-raises after its graceful shutdown exits 0 (the
+    drain is done), instead of killing the process with -15. Outside, the old handler is back."""
+
+    def exit_drained(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread; uvicorn skips them there too
         return
-    os.environ.update(worker_env(str(bundle_path.resolve()), trust))
-    uvicorn.run(FACTORY, factory=True, host=settings.host, port=settings.port, workers=workers)
+    previous = signal.signal(signal.SIGTERM, exit_drained)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,16 +1,26 @@
-"""The HTTP app: SageMaker's ``/ping`` and ``/invocations``, plus ``/v1/predict`` and
-``/v1/model``. Every error a request can cause maps to a status in ``STATUS``, answered as JSON
-``{"error", "detail", "hint"}``; anything else is a 500 with a generic body."""
+"""The HTTP app: SageMaker's ``/ping`` and ``/invocations``, plus ``/v1/predict``,
+``/v1/model``, ``/metrics`` (Prometheus) and ``/openapi.json``. Every error a request can cause
+maps to a status in ``STATUS``, answered as JSON ``{"error", "detail", "hint"}``; anything else
+is a 500 with a generic body.
+
+Scoring requests (``/invocations``, ``/v1/predict``) take one of ``Settings.max_concurrency``
+slots or are refused with a 503, and are answered within ``Settings.timeout_s`` or get a 504
+(see ``_limits.py``); the other endpoints are cheap and always answer.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
+from collections.abc import AsyncIterator
 
+import anyio
 import numpy as np
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -30,18 +40,29 @@ from learnburn.serving._codecs import (
     predictions_json,
     read_table,
 )
+from learnburn.serving._limits import RETRY_AFTER_S, Overloaded, Slots, SlowBody, TimedOut
+from learnburn.serving._metrics import CONTENT_TYPE, Metrics, MetricsMiddleware
+from learnburn.serving._openapi import openapi_document
 from learnburn.serving._settings import Settings
 
 logger = logging.getLogger(__name__)
+ENDPOINTS_TEXT = (
+    "GET /ping, POST /invocations, POST /v1/predict, GET /v1/model, GET /metrics, GET /openapi.json"
+)
+MAX_DETAIL = 1000  # characters of an error's detail (a request value can be megabytes)
 
 # (error type, status, code): the first type the error is an instance of wins.
 STATUS: tuple[tuple[type[Exception], int, str], ...] = (
     (TooLarge, 413, "payload_too_large"),
     (UnsupportedType, 415, "unsupported_media_type"),
     (NotAcceptable, 406, "not_acceptable"),
+    (Overloaded, 503, "overloaded"),
+    (TimedOut, 504, "timeout"),
+    (SlowBody, 408, "request_timeout"),
     (SchemaError, 422, "schema_mismatch"),
     (Unparseable, 400, "bad_request"),
     (DataError, 400, "bad_request"),
+    (ClientDisconnect, 499, "client_closed_request"),  # nobody reads it; /metrics counts it
 )
 
 
@@ -54,11 +75,18 @@ def create_app(bundle: Bundle, settings: Settings | None = None) -> Starlette:
         Route("/invocations", service.invocations, methods=["POST"]),
         Route("/v1/predict", service.predict, methods=["POST"]),
         Route("/v1/model", service.model, methods=["GET"]),
+        Route("/metrics", service.metrics_text, methods=["GET"]),
+        Route("/openapi.json", service.openapi, methods=["GET"]),
     ]
     handlers = {Exception: _internal_error, HTTPException: _http_error}
     for kind, _, _ in STATUS:
         handlers[kind] = _request_error
-    return Starlette(routes=routes, exception_handlers=handlers)
+    return Starlette(
+        routes=routes,
+        exception_handlers=handlers,
+        middleware=[Middleware(MetricsMiddleware, metrics=service.metrics)],
+        lifespan=service.lifespan,
+    )
 
 
 def app_from_env() -> Starlette:
@@ -73,6 +101,21 @@ class _Service:
     def __init__(self, bundle: Bundle, settings: Settings) -> None:
         self.bundle = bundle
         self.settings = settings
+        self.slots = Slots(settings.max_concurrency)
+        model = {
+            "run_id": bundle.meta.get("run_id") or "",
+            "format_version": bundle.manifest.get("version", ""),
+        }
+        self.metrics = Metrics(model)
+        self.document = encode_json(openapi_document(bundle))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        """Stops the scoring threads when the server shuts down."""
+        try:
+            yield
+        finally:
+            self.slots.close()
 
     async def ping(self, request: Request) -> Response:
         return Response(status_code=200)
@@ -106,16 +149,52 @@ class _Service:
         }
         return Response(encode_json(document), media_type=JSON)
 
+    async def metrics_text(self, request: Request) -> Response:
+        return Response(self.metrics.render(), media_type=CONTENT_TYPE)
+
+    async def openapi(self, request: Request) -> Response:
+        return Response(self.document, media_type=JSON)
+
     async def _score(self, request: Request, media: str, answer: str) -> Response:
-        body = await _read_body(request, self.settings.max_body_bytes)
-        proba, decisions = await run_in_threadpool(self._predict, body, media)
+        """Take a slot (or 503), read the body (or 408), score it on a pool thread (or 504)."""
+        self.slots.take()
+        deadline = time.monotonic() + self.settings.timeout_s
+        try:
+            body = await self._read(request, deadline)
+        except BaseException:
+            self.slots.give()
+            raise
+        # from here the slot is given back when the work ends, even past the deadline
+        with anyio.move_on_after(max(deadline - time.monotonic(), 0)) as scope:
+            content, rows = await self.slots.run(self._answer, body, media, answer)
+        if scope.cancelled_caught:
+            raise _timed_out(self.settings.timeout_s)
+        self.metrics.rows.inc(rows)
+        return Response(content, media_type=answer)
+
+    async def _read(self, request: Request, deadline: float) -> bytes:
+        """The request body, read by ``deadline`` (or SlowBody)."""
+        with anyio.move_on_after(deadline - time.monotonic()):
+            return await _read_body(request, self.settings.max_body_bytes)
+        raise _slow_body(self.settings.timeout_s)  # reached only when the deadline passed
+
+    def _answer(self, body: bytes, media: str, answer: str) -> tuple[bytes, int]:
+        """The response body for a request body, and its number of rows (on a pool thread)."""
+        start = time.perf_counter()
+        proba, decisions = self._predict(body, media)
         if answer == CSV:
-            return Response(predictions_csv(proba, decisions), media_type=CSV)
-        return Response(predictions_json(self.bundle.classes, proba, decisions), media_type=JSON)
+            content = predictions_csv(proba, decisions)
+        else:
+            content = predictions_json(self.bundle.classes, proba, decisions)
+        self.metrics.scoring.observe(time.perf_counter() - start)
+        return content, len(proba)
 
     def _predict(self, body: bytes, media: str) -> tuple[np.ndarray, np.ndarray]:
+        """The one place a request body is parsed and scored: probabilities and decisions."""
         frame = read_table(body, media, self.bundle)
-        proba = self.bundle.predict_proba(frame)
+        with np.errstate(all="ignore"):  # an overflow shows as a non-finite row, refused below
+            proba = self.bundle.predict_proba(frame)
+        _check_finite(proba)
         return proba, self.bundle.decide_proba(proba)
 
 
@@ -137,22 +216,59 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _error(status: int, code: str, detail: str, hint: str = "") -> Response:
+def _check_finite(proba: np.ndarray) -> None:
+    """Every row has finite probabilities: a NaN never reaches a 200 (JSON has no NaN)."""
+    bad = (~np.isfinite(proba).all(axis=1)).nonzero()[0]
+    if len(bad):
+        rows = ", ".join(str(int(row) + 1) for row in bad[:5])
+        raise SchemaError(
+            f"the model gave no probabilities for row{'s' if len(bad) > 1 else ''} {rows}"
+            f"{f' and {len(bad) - 5} more' if len(bad) > 5 else ''}",
+            hint="check those rows' values: numbers far outside the training range can "
+            "overflow the model (GET /v1/model lists the columns)",
+        )
+
+
+def _slow_body(timeout: float) -> SlowBody:
+    return SlowBody(
+        f"the request body did not arrive within the deadline of {timeout:g} s",
+        hint="send the whole body at once, or a smaller one",
+    )
+
+
+def _timed_out(timeout: float) -> TimedOut:
+    return TimedOut(
+        f"the prediction was not ready within the deadline of {timeout:g} s",
+        hint="send fewer rows per request, or raise the deadline (learnburn serve --timeout)",
+    )
+
+
+def _error(
+    status: int, code: str, detail: str, hint: str = "", headers: dict | None = None
+) -> Response:
+    if len(detail) > MAX_DETAIL:
+        detail = f"{detail[:MAX_DETAIL]}... ({len(detail) - MAX_DETAIL:,} more characters)"
     body = encode_json({"error": code, "detail": detail, "hint": hint})
-    return Response(body, status_code=status, media_type=JSON)
+    return Response(body, status_code=status, media_type=JSON, headers=headers)
 
 
 async def _request_error(request: Request, exc: Exception) -> Response:
     for kind, status, code in STATUS:
         if isinstance(exc, kind):
-            message = getattr(exc, "message", str(exc))
-            return _error(status, code, message, getattr(exc, "hint", ""))
+            message = getattr(exc, "message", None) or str(exc) or "the client went away"
+            headers = {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else None
+            return _error(status, code, message, getattr(exc, "hint", ""), headers)
     return await _internal_error(request, exc)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return _error(exc.status_code, "http_error", str(exc.detail))
+    detail = f"{request.method} {request.url.path}: {exc.detail}"
+    if exc.status_code == 405 and exc.headers and "Allow" in exc.headers:
+        hint = f"this path answers {exc.headers['Allow']}"
+    else:
+        hint = f"the endpoints are {ENDPOINTS_TEXT}; GET /openapi.json describes them"
+    return _error(exc.status_code, "http_error", detail, hint, headers=exc.headers)
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:

@@ -1,8 +1,12 @@
 """Request bodies to tables, predictions to response bodies: CSV and JSON (with orjson).
 
 Never unpickles: only ``text/csv`` and ``application/json`` are read. CSV values arrive as
-text and JSON values as scalars; numeric columns are coerced with the batch checks, so a bad
-value is a SchemaError naming its column and row.
+text and numeric columns are coerced with the batch checks, so a bad value is a SchemaError
+naming its column and row. JSON values are typed: a numeric column takes numbers or null, and
+any other column a scalar, compared as text with the training categories (``true`` is "True").
+Columns the bundle does not use are ignored; names are matched exactly, never normalised (an
+NFD "café" is not the NFC column "café"). Infinite numbers are refused; an empty CSV field or a
+JSON null is a missing value, left to the bundle's imputation.
 """
 
 from __future__ import annotations
@@ -17,13 +21,14 @@ import pandas as pd
 
 from learnburn.bundles import Bundle
 from learnburn.errors import SchemaError
-from learnburn.serving._checks import check_columns, coerce_numeric, with_columns
+from learnburn.serving._checks import SHOWN_ROWS, check_columns, coerce_numeric
 
 CSV = "text/csv"
 JSON = "application/json"
 READABLE = (CSV, JSON)
 _CHARSETS = ("utf-8", "utf8", "us-ascii", "ascii")
-_SCALARS = (str, int, float, bool, type(None))
+_SCALARS = (str, int, float, bool)
+_NUMBERS = (int, float)  # exact types: a JSON true is not the number 1
 
 
 class RequestError(Exception):
@@ -87,56 +92,64 @@ def accepted(header: str | None, offered: Sequence[str] = (JSON, CSV)) -> str:
 
 
 def read_table(body: bytes, media: str, bundle: Bundle) -> pd.DataFrame:
-    """The rows of a CSV or JSON body as a table of the bundle's columns, numbers coerced."""
+    """The rows of a CSV or JSON body as a table of the bundle's columns, numbers coerced.
+
+    Columns the bundle does not use are ignored. In CSV every value is text and numeric columns
+    are parsed; in JSON a numeric column takes numbers or null, any other column any scalar
+    (compared as text with the training categories), and every record names every column.
+    """
+    schema = bundle.schema["columns"]
+    numeric = [c["name"] for c in schema if c["kind"] == "numeric"]
     if media == CSV:
-        frame = _csv_frame(body, bundle.columns)
         where = "the CSV body"
+        frame = coerce_numeric(_csv_frame(body, bundle.columns), numeric, 1, where)
     else:
-        frame = _json_frame(body)
         where = "the JSON body"
-    names = [str(name) for name in frame.columns]
-    check_columns(names, bundle.columns, where)
-    numeric = [c["name"] for c in bundle.schema["columns"] if c["kind"] == "numeric"]
-    text = {name: frame[name].map(_as_text) for name in bundle.columns if name not in numeric}
-    frame = with_columns(frame[list(bundle.columns)], text)
-    return coerce_numeric(frame, numeric, 1, where)
+        frame = _json_frame(body, bundle.columns, numeric)
+    _check_finite(frame, numeric, where)
+    return frame
 
 
 def _csv_frame(body: bytes, columns: Sequence[str]) -> pd.DataFrame:
-    """A CSV body, with a header row or (columns in bundle order) without one, all as text."""
+    """A CSV body, with a header row or (columns in bundle order) without one, as text: the
+    bundle's columns only, in bundle order, empty fields as None."""
     text = _decode(body)
     try:
         rows = [row for row in csv.reader(io.StringIO(text, newline=""), strict=True) if row]
     except csv.Error as exc:
-        raise Unparseable(
-            f"the CSV body is malformed: {exc}",
-            hint="send RFC 4180 CSV: quoted fields closed, one record per line",
-        ) from exc
+        hint = "send RFC 4180 CSV: quoted fields closed, one record per line"
+        if "field larger than field limit" in str(exc):
+            hint = f"keep every field under {csv.field_size_limit():,} characters"
+        raise Unparseable(f"the CSV body is malformed: {exc}", hint=hint) from exc
     if not rows:
         raise Unparseable("the CSV body has no rows", hint="send at least one row to score")
     header = any(field in columns for field in rows[0])
     names = rows[0] if header else list(columns)
     data = rows[1:] if header else rows
     if header and len(set(names)) != len(names):
+        repeated = sorted({name for name in names if names.count(name) > 1})
         raise SchemaError(
-            f"the CSV header repeats column names: {names}",
+            f"the CSV header repeats the column names {_shorten(repeated)}",
             hint="name every column once",
         )
     for number, row in enumerate(data, start=1):
         if len(row) != len(names):
             raise SchemaError(
                 f"row {number} of the CSV body has {len(row)} fields, expected {len(names)} "
-                f"({'the header' if header else 'the bundle columns'} {list(names)})",
+                f"({'the header' if header else 'the bundle columns'} {_shorten(names)})",
                 hint="send one field per column in every row, or a header row naming them",
             )
     if not data:
         raise Unparseable("the CSV body has a header but no rows", hint="send rows to score")
-    frame = pd.DataFrame(data, columns=names, dtype=object)
+    check_columns(names, columns, "the CSV body")
+    where = [names.index(name) for name in columns]
+    frame = pd.DataFrame([[row[i] for i in where] for row in data], columns=columns, dtype=object)
     return frame.where(frame != "", None)
 
 
-def _json_frame(body: bytes) -> pd.DataFrame:
-    """A JSON body: ``{"instances": [records]}`` or ``[records]``, records being objects."""
+def _json_frame(body: bytes, columns: Sequence[str], numeric: Sequence[str]) -> pd.DataFrame:
+    """A JSON body: ``{"instances": [records]}`` or ``[records]``, records being objects that
+    give every column a value of its kind (other keys are ignored)."""
     try:
         document = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
@@ -150,13 +163,66 @@ def _json_frame(body: bytes) -> pd.DataFrame:
     if not records:
         raise Unparseable("the JSON body has no records", hint="send at least one record")
     for number, record in enumerate(records, start=1):
-        bad = [name for name, value in record.items() if not isinstance(value, _SCALARS)]
-        if bad:
+        missing = [name for name in columns if name not in record]
+        if missing:
             raise SchemaError(
-                f"record {number} of the JSON body has non-scalar values in {bad}",
-                hint="give each column a string, number, boolean or null",
+                f"record {number} of the JSON body lacks the column"
+                f"{'s' if len(missing) > 1 else ''} {_shorten(missing)}",
+                hint=f"give every record the columns {_shorten(list(columns))}, "
+                "with null for a missing value",
             )
-    return pd.DataFrame.from_records(records)
+    values = {name: [record[name] for record in records] for name in columns}
+    problems = [_wrong_types(name, values[name], name in numeric) for name in columns]
+    problems = [problem for problem in problems if problem]
+    if problems:
+        raise SchemaError(
+            "the JSON body has values of the wrong type: " + "; ".join(problems),
+            hint="give numeric columns numbers or null, other columns a string, number, "
+            "boolean or null; GET /v1/model lists each column's kind",
+        )
+    table = {
+        name: np.array(values[name], dtype=float)
+        if name in numeric
+        else pd.Series([_as_text(value) for value in values[name]], dtype=object)
+        for name in columns
+    }
+    return pd.DataFrame(table, columns=list(columns))
+
+
+def _wrong_types(name: str, values: list, numeric: bool) -> str:
+    """The values of a JSON column that its kind does not take, described; "" when none."""
+    allowed = _NUMBERS if numeric else _SCALARS
+    bad = [
+        (i, v) for i, v in enumerate(values, start=1) if v is not None and type(v) not in allowed
+    ]
+    if not bad:
+        return ""
+    takes = "numbers or null" if numeric else "a string, number, boolean or null"
+    shown = ", ".join(f"{_shorten(v)} (record {i})" for i, v in bad[:SHOWN_ROWS])
+    more = f" and {len(bad) - SHOWN_ROWS} more" if len(bad) > SHOWN_ROWS else ""
+    return f"column {name!r} takes {takes}; got {shown}{more}"
+
+
+def _check_finite(frame: pd.DataFrame, numeric: Sequence[str], where: str) -> None:
+    """Numeric columns hold finite numbers or missing values; infinity is a SchemaError."""
+    problems = []
+    for name in numeric:
+        rows = np.isinf(frame[name].to_numpy(dtype=float)).nonzero()[0]
+        if len(rows):
+            shown = ", ".join(str(int(row) + 1) for row in rows[:SHOWN_ROWS])
+            more = f" and {len(rows) - SHOWN_ROWS} more" if len(rows) > SHOWN_ROWS else ""
+            problems.append(f"column {name!r} at rows {shown}{more}")
+    if problems:
+        raise SchemaError(
+            f"{where} has infinite numbers: " + "; ".join(problems),
+            hint="send finite numbers; leave a missing value empty (CSV) or null (JSON)",
+        )
+
+
+def _shorten(value: object, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters (request values can be megabytes)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _decode(body: bytes) -> str:

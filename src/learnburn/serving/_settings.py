@@ -1,4 +1,21 @@
-"""Server settings, and the one place that reads them from the environment."""
+"""Server settings, and the one place that reads them from the environment.
+
+The limits and why they are what they are:
+
+- ``max_body_bytes`` 6 MB: SageMaker real-time's payload limit (a larger body is a 413 there too).
+- ``timeout_s`` 60 s: SageMaker's deadline for an ``/invocations`` answer. A request not answered
+  by then gets a 504 (a body still arriving gets a 408), so the client learns why rather than
+  seeing the platform cut the connection.
+- ``max_concurrency`` 64 scoring requests per worker process; more are refused at once with a
+  503 and ``Retry-After``. The limit bounds memory, not throughput: each request may hold a
+  6 MB body and its parsed table, so 64 of them stay within a few hundred MB of bodies on the
+  smallest instances, while one worker scoring small requests in a few milliseconds each has
+  work queued for a fraction of a second at most (Little's law: 64 x 5 ms = 0.3 s). Past that
+  queueing only adds latency: a 503 tells the load balancer or client to retry elsewhere. It
+  sits between uvicorn's unlimited default and TorchServe's queue of 100.
+- ``grace_s`` 25 s: how long a SIGTERM waits for requests in flight, under the 30 s after which
+  SageMaker and ECS send SIGKILL.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +23,59 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from learnburn.errors import LearnburnError
+
 BUNDLE_ENV = "LEARNBURN_BUNDLE"
 TRUST_ENV = "LEARNBURN_TRUST"  # comma-separated extra types, for worker processes
+TIMEOUT_ENV = "LEARNBURN_TIMEOUT"
+MAX_CONCURRENCY_ENV = "LEARNBURN_MAX_CONCURRENCY"
 PORT_ENV = "SAGEMAKER_BIND_TO_PORT"
 MAX_BODY_BYTES = 6 * 1024 * 1024  # SageMaker real-time's payload limit
+TIMEOUT_S = 60.0  # SageMaker's deadline for an /invocations answer
+MAX_CONCURRENCY = 64  # scoring requests in flight per worker process; see the module docstring
+GRACE_S = 25.0  # drain time after SIGTERM, under the 30 s before SageMaker's SIGKILL
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Where to listen, how big a request body may be, and (for workers) which bundle."""
+    """Where to listen, the limits on each request, and (for workers) which bundle."""
 
     host: str = "127.0.0.1"
     port: int = 8080
     max_body_bytes: int = MAX_BODY_BYTES
     bundle: str | None = None
     trust: tuple[str, ...] = ()
+    timeout_s: float = TIMEOUT_S
+    max_concurrency: int = MAX_CONCURRENCY
+    grace_s: float = GRACE_S
+
+    def __post_init__(self) -> None:
+        for name, hint in (
+            ("timeout_s", "give the request deadline in seconds, e.g. 60"),
+            ("grace_s", "give the drain time in seconds, under 30 for SageMaker"),
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or not 0 < value < float("inf"):
+                raise LearnburnError(f"{name} must be a positive number, got {value!r}", hint=hint)
+        for name in ("max_concurrency", "max_body_bytes"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise LearnburnError(
+                    f"{name} must be a whole number of at least 1, got {value!r}",
+                    hint=f"the default is {getattr(Settings, name)}",
+                )
+
+    @property
+    def loopback(self) -> bool:
+        """Whether the server listens on this machine only."""
+        return self.host in LOOPBACK
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Settings from ``SAGEMAKER_BIND_TO_PORT`` (default 8080), ``LEARNBURN_BUNDLE`` and
-        ``LEARNBURN_TRUST``; everything else keeps its default."""
+        """Settings from ``SAGEMAKER_BIND_TO_PORT`` (default 8080), ``LEARNBURN_BUNDLE``,
+        ``LEARNBURN_TRUST``, ``LEARNBURN_TIMEOUT`` and ``LEARNBURN_MAX_CONCURRENCY``; everything
+        else keeps its default."""
         env = os.environ if environ is None else environ
         port = env.get(PORT_ENV, "").strip()
         trust = tuple(name for name in env.get(TRUST_ENV, "").split(",") if name)
@@ -33,9 +83,31 @@ class Settings:
             port=int(port) if port.isdigit() else cls.port,
             bundle=env.get(BUNDLE_ENV) or None,
             trust=trust,
+            timeout_s=_number(env, TIMEOUT_ENV, float, cls.timeout_s),
+            max_concurrency=_number(env, MAX_CONCURRENCY_ENV, int, cls.max_concurrency),
         )
 
 
-def worker_env(bundle: str, trust: Sequence[str]) -> dict[str, str]:
-    """The environment variables that tell worker processes which bundle to load."""
-    return {BUNDLE_ENV: bundle, TRUST_ENV: ",".join(trust)}
+def worker_env(
+    bundle: str, trust: Sequence[str], settings: Settings | None = None
+) -> dict[str, str]:
+    """The environment variables that tell worker processes which bundle to load and, with
+    ``settings``, the limits each worker applies."""
+    env = {BUNDLE_ENV: bundle, TRUST_ENV: ",".join(trust)}
+    if settings is not None:
+        env[TIMEOUT_ENV] = repr(settings.timeout_s)
+        env[MAX_CONCURRENCY_ENV] = str(settings.max_concurrency)
+    return env
+
+
+def _number(env: Mapping[str, str], name: str, kind: type, default: float) -> float:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        return kind(text)
+    except ValueError:
+        raise LearnburnError(
+            f"{name}={text!r} is not a {'whole ' if kind is int else ''}number",
+            hint=f"set {name} to a number such as {default!r}, or unset it for the default",
+        ) from None

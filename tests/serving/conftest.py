@@ -35,7 +35,8 @@ def features(mixed_features_maker) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def bundles(tmp_path_factory, features) -> dict[str, Path]:
-    """Two saved bundles: "plain" (no decision) and "decided" (a calibrated threshold)."""
+    """Saved bundles: "plain" (no decision), "decided" (a calibrated threshold) and "fast" (the
+    decided one with its fast path proven on the table)."""
     folder = tmp_path_factory.mktemp("bundles")
     schema = infer_schema(features)
     target = make_target(features)
@@ -52,7 +53,15 @@ def bundles(tmp_path_factory, features) -> dict[str, Path]:
         calibrator=policy.calibrator.to_dict(),
         **common,
     )
-    return {"plain": plain, "decided": decided}
+    fast = save_bundle(
+        model,
+        folder / "fast.lbm",
+        decision=policy.to_dict(),
+        calibrator=policy.calibrator.to_dict(),
+        check_rows=features,
+        **common,
+    )
+    return {"plain": plain, "decided": decided, "fast": fast}
 
 
 @pytest.fixture(scope="session")

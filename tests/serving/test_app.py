@@ -359,3 +359,22 @@ def test_column_names_are_matched_exactly_never_normalised(tmp_path, features):
     assert client.post("/v1/predict", json=rows).status_code == 200
     nfd = [{unicodedata.normalize("NFD", k): v for k, v in row.items()} for row in rows]
     assert_error(client.post("/v1/predict", json=nfd), 422, "café")
+
+
+def test_the_fast_path_answers_like_the_native_model(bundles, features):
+    """One JSON row, a few and many (past the records limit), and CSV: the fast-path bundle's
+    probabilities match the native pipeline's within the proven tolerance, decisions equal."""
+    fast = load_bundle(bundles["fast"], lazy=True)
+    native = load_bundle(bundles["decided"])
+    assert fast.scoring_path == "onnxruntime" and not fast.model_loaded
+    client = TestClient(create_app(fast))
+    for count in (1, 5, 40):
+        rows = features.head(count)
+        records = orjson.loads(rows.to_json(orient="records"))
+        answer = client.post("/invocations", json={"instances": records})
+        assert answer.status_code == 200, answer.text
+        got = answer.json()["predictions"]
+        proba = np.array([[p["proba"][c] for c in ("no", "yes")] for p in got])
+        np.testing.assert_allclose(proba, native.predict_proba(rows), atol=1e-4, rtol=0)
+        assert [p["decision"] for p in got] == native.decide(rows).tolist()
+    assert not fast.model_loaded  # scoring never needed the pipeline itself

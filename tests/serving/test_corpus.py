@@ -17,6 +17,7 @@ import httpx
 import orjson
 import pytest
 
+from learnburn.bundles import load_bundle
 from learnburn.serving import create_app
 
 H = "income,debt,region,member\n"  # the bundle's columns, in order
@@ -173,9 +174,12 @@ TYPE_CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def base(bundle, serve):
-    with serve(create_app(bundle)) as url:
+@pytest.fixture(scope="module", params=["plain", "fast"])
+def base(request, bundles, serve):
+    """The server, scoring natively and through the fast path: both answer alike."""
+    loaded = load_bundle(bundles[request.param], lazy=True)
+    assert (loaded.fast is not None) == (request.param == "fast")
+    with serve(create_app(loaded)) as url:
         yield url
 
 

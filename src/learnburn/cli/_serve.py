@@ -77,7 +77,7 @@ def serve(
         max_concurrency=max_concurrency,
         grace_s=grace,
     )
-    bundle = load_bundle(bundle_path, trusted=trust)  # fail here, not in every worker
+    bundle = load_bundle(bundle_path, trusted=trust, lazy=True)  # fail here, not in workers
     if not settings.loopback:
         stderr.print(
             f"[yellow]Warning:[/] listening on {escape(host)}: anyone who can reach this address "

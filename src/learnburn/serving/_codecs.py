@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import orjson
@@ -100,13 +100,11 @@ def read_table(body: bytes, media: str, bundle: Bundle) -> pd.DataFrame:
     """
     schema = bundle.schema["columns"]
     numeric = [c["name"] for c in schema if c["kind"] == "numeric"]
-    if media == CSV:
-        where = "the CSV body"
-        frame = coerce_numeric(_csv_frame(body, bundle.columns), numeric, 1, where)
-    else:
-        where = "the JSON body"
-        frame = _json_frame(body, bundle.columns, numeric)
-    _check_finite(frame, numeric, where)
+    if media != CSV:
+        return records_frame(json_records(body, bundle), bundle)
+    where = "the CSV body"
+    frame = coerce_numeric(_csv_frame(body, bundle.columns), numeric, 1, where)
+    _check_finite({name: frame[name].to_numpy(dtype=float) for name in numeric}, where)
     return frame
 
 
@@ -147,9 +145,12 @@ def _csv_frame(body: bytes, columns: Sequence[str]) -> pd.DataFrame:
     return frame.where(frame != "", None)
 
 
-def _json_frame(body: bytes, columns: Sequence[str], numeric: Sequence[str]) -> pd.DataFrame:
-    """A JSON body: ``{"instances": [records]}`` or ``[records]``, records being objects that
-    give every column a value of its kind (other keys are ignored)."""
+def json_records(body: bytes, bundle: Bundle) -> list[dict]:
+    """The records of a JSON body, checked: ``{"instances": [records]}`` or ``[records]``,
+    records being objects that give every column a value of its kind (other keys are ignored),
+    numbers finite."""
+    columns = bundle.columns
+    numeric = [c["name"] for c in bundle.schema["columns"] if c["kind"] == "numeric"]
     try:
         document = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
@@ -163,14 +164,15 @@ def _json_frame(body: bytes, columns: Sequence[str], numeric: Sequence[str]) -> 
     if not records:
         raise Unparseable("the JSON body has no records", hint="send at least one record")
     for number, record in enumerate(records, start=1):
+        if len(record) >= len(columns) and all(name in record for name in columns):
+            continue
         missing = [name for name in columns if name not in record]
-        if missing:
-            raise SchemaError(
-                f"record {number} of the JSON body lacks the column"
-                f"{'s' if len(missing) > 1 else ''} {_shorten(missing)}",
-                hint=f"give every record the columns {_shorten(list(columns))}, "
-                "with null for a missing value",
-            )
+        raise SchemaError(
+            f"record {number} of the JSON body lacks the column"
+            f"{'s' if len(missing) > 1 else ''} {_shorten(missing)}",
+            hint=f"give every record the columns {_shorten(list(columns))}, "
+            "with null for a missing value",
+        )
     values = {name: [record[name] for record in records] for name in columns}
     problems = [_wrong_types(name, values[name], name in numeric) for name in columns]
     problems = [problem for problem in problems if problem]
@@ -180,13 +182,20 @@ def _json_frame(body: bytes, columns: Sequence[str], numeric: Sequence[str]) -> 
             hint="give numeric columns numbers or null, other columns a string, number, "
             "boolean or null; GET /v1/model lists each column's kind",
         )
+    _check_finite({name: np.array(values[name], dtype=float) for name in numeric}, "the JSON body")
+    return records
+
+
+def records_frame(records: Sequence[Mapping], bundle: Bundle) -> pd.DataFrame:
+    """Checked records (``json_records``) as a table of the bundle's columns."""
+    numeric = {c["name"] for c in bundle.schema["columns"] if c["kind"] == "numeric"}
     table = {
-        name: np.array(values[name], dtype=float)
+        name: np.array([record[name] for record in records], dtype=float)
         if name in numeric
-        else pd.Series([_as_text(value) for value in values[name]], dtype=object)
-        for name in columns
+        else pd.Series([_as_text(record[name]) for record in records], dtype=object)
+        for name in bundle.columns
     }
-    return pd.DataFrame(table, columns=list(columns))
+    return pd.DataFrame(table, columns=list(bundle.columns))
 
 
 def _wrong_types(name: str, values: list, numeric: bool) -> str:
@@ -203,11 +212,11 @@ def _wrong_types(name: str, values: list, numeric: bool) -> str:
     return f"column {name!r} takes {takes}; got {shown}{more}"
 
 
-def _check_finite(frame: pd.DataFrame, numeric: Sequence[str], where: str) -> None:
+def _check_finite(numeric: Mapping[str, np.ndarray], where: str) -> None:
     """Numeric columns hold finite numbers or missing values; infinity is a SchemaError."""
     problems = []
-    for name in numeric:
-        rows = np.isinf(frame[name].to_numpy(dtype=float)).nonzero()[0]
+    for name, column in numeric.items():
+        rows = np.isinf(column).nonzero()[0]
         if len(rows):
             shown = ", ".join(str(int(row) + 1) for row in rows[:SHOWN_ROWS])
             more = f" and {len(rows) - SHOWN_ROWS} more" if len(rows) > SHOWN_ROWS else ""

@@ -10,11 +10,13 @@
     ├── RunStoreError         store unreachable, corrupt or too new; run not found; bad name
     │   └── ProvenanceError   provenance required but unavailable
     ├── BundleError           bundle unreadable, incomplete, tampered, untrusted or too new
-    └── BackendError          backend unavailable or a remote task failed
+    ├── BackendError          backend unavailable or a remote task failed
+    └── CostError             a profile, price table or traffic figure that cannot be priced
 
     LearnburnWarning          something worth knowing that did not stop the work
     ├── DataWarning           rows dropped, columns left out of the features
-    └── ProvenanceWarning     a run recorded outside git: it cannot be reproduced from git
+    ├── ProvenanceWarning     a run recorded outside git: it cannot be reproduced from git
+    └── CostWarning           a cost resting on old or undated prices, or a missed p99 target
 
 A message says what is wrong and where; ``hint`` says how to fix it. Foreign exceptions
 (pandas, pyarrow, scikit-learn) are translated where they enter and chained with ``from``.
@@ -106,3 +108,13 @@ class DataWarning(LearnburnWarning):
 
 class ProvenanceWarning(LearnburnWarning):
     """A run is recorded without what it takes to reproduce it from git."""
+
+
+class CostError(LearnburnError, ValueError):
+    """A profile, a price table or a traffic figure cannot be priced: a missing or malformed key
+    or line, a task size the platform refuses, or no option with a price."""
+
+
+class CostWarning(LearnburnWarning):
+    """A cost estimate rests on old or undated prices, or no measured level meets the latency
+    target."""

@@ -8,6 +8,7 @@ from learnburn._version import __version__
 from learnburn.cli import (
     _bundle,
     _candidates,
+    _cost,
     _init,
     _package,
     _predict,
@@ -54,6 +55,7 @@ app.command("predict")(_predict.predict)
 app.command("serve")(_serve.serve)
 app.command("package")(_package.package)
 app.command("profile")(_profile.profile)
+app.command("cost")(_cost.cost)
 
 
 def main() -> None:

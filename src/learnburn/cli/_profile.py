@@ -50,7 +50,7 @@ def profile(
     """Profile a bundle: in-process latency by batch size, the real server's latency and
     throughput on loopback, cold start, memory per worker, bundle size and this machine's CPU.
     Price the result with `learnburn cost PROFILE --rps R`."""
-    from learnburn.profiling._profile import ProfileSettings, profile_bundle
+    from learnburn.profiling import ProfileSettings, profile_bundle
 
     console = Console(stderr=True)
     rows = _read_rows(data) if data is not None else None

@@ -316,9 +316,11 @@ def _served_path(model_dir: Path) -> Path:
 
 
 def _vendor_learnburn(target: Path) -> None:
-    """Copy learnburn's source (the imported package's folder, no bytecode) to ``target``."""
+    """Copy learnburn's source (the imported package's folder, no bytecode) to ``target``. Data
+    files stay out: the server needs none (the price table is for ``learnburn cost``)."""
     source = Path(sys.modules["learnburn"].__path__[0])
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.py[co]"))
+    ignore = shutil.ignore_patterns("__pycache__", "*.py[co]", "*.csv")
+    shutil.copytree(source, target, ignore=ignore)
     for folder, _, names in os.walk(target):
         Path(folder).chmod(0o755)
         for name in names:

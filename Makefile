@@ -18,10 +18,15 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-# The demo runs inside learnburn's own checkout, which is dirty while you develop it:
-# --allow-dirty records the run with its diff instead of refusing it.
+# The demo learns and records the loans experiment, writes the chosen model's bundle, profiles
+# it against the real server on loopback, and prices serving it. It runs inside learnburn's own
+# checkout, which is dirty while you develop it: --allow-dirty records the run with its diff.
 demo: $(STAMP)
-	$(BIN)/learnburn run examples/loans/loans.toml --jobs 2 --output out/loans-result.json --allow-dirty
+	$(BIN)/learnburn run examples/loans/loans.toml --jobs 2 --output out/loans-result.json \
+		--bundle out/loans.lbm --allow-dirty
+	$(BIN)/learnburn profile out/loans.lbm --output out/loans-profile.json
+	$(BIN)/learnburn cost out/loans-profile.json --rps 20 --peak-rps 100 --p99-ms 100 \
+		--retrain-every 30d
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks examples

@@ -122,9 +122,11 @@ def test_cli_records_lists_shows_and_reproduces(repo, monkeypatch):
     """`learnburn run` prints the run id; runs, show, reproduce and diff work on it."""
     monkeypatch.chdir(repo)
     monkeypatch.delenv("LEARNBURN_STORE", raising=False)
-    done = runner.invoke(app, ["run", "experiments/small.toml", "-q"])
+    bundle = repo / "out" / "chosen.lbm"
+    done = runner.invoke(app, ["run", "experiments/small.toml", "-q", "--bundle", str(bundle)])
     assert done.exit_code == 0, done.output
     run_id = done.output.split("Recorded as run ")[1].split()[0]
+    assert bundle.is_file() and "fast path" in done.output  # --bundle writes the chosen one
     listed = runner.invoke(app, ["runs"])
     assert listed.exit_code == 0 and run_id[:12] in listed.output and "finished" in listed.output
     shown = runner.invoke(app, ["show", run_id[:8]])

@@ -7,12 +7,13 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from learnburn.bundles import load_bundle
 from learnburn.cli._errors import EXIT_ERROR, handles_errors
 from learnburn.cli._progress import fold_progress
 from learnburn.cli._render import print_result
 from learnburn.cli._store import STORE, store_for
 from learnburn.spec import load_spec
-from learnburn.workflows import check_experiment, run_and_record
+from learnburn.workflows import check_experiment, export_bundle, run_and_record
 
 SPEC = typer.Argument(..., help="The experiment spec (TOML), e.g. experiments/loans.toml.")
 
@@ -31,6 +32,12 @@ def run(
         False,
         "--allow-dirty",
         help="Run even with uncommitted changes; the diff is stored with the run, marked dirty.",
+    ),
+    bundle: Path | None = typer.Option(
+        None,
+        "--bundle",
+        "-b",
+        help="Also write the chosen model's bundle here (NAME.lbm or a directory; replaced).",
     ),
     store: str | None = STORE,
 ) -> None:
@@ -51,6 +58,9 @@ def run(
         recorded = run_and_record(
             spec, store=opened, jobs=jobs, progress=progress, allow_dirty=allow_dirty
         )
+        written = None
+        if bundle is not None and recorded.result.winner is not None:
+            written = export_bundle(opened, recorded.run_id, bundle, overwrite=True)
     result = recorded.result
     print_result(console, result)
     dirty = " (dirty: its diff is stored with it)" if recorded.provenance.get("dirty") else ""
@@ -59,6 +69,9 @@ def run(
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(result.to_json() + "\n")
         console.print(f"Result record written to {output}")
+    if written is not None:
+        scoring = load_bundle(written, lazy=True).scoring_summary
+        console.print(f"Bundle written to {written}; scoring: {scoring}.", highlight=False)
     if result.winner is None:
         raise typer.Exit(EXIT_ERROR)
 

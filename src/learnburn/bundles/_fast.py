@@ -17,6 +17,7 @@ a runtime was refused. Loading refuses an ONNX model that references external fi
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,8 @@ from learnburn.errors import BundleError, SchemaError
 
 TOLERANCE = 1e-4  # the largest difference in any probability a fast path may show
 RUNTIME_FILES = {"onnxruntime": ONNX, "treelite": TREELITE}
-SMALL = 16  # up to this many rows are encoded in plain Python, without pandas
+SMALL = 256  # up to this many records are encoded in plain Python, without pandas
+_LOOKUP_ROWS = 4096  # below this many rows a dict lookup beats pandas' vectorised indexer
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,10 @@ class FeaturePlan:
             for f in self.features
         ]
         self._offsets = np.cumsum([0, *(f.width for f in self.features)])[:-1].tolist()
+        self._indexes = [
+            pd.Index(f.categories, dtype=object) if f.op != "number" else None
+            for f in self.features
+        ]
 
     def to_list(self) -> list[dict[str, Any]]:
         return [f.to_dict() for f in self.features]
@@ -126,12 +132,18 @@ class FeaturePlan:
     def encode_frame(self, frame: pd.DataFrame) -> np.ndarray:
         """The matrix of a DataFrame, one vectorised step per column."""
         matrix = np.zeros((len(frame), self.width), dtype=np.float64)
-        for feature, offset in zip(self.features, self._offsets, strict=True):
+        for feature, offset, index, lookup in zip(
+            self.features, self._offsets, self._indexes, self._lookups, strict=True
+        ):
             column = frame[feature.column]
             if feature.op == "number":
                 matrix[:, offset] = _numbers(feature, column)
                 continue
-            codes = pd.Index(feature.categories, dtype=object).get_indexer(_texts(column))
+            texts = _texts(column)
+            if len(texts) <= _LOOKUP_ROWS:
+                codes = np.fromiter((lookup.get(t, -1) for t in texts), np.intp, len(texts))
+            else:
+                codes = index.get_indexer(texts)
             if feature.op == "code":
                 matrix[:, offset] = np.where(codes >= 0, codes, feature.unknown)
                 continue
@@ -184,9 +196,13 @@ def _parse_number(text: str, column: str, row: int) -> float:
 
 
 def _numbers(feature: Feature, column: pd.Series) -> np.ndarray:
+    values = None
     if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
         values = column.to_numpy(dtype=np.float64, na_value=np.nan)
-    else:
+    elif column.dtype == object:
+        with contextlib.suppress(TypeError, ValueError):  # as ``astype(float)``: None is NaN
+            values = np.array(column.to_numpy(), dtype=np.float64)
+    if values is None:
         values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
         bad = column.notna().to_numpy() & np.isnan(values)
         text = column.astype(str).str.strip().to_numpy()
@@ -211,10 +227,8 @@ def _text(value: Any) -> str | None:
 
 
 def _texts(column: pd.Series) -> np.ndarray:
-    missing = column.isna().to_numpy()
     values = column.to_numpy(dtype=object, na_value=None)
-    texts = np.array([None if m else _text(v) for v, m in zip(values, missing, strict=True)])
-    return texts.astype(object)
+    return np.array([_text(v) for v in values.tolist()], dtype=object)
 
 
 def _plain(value: Any) -> Any:

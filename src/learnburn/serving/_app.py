@@ -48,7 +48,7 @@ from learnburn.serving._openapi import openapi_document
 from learnburn.serving._settings import Settings
 
 logger = logging.getLogger(__name__)
-RECORDS_LIMIT = 16  # requests of up to this many JSON records skip pandas on the fast path
+RECORDS_LIMIT = 256  # requests of up to this many JSON records skip pandas on the fast path
 INLINE_BYTES = 16 * 1024  # fast-path JSON bodies up to this size are scored on the event loop
 ENDPOINTS_TEXT = (
     "GET /ping, POST /invocations, POST /v1/predict, GET /v1/model, GET /metrics, GET /openapi.json"

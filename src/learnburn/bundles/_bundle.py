@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -96,7 +97,7 @@ class Bundle:
             )
         return f"native ({report.get('reason', 'no fast path was proven')})"
 
-    @property
+    @functools.cached_property
     def columns(self) -> tuple[str, ...]:
         """The names of the input columns, in schema order."""
         return tuple(column["name"] for column in self.schema["columns"])

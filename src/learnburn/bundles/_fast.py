@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,7 @@ from learnburn.errors import BundleError, SchemaError
 TOLERANCE = 1e-4  # the largest difference in any probability a fast path may show
 RUNTIME_FILES = {"onnxruntime": ONNX, "treelite": TREELITE}
 SMALL = 256  # up to this many records are encoded in plain Python, without pandas
+BATCH_ROWS = 10_000  # matrices this tall are scored with a thread per core
 _LOOKUP_ROWS = 4096  # below this many rows a dict lookup beats pandas' vectorised indexer
 
 
@@ -227,8 +229,10 @@ def _text(value: Any) -> str | None:
 
 
 def _texts(column: pd.Series) -> np.ndarray:
-    values = column.to_numpy(dtype=object, na_value=None)
-    return np.array([_text(v) for v in values.tolist()], dtype=object)
+    """The column's values as text (None where missing), converting each distinct value once."""
+    codes, uniques = pd.factorize(column.to_numpy(dtype=object, na_value=None))
+    texts = np.array([_text(value) for value in uniques] + [None], dtype=object)
+    return texts[codes]  # code -1 (missing) picks the final None
 
 
 def _plain(value: Any) -> Any:
@@ -241,34 +245,51 @@ def _plain(value: Any) -> Any:
 
 
 class OnnxRunner:
-    """An ONNX model with input ``X`` (float32 matrix) and a probabilities output."""
+    """An ONNX model with input ``X`` (float32 matrix) and a probabilities output.
+
+    Requests of a few rows run on one thread (a server runs one worker per CPU); batches of
+    ``BATCH_ROWS`` rows or more use a second session with ONNX Runtime's threads on every core.
+    """
 
     name = "onnxruntime"
 
     def __init__(self, data: bytes, where: str) -> None:
-        import onnxruntime
-
         check_onnx(data, where)
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        try:
-            self.session = onnxruntime.InferenceSession(
-                data, sess_options=options, providers=["CPUExecutionProvider"]
-            )
-        except Exception as exc:  # ONNX Runtime raises its own kinds on bad models
-            raise BundleError(
-                f"{where}: {ONNX} cannot be loaded by ONNX Runtime: {exc}",
-                hint="save the bundle again, or remove its fast path",
-            ) from exc
+        self.data = data
+        self.where = where
+        self.session = self._session(threads=1)
+        self._batch_session = None
+        self._lock = threading.Lock()
         self.input = self.session.get_inputs()[0].name
         outputs = [o.name for o in self.session.get_outputs()]
         self.output = "probabilities" if "probabilities" in outputs else outputs[-1]
 
+    def _session(self, threads: int):
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads  # 0: one per core
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        try:
+            return onnxruntime.InferenceSession(
+                self.data, sess_options=options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # ONNX Runtime raises its own kinds on bad models
+            raise BundleError(
+                f"{self.where}: {ONNX} cannot be loaded by ONNX Runtime: {exc}",
+                hint="save the bundle again, or remove its fast path",
+            ) from exc
+
     def predict_proba(self, matrix: np.ndarray) -> np.ndarray:
+        session = self.session
+        if len(matrix) >= BATCH_ROWS:
+            with self._lock:
+                if self._batch_session is None:
+                    self._batch_session = self._session(threads=0)
+            session = self._batch_session
         feed = {self.input: np.ascontiguousarray(matrix, dtype=np.float32)}
-        (proba,) = self.session.run([self.output], feed)
+        (proba,) = session.run([self.output], feed)
         return _two_columns(np.asarray(proba, dtype=np.float64), len(matrix))
 
 
@@ -292,7 +313,8 @@ class TreeliteRunner:
         import treelite.gtil
 
         data = np.ascontiguousarray(matrix, dtype=np.float64)
-        proba = treelite.gtil.predict(self.model, data, nthread=1)
+        threads = 0 if len(matrix) >= BATCH_ROWS else 1  # 0: every core
+        proba = treelite.gtil.predict(self.model, data, nthread=threads)
         return _two_columns(np.asarray(proba, dtype=np.float64), len(matrix))
 
 

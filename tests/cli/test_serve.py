@@ -49,12 +49,17 @@ def calls(monkeypatch):
 
 def test_serve_runs_the_app_on_loopback_8080_by_default(bundle_path, calls):
     """One worker: uvicorn runs the app object on 127.0.0.1:8080, draining for 25 s on
-    SIGTERM; no warning on loopback."""
+    SIGTERM, without an access log; no warning on loopback."""
     result = runner.invoke(app, ["serve", str(bundle_path)])
     assert result.exit_code == 0, result.output
     [(target, options)] = calls
     assert callable(target)
-    assert options == {"host": "127.0.0.1", "port": 8080, "timeout_graceful_shutdown": 25.0}
+    assert options == {
+        "host": "127.0.0.1",
+        "port": 8080,
+        "timeout_graceful_shutdown": 25.0,
+        "access_log": False,
+    }
     assert "Warning" not in result.output
 
 
@@ -80,6 +85,7 @@ def test_serve_with_workers_uses_the_factory_and_env(bundle_path, calls, monkeyp
         "port": 9000,
         "workers": 2,
         "timeout_graceful_shutdown": 25.0,
+        "access_log": False,
     }
     assert os.environ[BUNDLE_ENV] == str(bundle_path.resolve())
 

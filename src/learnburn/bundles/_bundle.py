@@ -98,6 +98,10 @@ class Bundle:
         return f"native ({report.get('reason', 'no fast path was proven')})"
 
     @functools.cached_property
+    def _column_set(self) -> frozenset[str]:
+        return frozenset(self.columns)
+
+    @functools.cached_property
     def columns(self) -> tuple[str, ...]:
         """The names of the input columns, in schema order."""
         return tuple(column["name"] for column in self.schema["columns"])
@@ -114,9 +118,9 @@ class Bundle:
         """``predict_proba`` for records (dicts of column -> scalar): without pandas on the fast
         path, so one request's few rows cost microseconds. Every record must hold every column
         of the schema (None for missing); other keys are ignored."""
-        columns = self.columns
+        columns, needed = self.columns, self._column_set
         for number, record in enumerate(records, start=1):
-            if len(record) < len(columns) or any(name not in record for name in columns):
+            if not needed <= record.keys():
                 absent = [name for name in columns if name not in record]
                 raise SchemaError(
                     f"record {number} lacks the column{'s' if len(absent) > 1 else ''} {absent} "

@@ -97,6 +97,11 @@ class FeaturePlan:
             for f in self.features
         ]
         self._offsets = np.cumsum([0, *(f.width for f in self.features)])[:-1].tolist()
+        ops = {"number": 0, "code": 1, "onehot": 2}
+        self._steps = [
+            (f.column, ops[f.op], lookup, offset, f)
+            for f, lookup, offset in zip(self.features, self._lookups, self._offsets, strict=True)
+        ]
         self._indexes = [
             pd.Index(f.categories, dtype=object) if f.op != "number" else None
             for f in self.features
@@ -109,18 +114,23 @@ class FeaturePlan:
         """The matrix of a few records (dicts of column -> scalar), in plain Python."""
         if len(records) > SMALL:
             return self.encode_frame(pd.DataFrame.from_records(list(records)))
-        matrix = np.zeros((len(records), self.width), dtype=np.float64)
+        rows = []
         for r, record in enumerate(records):
-            row = matrix[r]
-            for feature, lookup, offset in zip(
-                self.features, self._lookups, self._offsets, strict=True
-            ):
-                value = record.get(feature.column)
-                if lookup is None:
-                    row[offset] = _number(feature, value, r)
+            row = [0.0] * self.width
+            for column, op, lookup, offset, feature in self._steps:
+                value = record.get(column)
+                if op == 0:  # a number: int and float take the short way (bool is not int)
+                    kind = type(value)
+                    if kind is float or kind is int:
+                        number = float(value)
+                        if number != number and feature.fill is not None:
+                            number = float(feature.fill)
+                        row[offset] = (number - feature.center) / feature.scale
+                    else:
+                        row[offset] = _number(feature, value, r)
                     continue
-                text = _text(value)
-                if feature.op == "code":
+                text = value if type(value) is str else _text(value)
+                if op == 1:  # a code
                     position = lookup.get(text) if text is not None else None
                     row[offset] = feature.unknown if position is None else position
                     continue
@@ -129,7 +139,8 @@ class FeaturePlan:
                 position = lookup.get(text) if text is not None else None
                 if position is not None:
                     row[offset + position] = 1.0
-        return matrix
+            rows.append(row)
+        return np.array(rows, dtype=np.float64).reshape(len(records), self.width)
 
     def encode_frame(self, frame: pd.DataFrame) -> np.ndarray:
         """The matrix of a DataFrame, one vectorised step per column."""

@@ -81,6 +81,25 @@ class Metrics:
         )
         info.labels(**{name: str(value)[:MAX_LABEL] for name, value in model.items()}).set(1)
 
+        self._children: dict[tuple, tuple] = {}
+        self._counted: dict[tuple[str, int], object] = {}
+
+    def children(self, endpoint: str) -> tuple:
+        """The (in-flight gauge, latency histogram) of an endpoint, labelled once."""
+        found = self._children.get(endpoint)
+        if found is None:
+            found = (self.in_flight.labels(endpoint), self.latency.labels(endpoint))
+            self._children[endpoint] = found
+        return found
+
+    def count(self, endpoint: str, status: int) -> None:
+        """One more request answered with ``status``."""
+        counter = self._counted.get((endpoint, status))
+        if counter is None:
+            counter = self.requests.labels(endpoint, str(status))
+            self._counted[(endpoint, status)] = counter
+        counter.inc()
+
     def render(self) -> bytes:
         """Every metric in the Prometheus text format."""
         return generate_latest(self.registry)
@@ -111,12 +130,12 @@ class MetricsMiddleware:
                 status = message["status"]
             await send(message)
 
-        gauge = self.metrics.in_flight.labels(endpoint)
+        gauge, latency = self.metrics.children(endpoint)
         gauge.inc()
         start = time.perf_counter()
         try:
             await self.app(scope, receive, send_counted)
         finally:
             gauge.dec()
-            self.metrics.latency.labels(endpoint).observe(time.perf_counter() - start)
-            self.metrics.requests.labels(endpoint, str(status)).inc()
+            latency.observe(time.perf_counter() - start)
+            self.metrics.count(endpoint, status)

@@ -88,7 +88,11 @@ class Bundle:
             return "native (the bundle was saved without a fast path)"
         if report.get("status") == "ready" and self.fast is not None:
             runtime = self.scoring_path
-            proven = [a for a in report.get("attempts", []) if a.get("runtime") == runtime]
+            attempts = report.get("attempts", [])
+            chosen = report.get("chosen_attempt")
+            proven = [a for a in attempts if a.get("runtime") == runtime]
+            if isinstance(chosen, int) and 0 <= chosen < len(attempts):
+                proven = [attempts[chosen]]
             difference = proven[0].get("max_abs_difference") if proven else None
             proof = f" within {difference:.1e}" if isinstance(difference, float) else ""
             return (

@@ -102,6 +102,11 @@ class Bundle:
         return f"native ({report.get('reason', 'no fast path was proven')})"
 
     @functools.cached_property
+    def numeric_columns(self) -> frozenset[str]:
+        """The names of the numeric input columns."""
+        return frozenset(c["name"] for c in self.schema["columns"] if c["kind"] == "numeric")
+
+    @functools.cached_property
     def _column_set(self) -> frozenset[str]:
         return frozenset(self.columns)
 

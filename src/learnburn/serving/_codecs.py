@@ -151,7 +151,7 @@ def json_records(body: bytes, bundle: Bundle) -> list[dict]:
     records being objects that give every column a value of its kind (other keys are ignored),
     numbers finite."""
     columns = bundle.columns
-    numeric = [c["name"] for c in bundle.schema["columns"] if c["kind"] == "numeric"]
+    numeric = bundle.numeric_columns
     try:
         document = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
@@ -164,7 +164,7 @@ def json_records(body: bytes, bundle: Bundle) -> list[dict]:
         raise Unparseable("the JSON body is not a list of records", hint=shape_hint)
     if not records:
         raise Unparseable("the JSON body has no records", hint="send at least one record")
-    if _plainly_valid(records, columns, frozenset(numeric)):
+    if _plainly_valid(records, columns, numeric):
         return records  # the common case, checked in one pass; the rest explains the problem
     for number, record in enumerate(records, start=1):
         if len(record) >= len(columns) and all(name in record for name in columns):
@@ -185,7 +185,8 @@ def json_records(body: bytes, bundle: Bundle) -> list[dict]:
             hint="give numeric columns numbers or null, other columns a string, number, "
             "boolean or null; GET /v1/model lists each column's kind",
         )
-    _check_finite({name: np.array(values[name], dtype=float) for name in numeric}, "the JSON body")
+    ordered = [name for name in columns if name in numeric]
+    _check_finite({name: np.array(values[name], dtype=float) for name in ordered}, "the JSON body")
     return records
 
 

@@ -194,3 +194,13 @@ def test_the_scoring_summary_says_which_path_and_why(saved, bundle_dir):
     native = load_bundle(saved["hist_gradient_boosting"]).scoring_summary
     assert native.startswith("native (no runtime was proven: onnxruntime:")
     assert load_bundle(bundle_dir).scoring_summary.startswith("native (the bundle was saved")
+
+
+def test_an_oversized_fast_json_is_refused_before_it_is_parsed(saved, tmp_path, monkeypatch):
+    """fast.json is a document like the others: over the document limit it is refused."""
+    import learnburn.bundles._fast as fast
+
+    directory = _directory_of(saved, tmp_path, "random_forest")
+    monkeypatch.setattr(fast, "MAX_DOCUMENT_SIZE", (directory / "fast.json").stat().st_size - 1)
+    with pytest.raises(BundleError, match=r"fast\.json is .* bytes, more than"):
+        load_bundle(directory)

@@ -30,6 +30,7 @@ import pandas as pd
 from learnburn.bundles._format import FAST
 from learnburn.bundles._format import FAST_ONNX as ONNX
 from learnburn.bundles._format import FAST_TREELITE as TREELITE
+from learnburn.bundles._limits import MAX_DOCUMENT_SIZE, check_size
 from learnburn.errors import BundleError, SchemaError
 
 TOLERANCE = 1e-4  # the largest difference in any probability a fast path may show
@@ -387,6 +388,7 @@ def read_report(data: bytes | None, where: str = "the bundle") -> dict | None:
         return None
     import json
 
+    check_size(len(data), f"{where}: {FAST}", MAX_DOCUMENT_SIZE)
     try:
         report = json.loads(data)
     except (UnicodeDecodeError, ValueError) as exc:

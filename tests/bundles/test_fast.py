@@ -204,3 +204,21 @@ def test_an_oversized_fast_json_is_refused_before_it_is_parsed(saved, tmp_path, 
     monkeypatch.setattr(fast, "MAX_DOCUMENT_SIZE", (directory / "fast.json").stat().st_size - 1)
     with pytest.raises(BundleError, match=r"fast\.json is .* bytes, more than"):
         load_bundle(directory)
+
+
+def test_an_attempt_whose_difference_cannot_be_measured_is_refused_and_recorded(
+    fit, target, schema, features, tmp_path, monkeypatch
+):
+    """A runtime whose probabilities cannot be compared (another shape, or NaN) is refused,
+    its difference recorded as null; the bundle is still saved, scored natively."""
+    import learnburn.bundles._compile as compile_module
+
+    monkeypatch.setattr(compile_module, "_difference", lambda got, expected: math.inf)
+    path = save_bundle(
+        fit("logistic_regression", target), tmp_path / "b.lbm", schema=schema,
+        classes=["no", "yes"], meta={}, check_rows=features,
+    )  # fmt: skip
+    bundle = load_bundle(path)
+    [attempt] = bundle.fast_report["attempts"]
+    assert attempt["outcome"] == "refused" and attempt["max_abs_difference"] is None
+    assert bundle.scoring_path == "native"

@@ -14,7 +14,6 @@ comparison give exactly the float64 one, so the compiled trees take the same bra
 from __future__ import annotations
 
 import copy
-import json
 import math
 import time
 import warnings
@@ -32,6 +31,7 @@ from learnburn.bundles._fast import (
     Feature,
     FeaturePlan,
 )
+from learnburn.bundles._json import dump_json
 
 REPORT_VERSION = 1
 CHECK_ROWS = 2000  # at most this many rows prove a fast path
@@ -61,7 +61,7 @@ def compile_fast_path(model: Any, rows: pd.DataFrame | None) -> dict[str, bytes]
         expected = np.asarray(model.predict_proba(rows), dtype=np.float64)
         report["checked_rows"] = len(rows)
         report["plan"] = plan.to_list()
-        report["classes"] = [_plain(c) for c in getattr(estimator, "classes_", ())]
+        report["classes"] = list(getattr(estimator, "classes_", ()))
         best = None
         for runtime, convert in _converters(estimator):
             attempt: dict[str, Any] = {"runtime": runtime, "converter": convert.__name__[1:]}
@@ -77,7 +77,8 @@ def compile_fast_path(model: Any, rows: pd.DataFrame | None) -> dict[str, bytes]
                 attempt.update(outcome="not converted", reason=_reason(exc))
                 continue
             difference = _difference(got, expected)
-            attempt["max_abs_difference"] = difference
+            # JSON holds no infinity: an unmeasurable difference is recorded as null
+            attempt["max_abs_difference"] = difference if math.isfinite(difference) else None
             if not difference <= TOLERANCE:
                 reason = f"probabilities differ from the native model's by up to {difference:.3g}"
                 attempt.update(outcome="refused", reason=reason)
@@ -98,7 +99,7 @@ def compile_fast_path(model: Any, rows: pd.DataFrame | None) -> dict[str, bytes]
             )
     except NotCompilable as exc:
         report["reason"] = str(exc)
-    files[FAST] = json.dumps(report, indent=2, sort_keys=True, allow_nan=False).encode()
+    files[FAST] = dump_json(report, FAST)
     return files
 
 
@@ -129,6 +130,8 @@ def _numeric(column: pd.Series) -> bool:
 
 
 def _difference(got: np.ndarray, expected: np.ndarray) -> float:
+    """The largest difference in any probability; infinite when the shapes differ or a
+    probability is not a number."""
     if got.shape != expected.shape:
         return math.inf
     difference = float(np.max(np.abs(got - expected))) if got.size else 0.0
@@ -277,10 +280,6 @@ def _strings(categories: Any, *, strict: bool = False) -> tuple[str, ...]:
 
 def _fill_text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 # -- the estimator, per runtime -------------------------------------------------------------------

@@ -30,6 +30,7 @@ import pandas as pd
 from learnburn.bundles._format import FAST
 from learnburn.bundles._format import FAST_ONNX as ONNX
 from learnburn.bundles._format import FAST_TREELITE as TREELITE
+from learnburn.bundles._json import load_json
 from learnburn.bundles._limits import MAX_DOCUMENT_SIZE, check_size
 from learnburn.errors import BundleError, SchemaError
 
@@ -64,7 +65,7 @@ class Feature:
         return {
             "column": self.column,
             "op": self.op,
-            "fill": _plain(self.fill),
+            "fill": self.fill,
             "center": self.center,
             "scale": self.scale,
             "categories": list(self.categories),
@@ -247,12 +248,6 @@ def _texts(column: pd.Series) -> np.ndarray:
     return texts[codes]  # code -1 (missing) picks the final None
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 # -- runtimes -------------------------------------------------------------------------------------
 
 
@@ -383,29 +378,23 @@ class FastPath:
 
 
 def read_report(data: bytes | None, where: str = "the bundle") -> dict | None:
-    """``fast.json`` as a dict, or None when the bundle has none."""
+    """``fast.json`` as a dict (strict JSON, within the document size limit), or None when the
+    bundle has none."""
     if data is None:
         return None
-    import json
-
-    check_size(len(data), f"{where}: {FAST}", MAX_DOCUMENT_SIZE)
-    try:
-        report = json.loads(data)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BundleError(
-            f"{where}: {FAST} is not valid JSON: {exc}",
-            hint="the bundle is damaged; save it again",
-        ) from exc
+    name = f"{where}: {FAST}"
+    check_size(len(data), name, MAX_DOCUMENT_SIZE)
+    report = load_json(data, name)
     if not isinstance(report, dict):
         raise BundleError(
-            f"{where}: {FAST} is not a JSON object", hint="the bundle is damaged; save it again"
+            f"{name} is not a JSON object", hint="the bundle is damaged; save it again"
         )
     return report
 
 
-def load_fast_path(files: Mapping[str, bytes], where: str) -> FastPath | None:
-    """The bundle's fast path, when it has a proven one; None when it has none."""
-    report = read_report(files.get(FAST), where)
+def load_fast_path(report: dict | None, files: Mapping[str, bytes], where: str) -> FastPath | None:
+    """The fast path ``report`` (``read_report``) describes, when it is a proven one; None when
+    the bundle has none."""
     if not report or report.get("status") != "ready":
         return None
     runtime = report.get("runtime")

@@ -35,7 +35,8 @@ def load_bundle(path: str | Path, *, trusted: Sequence[str] = (), lazy: bool = F
     where = f"bundle '{source}'"
     files = upgrade(manifest["version"], files)
     documents = read_documents(files, where)
-    fast = load_fast_path(files, where)
+    report = read_report(files.get(FAST), where)
+    fast = load_fast_path(report, files, where)
 
     def load_native() -> object:
         model = load_model(files[MODEL], where, names)
@@ -55,7 +56,7 @@ def load_bundle(path: str | Path, *, trusted: Sequence[str] = (), lazy: bool = F
         manifest=manifest,
         path=source,
         fast=fast,
-        fast_report=read_report(files.get(FAST), where),
+        fast_report=report,
     )
 
 

@@ -94,20 +94,13 @@ class FeaturePlan:
         self.features = tuple(features)
         self.columns = tuple(dict.fromkeys(f.column for f in self.features))
         self.width = sum(f.width for f in self.features)
-        self._lookups = [
-            {c: i for i, c in enumerate(f.categories)} if f.op != "number" else None
-            for f in self.features
-        ]
-        self._offsets = np.cumsum([0, *(f.width for f in self.features)])[:-1].tolist()
         ops = {"number": 0, "code": 1, "onehot": 2}
-        self._steps = [
-            (f.column, ops[f.op], lookup, offset, f)
-            for f, lookup, offset in zip(self.features, self._lookups, self._offsets, strict=True)
-        ]
-        self._indexes = [
-            pd.Index(f.categories, dtype=object) if f.op != "number" else None
-            for f in self.features
-        ]
+        self._steps = []  # (column, op code, category -> position, first matrix column, feature)
+        offset = 0
+        for feature in self.features:
+            lookup = None if feature.op == "number" else _positions(feature.categories)
+            self._steps.append((feature.column, ops[feature.op], lookup, offset, feature))
+            offset += feature.width
 
     def to_list(self) -> list[dict[str, Any]]:
         return [f.to_dict() for f in self.features]
@@ -147,38 +140,28 @@ class FeaturePlan:
     def encode_frame(self, frame: pd.DataFrame) -> np.ndarray:
         """The matrix of a DataFrame, one vectorised step per column."""
         matrix = np.zeros((len(frame), self.width), dtype=np.float64)
-        for feature, offset, index, lookup in zip(
-            self.features, self._offsets, self._indexes, self._lookups, strict=True
-        ):
-            column = frame[feature.column]
-            if feature.op == "number":
+        for column_name, op, lookup, offset, feature in self._steps:
+            column = frame[column_name]
+            if op == 0:
                 matrix[:, offset] = _numbers(feature, column)
                 continue
             texts = _texts(column)
             if len(texts) <= _LOOKUP_ROWS:
                 codes = np.fromiter((lookup.get(t, -1) for t in texts), np.intp, len(texts))
             else:
-                codes = index.get_indexer(texts)
-            if feature.op == "code":
+                codes = pd.Index(feature.categories, dtype=object).get_indexer(texts)
+            if op == 1:
                 matrix[:, offset] = np.where(codes >= 0, codes, feature.unknown)
                 continue
             if feature.fill is not None:
-                missing = column.isna().to_numpy()
-                fill = (
-                    feature.categories.index(feature.fill)
-                    if feature.fill in feature.categories
-                    else -1
-                )
-                codes = np.where(missing, fill, codes)
+                codes = np.where(column.isna().to_numpy(), lookup.get(feature.fill, -1), codes)
             rows = np.flatnonzero(codes >= 0)
             matrix[rows, offset + codes[rows]] = 1.0
         return matrix
 
-    @staticmethod
-    def _fill_code(feature: Feature) -> int:
-        if feature.fill in feature.categories:
-            return feature.categories.index(feature.fill)
-        return -1
+
+def _positions(categories: Sequence[str]) -> dict[str, int]:
+    return {category: position for position, category in enumerate(categories)}
 
 
 def _number(feature: Feature, value: Any, row: int) -> float:

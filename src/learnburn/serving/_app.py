@@ -160,7 +160,8 @@ class _Service:
         return Response(self.document, media_type=JSON)
 
     async def _score(self, request: Request, media: str, answer: str) -> Response:
-        """Take a slot (or 503), read the body (or 408), score it on a pool thread (or 504)."""
+        """Take a slot (or 503), read the body (or 408), score it (or 504): on the event loop
+        for a small fast-path request, else on a pool thread."""
         self.slots.take()
         deadline = time.monotonic() + self.settings.timeout_s
         try:
@@ -174,15 +175,19 @@ class _Service:
                 content, rows = self._answer(body, media, answer)
             finally:
                 self.slots.give()
-            self.metrics.rows.inc(rows)
-            return Response(content, media_type=answer)
-        # from here the slot is given back when the work ends, even past the deadline
-        with anyio.move_on_after(max(deadline - time.monotonic(), 0)) as scope:
-            content, rows = await self.slots.run(self._answer, body, media, answer)
-        if scope.cancelled_caught:
-            raise _timed_out(self.settings.timeout_s)
+        else:
+            content, rows = await self._answer_on_thread(body, media, answer, deadline)
         self.metrics.rows.inc(rows)
         return Response(content, media_type=answer)
+
+    async def _answer_on_thread(
+        self, body: bytes, media: str, answer: str, deadline: float
+    ) -> tuple[bytes, int]:
+        """``_answer`` on a pool thread, or TimedOut at the deadline; the slot is given back
+        when the work ends, even past the deadline."""
+        with anyio.move_on_after(max(deadline - time.monotonic(), 0)):
+            return await self.slots.run(self._answer, body, media, answer)
+        raise _timed_out(self.settings.timeout_s)  # reached only when the deadline passed
 
     async def _read(self, request: Request, deadline: float) -> bytes:
         """The request body, read by ``deadline`` (or SlowBody)."""
@@ -191,7 +196,7 @@ class _Service:
         raise _slow_body(self.settings.timeout_s)  # reached only when the deadline passed
 
     def _answer(self, body: bytes, media: str, answer: str) -> tuple[bytes, int]:
-        """The response body for a request body, and its number of rows (on a pool thread)."""
+        """The response body for a request body, and its number of rows."""
         start = time.perf_counter()
         proba, decisions = self._predict(body, media)
         if answer == CSV:

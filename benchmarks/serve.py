@@ -27,8 +27,9 @@ the scoring fast path is compiled and proven. The demo model is random_forest.
    verified, the fast path loaded, the pipeline checked and deserialised on first use); the full
    ``load_bundle(path)`` (pipeline deserialised too) is printed for information.
 7. Cold start, from launching ``learnburn serve`` to the first 200 from /ping, with its parts
-   (python + imports, from launch to the end of a fresh ``python -c "import ..."``; bundle load,
-   from 6, lazy where ``load_bundle`` can be; the rest). For information.
+   (python + imports: a fresh python importing what ``learnburn serve`` imports, timed as
+   ``learnburn profile`` times it; bundle load, from 6, as the server loads it; the rest). For
+   information.
 
 Every server is started by this script on a free port of 127.0.0.1 and stopped before it exits.
 
@@ -67,6 +68,7 @@ import pandas as pd
 from learnburn.bundles import load_bundle, save_bundle
 from learnburn.candidates import build_pipeline
 from learnburn.data import infer_schema, read_table
+from learnburn.profiling._profile import free_port, imports_seconds
 from learnburn.serving import predict_file
 
 SPEC = Path(__file__).resolve().parent.parent / "examples" / "loans" / "loans.toml"
@@ -87,9 +89,6 @@ CEILING_MARGIN = 1.5
 BATCH_ROWS = 100_000
 CONNECTIONS = 32
 SAGEMAKER_PING_S = 240
-IMPORTS = (
-    "import learnburn.cli, learnburn.serving, learnburn.bundles, onnxruntime, uvicorn, starlette"
-)
 
 # The floor: the demo bundle's fast path called by hand in a bare Starlette app, plus a constant
 # endpoint (the load client's ceiling) and /ping. Run with ``python -c``.
@@ -292,12 +291,6 @@ def loading(demo: Demo, folder: Path) -> dict[str, float]:
 # -- servers --------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
 @contextlib.contextmanager
 def server(command: list[str], log: Path, env: dict | None = None) -> Iterator[subprocess.Popen]:
     """A server process, its output in ``log``; stopped (SIGTERM, then SIGKILL) on exit."""
@@ -353,7 +346,7 @@ def cold_start(path: Path, folder: Path, rounds: int = 3) -> tuple[float, float]
     seconds of a fresh ``python -c "import ..."`` of what it needs."""
     starts, imports = [], []
     for round_ in range(rounds):
-        imports.append(_import_time())
+        imports.append(imports_seconds())  # what learnburn serve imports
         port, log = free_port(), folder / f"cold-{round_}.log"
         command = learnburn_command(path, port)
         start = time.perf_counter()
@@ -361,25 +354,6 @@ def cold_start(path: Path, folder: Path, rounds: int = 3) -> tuple[float, float]
             wait_ping(port, process, log)
             starts.append(time.perf_counter() - start)
     return statistics.median(starts), statistics.median(imports)
-
-
-def _import_time() -> float:
-    """Seconds from launching ``python -c "import ..."`` to the line it prints once the imports
-    are done (the process's exit, which frees the modules, is not counted)."""
-    start = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "-c", f"{IMPORTS}; print('imported', flush=True)"],
-        stdout=subprocess.PIPE,
-    )
-    try:
-        line = child.stdout.readline()
-        seconds = time.perf_counter() - start
-    finally:
-        child.stdout.close()
-        child.wait()
-    if line.strip() != b"imported" or child.returncode != 0:
-        raise RuntimeError(f"the import check failed with {child.returncode}")
-    return seconds
 
 
 # -- HTTP clients ---------------------------------------------------------------------------------

@@ -101,7 +101,7 @@ def profile_bundle(
             levels.append(_level(result, ceiling))
         rss = _rss_mb(server.process.pid)
         cold_start = server.started_s
-    imports_s = _imports_seconds()
+    imports_s = imports_seconds()
     return {
         "version": VERSION,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -337,12 +337,31 @@ def _rss_mb(pid: int) -> float | None:
     return None
 
 
-def _imports_seconds() -> float:
-    """The interpreter start and the imports ``learnburn serve`` needs, in a fresh process."""
-    code = "import learnburn.cli, learnburn.serving, learnburn.bundles, onnxruntime, uvicorn"
+SERVE_IMPORTS = (
+    "import learnburn.cli, learnburn.serving, learnburn.bundles, onnxruntime, treelite, uvicorn"
+)
+
+
+def imports_seconds(imports: str = SERVE_IMPORTS) -> float:
+    """Seconds from launching ``python -c "<imports>"`` to the line it prints once the imports
+    are done (the process's exit, which frees the modules, is not counted)."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=False, capture_output=True)
-    return time.perf_counter() - start
+    child = subprocess.Popen(
+        [sys.executable, "-c", f"{imports}; print('imported', flush=True)"],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        line = child.stdout.readline()
+        seconds = time.perf_counter() - start
+    finally:
+        child.stdout.close()
+        child.wait()
+    if line.strip() != b"imported" or child.returncode != 0:
+        raise DataError(
+            f"importing what learnburn serve needs failed (exit {child.returncode})",
+            hint=f"run: python -c {imports!r}",
+        )
+    return seconds
 
 
 # -- descriptions ---------------------------------------------------------------------------------

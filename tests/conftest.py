@@ -102,3 +102,17 @@ def make_mixed_features(n_rows: int, seed: int = 0) -> pd.DataFrame:
 def mixed_features_maker():
     """The function that makes a small mixed-kind feature table: (n_rows, seed=0)."""
     return make_mixed_features
+
+
+def make_mixed_target(frame: pd.DataFrame, *, classes: int = 2) -> np.ndarray:
+    """A target the mixed features predict: "yes"/"no", or "low"/"mid"/"high"."""
+    score = (frame["income"] - 50) / 10 + (frame["region"] == "north") - 0.5 * frame["member"]
+    if classes == 2:
+        return np.where(score > 0.1, "yes", "no")
+    return np.select([score < -0.4, score < 0.5], ["low", "mid"], "high")
+
+
+@pytest.fixture(scope="session")
+def mixed_target_maker():
+    """The function that makes the mixed features' target: (frame, classes=2)."""
+    return make_mixed_target

@@ -30,27 +30,20 @@ FAST = {  # fewer trees and rounds: the tests check persistence, not accuracy
 }
 
 
-def make_target(frame: pd.DataFrame, *, classes: int = 2) -> np.ndarray:
-    score = (frame["income"] - 50) / 10 + (frame["region"] == "north") - 0.5 * frame["member"]
-    if classes == 2:
-        return np.where(score > 0.1, "yes", "no")
-    return np.select([score < -0.4, score < 0.5], ["low", "mid"], "high")
-
-
 @pytest.fixture(scope="session")
 def features(mixed_features_maker) -> pd.DataFrame:
     return mixed_features_maker(200)
 
 
 @pytest.fixture(scope="session")
-def target(features) -> np.ndarray:
-    return make_target(features)
+def target(features, mixed_target_maker) -> np.ndarray:
+    return mixed_target_maker(features)
 
 
 @pytest.fixture(scope="session")
-def target3(features) -> np.ndarray:
+def target3(features, mixed_target_maker) -> np.ndarray:
     """Three classes: "high", "low", "mid"."""
-    return make_target(features, classes=3)
+    return mixed_target_maker(features, classes=3)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -30,23 +29,18 @@ START_SECONDS = 60  # SageMaker allows 4 minutes from start to a passing /ping
 STOP_SECONDS = 30  # SageMaker's SIGKILL follows SIGTERM after 30 s
 
 
-def make_target(frame: pd.DataFrame) -> np.ndarray:
-    score = (frame["income"] - 50) / 10 + (frame["region"] == "north") - 0.5 * frame["member"]
-    return np.where(score > 0.1, "yes", "no")
-
-
 @pytest.fixture(scope="session")
 def features(mixed_features_maker) -> pd.DataFrame:
     return mixed_features_maker(120)
 
 
 @pytest.fixture(scope="session")
-def bundles(tmp_path_factory, features) -> dict[str, Path]:
+def bundles(tmp_path_factory, features, mixed_target_maker) -> dict[str, Path]:
     """Bundles of one table: "logistic" (.lbm), "logistic_dir" (the same, unpacked),
     "lightgbm" and "xgboost" (.lbm)."""
     folder = tmp_path_factory.mktemp("bundles")
     schema = infer_schema(features)
-    target = make_target(features)
+    target = mixed_target_maker(features)
     found = {}
     for name, candidate in [
         ("logistic", "logistic_regression"),

@@ -23,23 +23,18 @@ from learnburn.thresholds import choose_decision
 CLASSES = ["no", "yes"]
 
 
-def make_target(frame: pd.DataFrame) -> np.ndarray:
-    score = (frame["income"] - 50) / 10 + (frame["region"] == "north") - 0.5 * frame["member"]
-    return np.where(score > 0.1, "yes", "no")
-
-
 @pytest.fixture(scope="session")
 def features(mixed_features_maker) -> pd.DataFrame:
     return mixed_features_maker(120)
 
 
 @pytest.fixture(scope="session")
-def bundles(tmp_path_factory, features) -> dict[str, Path]:
+def bundles(tmp_path_factory, features, mixed_target_maker) -> dict[str, Path]:
     """Saved bundles: "plain" (no decision), "decided" (a calibrated threshold) and "fast" (the
     decided one with its fast path proven on the table)."""
     folder = tmp_path_factory.mktemp("bundles")
     schema = infer_schema(features)
-    target = make_target(features)
+    target = mixed_target_maker(features)
     model = build_pipeline("logistic_regression", {}, schema, seed=0).fit(features, target)
     common = {"schema": schema.to_dict(), "classes": CLASSES, "meta": {"run_id": "r1"}}
     plain = save_bundle(model, folder / "plain.lbm", **common)

@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The tabular MLP candidate needs PyTorch. Installed first and pinned, so a CPU build can be
+# chosen (e.g. TORCH="torch==2.13.0+cpu" with a CPU wheel index); learnburn asks for torch>=2.2.
+TORCH  ?= torch==2.13.0
 
 .PHONY: demo test lint bench install clean
 
@@ -13,6 +16,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet "$(TORCH)"
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 

@@ -118,3 +118,18 @@ class CostError(LearnburnError, ValueError):
 class CostWarning(LearnburnWarning):
     """A cost estimate rests on old or undated prices, or no measured level meets the latency
     target."""
+
+
+class DriftError(LearnburnError, ValueError):
+    """A reference profile, a current table or a drift setting cannot be compared: a missing or
+    malformed reference, a column the reference does not know, or an unknown preset."""
+
+
+class CadenceError(LearnburnError, ValueError):
+    """A retraining-cadence backtest cannot run: no time column, too few periods for the
+    intervals asked for, or a bad interval, unit, window or tolerance."""
+
+
+class NotebookError(LearnburnError):
+    """A notebook cannot be tracked, run or checked: not a notebook, uncommitted without
+    --allow-dirty, a cell that failed, or outputs where none may be."""

@@ -1,0 +1,1 @@
+"""Test data with known truth: stream generators with known concept-drift points."""

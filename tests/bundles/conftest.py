@@ -27,6 +27,7 @@ FAST = {  # fewer trees and rounds: the tests check persistence, not accuracy
     "hist_gradient_boosting": {"max_iter": 10},
     "lightgbm": {"n_estimators": 10},
     "xgboost": {"n_estimators": 10},
+    "mlp": {"hidden_units": 16, "learning_rate": 0.01},
 }
 
 

@@ -23,11 +23,15 @@ FAMILIES = [
     "hist_gradient_boosting",
     "lightgbm",
     "xgboost",
+    "mlp",
 ]
 # Families whose fitted model some runtime converts exactly (today's converter releases):
 # HistGradientBoosting has no working converter, and XGBoost's native categorical splits are
 # read by neither onnxmltools nor Treelite; both keep the native path, with the reason recorded.
-PROVEN = {"logistic_regression", "knn", "decision_tree", "random_forest", "extra_trees", "lightgbm"}
+PROVEN = {
+    "logistic_regression", "knn", "decision_tree", "random_forest", "extra_trees", "lightgbm",
+    "mlp",
+}  # fmt: skip
 
 
 def fresh_rows(mixed_features_maker) -> pd.DataFrame:

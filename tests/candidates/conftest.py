@@ -53,6 +53,7 @@ FAST = {  # fewer trees and rounds: the tests check behaviour, not accuracy
     "hist_gradient_boosting": {"max_iter": 20},
     "lightgbm": {"n_estimators": 20},
     "xgboost": {"n_estimators": 20},
+    "mlp": {"hidden_units": 16, "learning_rate": 0.01},
 }
 
 

@@ -44,10 +44,12 @@ def test_describe_candidates_gives_one_complete_record_per_name():
         assert "probabilistic" in info.tags
 
 
-def test_only_the_boosting_libraries_need_an_extra():
-    """lightgbm and xgboost name the 'boosting' extra; scikit-learn candidates need none."""
+def test_only_the_boosting_libraries_and_the_mlp_need_an_extra():
+    """lightgbm and xgboost name the 'boosting' extra, the MLP 'torch'; scikit-learn
+    candidates need none."""
     extras = {info.name: info.extra for info in describe_candidates()}
     assert extras.pop("lightgbm") == extras.pop("xgboost") == "boosting"
+    assert extras.pop("mlp") == "torch"
     assert set(extras.values()) == {None}
 
 

@@ -302,6 +302,8 @@ def _converters(estimator: Any) -> list[tuple[str, Converter]]:
         return [("onnxruntime", _onnx_lightgbm), ("treelite", _treelite_lightgbm)]
     if name in {"XGBClassifier", "LabelledXGBClassifier"}:
         return [("onnxruntime", _onnx_xgboost), ("treelite", _treelite_xgboost)]
+    if name == "TabularMLPClassifier":
+        return [("onnxruntime", _onnx_mlp)]
     return []
 
 
@@ -317,6 +319,39 @@ def _skl2onnx(estimator: Any, matrix: np.ndarray, **options: Any) -> bytes:
             target_opset={"": 17, "ai.onnx.ml": 3},
         )
     return onx.SerializeToString()
+
+
+def _onnx_mlp(estimator: Any, matrix: np.ndarray) -> bytes:
+    """learnburn's tabular MLP as an ONNX graph: (MatMul, Add, Relu) per hidden layer, then
+    MatMul, Add and Softmax, from the float32 weights the fitted model holds."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    width = matrix.shape[1]
+    nodes, weights, current = [], [], "X"
+    for index, (coef, bias) in enumerate(zip(estimator.coefs_, estimator.intercepts_, strict=True)):
+        weights += [
+            numpy_helper.from_array(np.asarray(coef, dtype=np.float32), f"W{index}"),
+            numpy_helper.from_array(np.asarray(bias, dtype=np.float32), f"B{index}"),
+        ]
+        nodes += [
+            helper.make_node("MatMul", [current, f"W{index}"], [f"M{index}"]),
+            helper.make_node("Add", [f"M{index}", f"B{index}"], [f"A{index}"]),
+        ]
+        current = f"A{index}"
+        if index < len(estimator.coefs_) - 1:
+            nodes.append(helper.make_node("Relu", [current], [f"H{index}"]))
+            current = f"H{index}"
+    nodes.append(helper.make_node("Softmax", [current], ["probabilities"], axis=1))
+    graph = helper.make_graph(
+        nodes,
+        "learnburn_tabular_mlp",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, [None, width])],
+        [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [None, None])],
+        initializer=weights,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    return model.SerializeToString()
 
 
 def _skl2onnx_cdist(estimator: Any, matrix: np.ndarray) -> bytes:

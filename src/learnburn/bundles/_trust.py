@@ -129,6 +129,7 @@ ALLOWED: frozenset[str] = frozenset(
         "learnburn.candidates._columns.as_float_frame",
         "learnburn.candidates._native.NativeColumns",
         "learnburn.candidates._xgboost.LabelledXGBClassifier",
+        "learnburn.candidates._mlp.TabularMLPClassifier",
         # scikit-learn internals of fitted trees, forests, boosting and neighbours
         "sklearn.tree._tree.Tree",
         "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",

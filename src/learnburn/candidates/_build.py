@@ -88,6 +88,8 @@ def _estimator_class(model: str, entry: _Entry | None) -> type:
     module_name, _, class_name = entry.estimator.partition(":")
     try:
         module = importlib.import_module(module_name)
+        for required in entry.requires:
+            importlib.import_module(required)
     except ImportError as exc:
         missing = exc.name or module_name
         install = f"pip install 'learnburn[{entry.extra}]'" if entry.extra else ""

@@ -42,6 +42,7 @@ class _Entry:
     other_params: tuple[str, ...] = ()
     extra: str | None = None
     tags: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()  # modules fit needs that the estimator's module does not import
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -162,6 +163,21 @@ _XGBOOST_OTHER = (
     "monotone_constraints", "multi_strategy", "num_parallel_tree", "objective",
     "sampling_method", "tree_method", "validate_parameters", "verbosity",
 )  # fmt: skip
+
+_MLP_RULES: dict[str, Rule] = {
+    **_SEED,
+    "hidden_units": (Integer(1),),
+    "hidden_layers": (Integer(0),),
+    "dropout": (Float(0, 1, closed="left"),),
+    "learning_rate": _POSITIVE,
+    "weight_decay": _NON_NEGATIVE,
+    "batch_size": (Integer(1),),
+    "max_epochs": (Integer(1),),
+    "patience": (Integer(1),),
+    "validation_fraction": (Float(0, 1, closed="left"),),
+    "device": (Options(("auto", "cpu", "cuda")),),
+    "n_jobs": (Integer(1),),
+}
 
 # -- the registry -------------------------------------------------------------------------------
 
@@ -299,5 +315,18 @@ _ENTRIES: tuple[_Entry, ...] = (
         other_params=_XGBOOST_OTHER,
         extra="boosting",
         tags=("classifier", "probabilistic", "native-categorical", "handles-missing"),
+    ),
+    _Entry(
+        name="mlp",
+        summary="PyTorch multilayer perceptron on scaled, one-hot encoded features (fits on a "
+        "GPU when present)",
+        family="neural",
+        estimator="learnburn.candidates._mlp:TabularMLPClassifier",
+        preprocessing="linear",
+        defaults={"n_jobs": 1},
+        rules=_MLP_RULES,
+        extra="torch",
+        tags=("classifier", "probabilistic", "gpu"),
+        requires=("torch",),
     ),
 )

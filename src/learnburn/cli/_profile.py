@@ -142,3 +142,30 @@ def render_profile(result: dict, console: Console) -> None:
             + ".",
             highlight=False,
         )
+    _render_gpu(result["gpu"], console)
+
+
+def _render_gpu(gpu: dict, console: Console) -> None:
+    """The CPU/GPU comparison, when a GPU was profiled."""
+    comparison = gpu.get("comparison")
+    for model, reason in (gpu.get("unavailable") or {}).items():
+        console.print(f"GPU: {model} not compared: {reason}.", highlight=False)
+    if not comparison:
+        return
+    sizes = [c["batch_rows"] for c in comparison["records"][0]["scoring"]]
+    table = Table(
+        title=f"CPU against GPU ({gpu['name']}): {comparison['rows']:,} rows drawn from the "
+        f"schema, {comparison['features']} features"
+    )
+    for name in ("model", "device", "fit s", *(f"p50 ms, {n:,} rows" for n in sizes), "AUC"):
+        table.add_column(name, justify="right")
+    for record in comparison["records"]:
+        auc = record["holdout_auc"]
+        table.add_row(
+            record["model"],
+            record["device"],
+            f"{record['fit_s']:.2f}",
+            *(f"{c['p50_ms']:.3f}" for c in record["scoring"]),
+            "" if auc is None else f"{auc:.3f}",
+        )
+    console.print(table)

@@ -44,6 +44,15 @@ class HttpLevel:
 
 
 @dataclass(frozen=True)
+class GpuSpeedup:
+    """CPU time / GPU time for one model measured on both (above 1: the GPU is faster)."""
+
+    model: str
+    fit: float | None
+    scoring: tuple[tuple[int, float], ...]  # (rows per call, ratio), by batch size
+
+
+@dataclass(frozen=True)
 class Measurements:
     """The measured figures of one bundle on one machine."""
 
@@ -66,6 +75,7 @@ class Measurements:
     candidate: str = ""
     scoring_path: str = ""
     created_at: str = ""
+    gpu_speedups: tuple[GpuSpeedup, ...] = ()
 
     @property
     def largest_batch(self) -> BatchTiming:
@@ -136,6 +146,7 @@ def measurements_from_dict(data: Any, *, source: str = "profile") -> Measurement
         candidate=str(bundle.get("candidate") or ""),
         scoring_path=str(bundle.get("scoring_path") or ""),
         created_at=str(data.get("created_at") or ""),
+        gpu_speedups=_speedups(r, gpu),
     )
     if r.problems:
         _raise(source, r.problems)
@@ -162,6 +173,31 @@ def _level(r: _Reader, item: Any, path: str) -> HttpLevel:
         errors=r.number(item, f"{path}.errors", integer=True),
         client_limited=isinstance(item, Mapping) and item.get("client_limited") is True,
     )
+
+
+def _speedups(r: _Reader, gpu: Mapping) -> tuple[GpuSpeedup, ...]:
+    """``gpu.comparison.speedups``, present only when a GPU was profiled."""
+    comparison = gpu.get("comparison")
+    if comparison is None:
+        return ()
+    if not isinstance(comparison, Mapping) or not isinstance(comparison.get("speedups"), list):
+        r.problem("gpu.comparison.speedups", "expected a list")
+        return ()
+    found = []
+    for i, item in enumerate(comparison["speedups"]):
+        where = f"gpu.comparison.speedups[{i}]"
+        scoring = item.get("scoring_by_batch_rows") if isinstance(item, Mapping) else None
+        if not isinstance(item, Mapping) or not isinstance(scoring, Mapping):
+            r.problem(where, "expected an object with 'scoring_by_batch_rows'")
+            continue
+        pairs = []
+        for rows in scoring:
+            value = r.number(scoring, f"{where}.scoring_by_batch_rows.{rows}", positive=True)
+            if str(rows).isdigit() and value is not None:
+                pairs.append((int(rows), value))
+        fit = r.number(item, f"{where}.fit", positive=True, optional=True)
+        found.append(GpuSpeedup(str(item.get("model") or "model"), fit, tuple(sorted(pairs))))
+    return tuple(found)
 
 
 class _Reader:

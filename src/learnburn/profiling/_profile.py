@@ -7,6 +7,11 @@ The server is ``learnburn serve`` itself, started in a subprocess on a free loop
 one worker (one worker is one process on one vCPU: the unit the cost model scales). The load
 generator's own ceiling is measured first against a bare endpoint on the same stack, so the
 profile says when a rate was limited by the client rather than the server.
+
+When a CUDA device is present, ``gpu.comparison`` also fits and scores XGBoost and learnburn's
+MLP on the CPU and on the GPU (``learnburn.profiling._devices``), on ``gpu_rows`` rows drawn
+from the bundle's schema and labelled by the bundle's own predictions: a task of this table's
+shape. Without one, ``gpu.note`` says so.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import os
 import platform
-import shutil
 import signal
 import socket
 import subprocess
@@ -32,6 +36,7 @@ import pandas as pd
 
 from learnburn.bundles import Bundle, load_bundle
 from learnburn.errors import DataError
+from learnburn.profiling._devices import compare_devices, cuda_devices, gpu_listing, numeric_table
 from learnburn.profiling._load import LoadResult, run_load
 
 VERSION = 1
@@ -51,6 +56,7 @@ class ProfileSettings:
     level_requests: int = 3000
     level_seconds: float = 3.0
     workers: int = 1
+    gpu_rows: int = 20_000
 
 
 Progress = Callable[[str], None]
@@ -107,7 +113,7 @@ def profile_bundle(
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "bundle": _describe_bundle(bundle, source),
         "machine": describe_machine(),
-        "gpu": describe_gpu(),
+        "gpu": _gpu(bundle, settings, say),
         "rows": {"source": "given" if rows is not None else "drawn from the schema"},
         "in_process": in_process,
         "http": {
@@ -423,22 +429,33 @@ def _memory_gb() -> float | None:
     return None
 
 
+def _gpu(bundle: Bundle, settings: ProfileSettings, say: Progress) -> dict[str, Any]:
+    """``describe_gpu()``, with the CPU/GPU comparison when a CUDA device can be used."""
+    gpu = describe_gpu()
+    if not gpu["present"]:
+        return gpu
+    reasons = cuda_devices()
+    usable = [model for model, reason in reasons.items() if reason is None]
+    gpu["unavailable"] = {model: reason for model, reason in reasons.items() if reason}
+    if not usable:
+        gpu["note"] = "a CUDA device is present, but no model library here can use it"
+        return gpu
+    rows = draw_rows(bundle.schema, settings.gpu_rows, seed=1)
+    labels = np.asarray(bundle.classes, dtype=object)[bundle.predict_proba(rows).argmax(axis=1)]
+    gpu["comparison"] = compare_devices(numeric_table(rows), labels, models=usable, progress=say)
+    return gpu
+
+
 def describe_gpu() -> dict[str, Any]:
     """Whether a CUDA device is present (``nvidia-smi -L``), and its name."""
-    tool = shutil.which("nvidia-smi")
-    if tool is None:
-        return {"present": False, "name": None, "note": "no CUDA device was present"}
-    try:
-        listing = subprocess.run([tool, "-L"], capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return {"present": False, "name": None, "note": f"nvidia-smi failed: {exc}"}
-    devices = [line for line in listing.stdout.splitlines() if line.startswith("GPU ")]
-    if listing.returncode != 0 or not devices:
+    devices = gpu_listing()
+    if not devices:
         return {"present": False, "name": None, "note": "no CUDA device was present"}
     name = devices[0].partition(":")[2].split("(")[0].strip()
     return {
         "present": True,
         "name": name,
         "count": len(devices),
-        "note": "GPU paths are profiled by benchmarks/gpu_check.sh; this bundle scores on CPU",
+        "note": "the server ran on the CPU; 'comparison' fits and scores XGBoost and the MLP "
+        "on both",
     }

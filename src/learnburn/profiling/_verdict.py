@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from learnburn.profiling._formula import money
 from learnburn.profiling._instances import instance_spec
 from learnburn.profiling._limits import HOURS_PER_MONTH
-from learnburn.profiling._measurements import Measurements
+from learnburn.profiling._measurements import GpuSpeedup, Measurements
 from learnburn.profiling._prices import Price, PriceTable
 from learnburn.profiling._records import CostOption
 from learnburn.profiling._throughput import Throughput
@@ -54,10 +54,16 @@ def compare_gpu(
     m: Measurements, chosen: CostOption | None, traffic: Traffic, prices: PriceTable
 ) -> GpuComparison:
     """The GPU sentence of the verdict."""
-    if m.gpu_present:
+    if m.gpu_present and m.gpu_speedups:
         head = (
-            f"GPU: {m.gpu_name or 'a GPU'} was present while profiling, but the profile does "
-            "not separate GPU from CPU latency, so GPU instances are not sized."
+            f"GPU: measured on {m.gpu_name or 'a GPU'} against this CPU: "
+            + "; ".join(_speedup_words(speedup) for speedup in m.gpu_speedups)
+            + ". The bundle itself was served on the CPU."
+        )
+    elif m.gpu_present:
+        head = (
+            f"GPU: {m.gpu_name or 'a GPU'} was present while profiling, but no model library "
+            "here could use it, so GPU instances are not sized."
         )
     else:
         reason = m.gpu_note or "no GPU was present while profiling"
@@ -89,6 +95,21 @@ def compare_gpu(
             "profile the bundle on a GPU before choosing it."
         )
     return GpuComparison(m.gpu_present, head + tail, price, gpu, monthly, ratio)
+
+
+def _speedup_words(speedup: GpuSpeedup) -> str:
+    """'xgboost fits 6.1x faster and scores 1 row 0.4x, 10,000 rows 3.2x as fast on the GPU'."""
+
+    def ratio(value: float) -> str:
+        return f"{value:.1f}x" if value >= 1 else f"{value:.2f}x"
+
+    parts = []
+    if speedup.fit is not None:
+        parts.append(f"fits {ratio(speedup.fit)} as fast")
+    if speedup.scoring:
+        rows = ", ".join(f"{n:,} row{'s' if n > 1 else ''} {ratio(r)}" for n, r in speedup.scoring)
+        parts.append(f"scores {rows} as fast")
+    return f"{speedup.model} {' and '.join(parts)} on the GPU"
 
 
 def write_verdict(

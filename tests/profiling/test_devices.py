@@ -4,7 +4,10 @@ verdict's sentence about it. The CUDA half runs only on a machine with a GPU
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -140,3 +143,30 @@ def test_a_malformed_comparison_is_a_clear_error(profile_data, prices, today):
     profile_data["gpu"] = {"present": True, "name": "T4", "note": "", "comparison": {"x": 1}}
     with pytest.raises(CostError, match=r"gpu\.comparison\.speedups"):
         estimate_cost(profile_data, Traffic(rps=50), prices, today=today)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_gpu_check_says_when_there_is_no_gpu_and_exits_0():
+    from learnburn.profiling._devices import gpu_listing
+
+    if gpu_listing():
+        pytest.skip("this machine has a CUDA GPU: the check would run in full")
+    done = subprocess.run(
+        ["bash", str(ROOT / "benchmarks" / "gpu_check.sh")], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "no CUDA GPU on this machine" in done.stdout
+
+
+def test_the_gpu_check_prints_its_table_and_target_on_the_cpu_side():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "gpu_check.py"), "--cpu-only", "--rows", "2000"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("xgboost  cpu") for line in lines)
+    assert any(line.startswith("mlp      cpu") for line in lines)
+    assert lines[-1].startswith("target gpu_check_minutes: ") and lines[-1].endswith(" met")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from learnburn.bundles._fast import FastPath
+from learnburn.bundles._reference import read_sample
 from learnburn.errors import SchemaError
 from learnburn.thresholds import Calibrator, decide
 
@@ -66,9 +67,17 @@ class Bundle:
     path: Path
     fast: FastPath | None = None  # the proven fast path, when the bundle has one
     fast_report: dict | None = None  # fast.json: what was tried at save time, and why
+    reference: dict | None = None  # reference.json: the training data's drift profile
+    reference_sample_bytes: bytes | None = field(default=None, repr=False)  # reference.parquet
 
     def __repr__(self) -> str:
         return f"Bundle(path={str(self.path)!r}, scoring_path={self.scoring_path!r})"
+
+    @property
+    def reference_sample(self) -> pd.DataFrame | None:
+        """The training rows the bundle carries for the multivariate drift check, or None."""
+        where = f"bundle '{self.path}'"
+        return read_sample(self.reference_sample_bytes, list(self.columns), where)
 
     @property
     def model_loaded(self) -> bool:

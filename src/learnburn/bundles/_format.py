@@ -14,6 +14,10 @@ A bundle is one flat directory (or a zip archive of it, ``.lbm``):
 - ``fast.json`` (optional, version 2): the scoring fast path's feature plan and the record of
   each runtime tried on the check rows (``learnburn/bundles/_fast.py``), with ``fast.onnx`` or
   ``fast.treelite`` holding the compiled estimator when one was proven.
+- ``reference.json`` (optional, version 3): the training data's drift profile (quantiles, bins,
+  category counts, the predicted scores' profile, feature importances; ``learnburn.monitoring``),
+  and ``reference.parquet`` (optional): a small sample of training rows for the multivariate
+  drift check (``learnburn/bundles/_reference.py``).
 
 Changing the format
 -------------------
@@ -43,7 +47,7 @@ from collections.abc import Callable, Mapping
 from learnburn.errors import BundleError
 
 FORMAT = "learnburn-bundle"
-VERSION = 2
+VERSION = 3
 
 MANIFEST = "manifest.json"
 MODEL = "model.skops"
@@ -53,6 +57,8 @@ META = "meta.json"
 FAST = "fast.json"
 FAST_ONNX = "fast.onnx"
 FAST_TREELITE = "fast.treelite"
+REFERENCE = "reference.json"
+REFERENCE_SAMPLE = "reference.parquet"
 
 SUFFIX = ".lbm"  # a bundle packed as one file
 
@@ -94,6 +100,10 @@ def upgrade(version: int, files: Files) -> Files:
 FILES: Mapping[int, tuple[frozenset[str], frozenset[str]]] = {
     1: (frozenset({MODEL, SCHEMA, META}), frozenset({DECISION})),
     2: (frozenset({MODEL, SCHEMA, META}), frozenset({DECISION, FAST, FAST_ONNX, FAST_TREELITE})),
+    3: (
+        frozenset({MODEL, SCHEMA, META}),
+        frozenset({DECISION, FAST, FAST_ONNX, FAST_TREELITE, REFERENCE, REFERENCE_SAMPLE}),
+    ),
 }
 
 
@@ -102,7 +112,14 @@ def _from_1(files: Files) -> Files:
     return files
 
 
+def _from_2(files: Files) -> Files:
+    """Version 2 had no drift reference; its files mean the same in version 3 (drift checks
+    say the bundle has no reference)."""
+    return files
+
+
 UPGRADES: Mapping[int, Upgrade] = {
     # version N -> the function that turns a version N bundle's files into version N + 1's
     1: _from_1,
+    2: _from_2,
 }

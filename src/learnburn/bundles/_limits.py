@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from learnburn.errors import BundleError
 
-MAX_MEMBERS = 16  # files in a bundle archive (a bundle has at most five)
+MAX_MEMBERS = 16  # files in a bundle archive (a bundle has at most nine)
 MAX_FILE_SIZE = 2 * 1024**3  # one file of a bundle, 2 GiB
 MAX_TOTAL_SIZE = 4 * 1024**3  # all files of a bundle together, 4 GiB
 MAX_DOCUMENT_SIZE = 64 * 1024**2  # one JSON document, 64 MiB

@@ -10,7 +10,8 @@ from learnburn.bundles._bundle import Bundle, Deferred
 from learnburn.bundles._directory import read_directory
 from learnburn.bundles._documents import read_documents
 from learnburn.bundles._fast import load_fast_path, read_report
-from learnburn.bundles._format import FAST, MODEL, upgrade
+from learnburn.bundles._format import FAST, MODEL, REFERENCE, REFERENCE_SAMPLE, upgrade
+from learnburn.bundles._reference import read_reference
 from learnburn.bundles._trust import check_trusted, load_model
 from learnburn.errors import BundleError
 
@@ -37,6 +38,7 @@ def load_bundle(path: str | Path, *, trusted: Sequence[str] = (), lazy: bool = F
     documents = read_documents(files, where)
     report = read_report(files.get(FAST), where)
     fast = load_fast_path(report, files, where)
+    reference = read_reference(files.get(REFERENCE), where)
 
     def load_native() -> object:
         model = load_model(files[MODEL], where, names)
@@ -57,6 +59,8 @@ def load_bundle(path: str | Path, *, trusted: Sequence[str] = (), lazy: bool = F
         path=source,
         fast=fast,
         fast_report=report,
+        reference=reference,
+        reference_sample_bytes=files.get(REFERENCE_SAMPLE),
     )
 
 

@@ -15,6 +15,7 @@ from learnburn.bundles._directory import write_directory
 from learnburn.bundles._documents import write_documents
 from learnburn.bundles._format import MANIFEST, MODEL, SUFFIX
 from learnburn.bundles._manifest import make_manifest
+from learnburn.bundles._reference import write_reference
 from learnburn.bundles._trust import dump_model
 from learnburn.errors import BundleError
 
@@ -29,6 +30,8 @@ def save_bundle(
     decision: Mapping[str, Any] | None = None,
     calibrator: Mapping[str, Any] | None = None,
     check_rows: pd.DataFrame | None = None,
+    reference: Mapping[str, Any] | None = None,
+    reference_sample: pd.DataFrame | None = None,
     overwrite: bool = False,
 ) -> Path:
     """Write a bundle at ``path``: a directory, or one packed file when ``path`` ends in ".lbm".
@@ -42,6 +45,10 @@ def save_bundle(
     With ``check_rows`` (rows the model did not train on, such as the holdout), the pipeline is
     also compiled to the scoring fast path, kept only when it matches the model on those rows;
     ``fast.json`` records the outcome either way.
+
+    ``reference`` is the training data's drift profile (``learnburn.monitoring.build_reference``)
+    and ``reference_sample`` a few training rows (at most 5,000) for the multivariate drift
+    check; ``learnburn drift`` needs the first.
     """
     target = Path(path)
     documents = write_documents(schema, classes, meta, decision, calibrator)
@@ -49,6 +56,8 @@ def save_bundle(
     files = {**documents, MODEL: dump_model(model)}
     if check_rows is not None:
         files.update(compile_fast_path(model, check_rows))
+    columns = [column["name"] for column in schema.get("columns", [])]
+    files.update(write_reference(reference, reference_sample, columns))
     files[MANIFEST] = make_manifest(files)
     if target.name.endswith(SUFFIX):
         return write_archive(files, target, overwrite=overwrite)

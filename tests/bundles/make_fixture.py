@@ -20,6 +20,7 @@ import pandas as pd
 from learnburn.bundles import VERSION, save_bundle
 from learnburn.candidates import build_pipeline
 from learnburn.data import infer_schema
+from learnburn.monitoring import build_reference
 from learnburn.thresholds import choose_decision
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -79,6 +80,12 @@ def main() -> int:
         decision=policy.to_dict(),
         calibrator=policy.calibrator.to_dict(),
         check_rows=frame,  # version 2 on: the fast path, proven on the table
+        reference=build_reference(  # version 3 on: the drift reference and a row sample
+            frame, numeric=["income", "debt"], categorical=["region", "member"],
+            scores=proba[:, 1], importances={"income": 0.6, "debt": 0.1, "region": 0.2,
+                                             "member": 0.1},
+        ),  # fmt: skip
+        reference_sample=frame.iloc[:20],
     )
     print(f"wrote {target}")
     return 0

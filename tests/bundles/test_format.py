@@ -13,6 +13,7 @@ from sklearn.exceptions import InconsistentVersionWarning
 
 from learnburn.bundles import VERSION, load_bundle, pack_bundle
 from learnburn.bundles._format import FILES, UPGRADES, upgrade
+from learnburn.monitoring import check_reference
 
 FIXTURES = Path(__file__).parent / "fixtures"
 COMMITTED = sorted(FIXTURES.glob("v*"), key=lambda path: int(path.name[1:]))
@@ -39,6 +40,11 @@ def test_every_committed_fixture_loads_and_predicts_what_it_recorded(fixture, pa
     np.testing.assert_allclose(bundle.predict_proba(rows), check["proba"], rtol=0, atol=1e-4)
     assert bundle.decide(rows).tolist() == check["decisions"]
     assert bundle.calibrator is not None and bundle.decision["kind"] == "threshold"
+    if int(fixture.name[1:]) >= 3:  # the drift reference, from version 3
+        assert check_reference(bundle.reference, "fixture")["rows"] == 40
+        assert list(bundle.reference_sample.columns) == list(bundle.columns)
+    else:
+        assert bundle.reference is None and bundle.reference_sample is None
 
 
 def test_there_is_a_committed_fixture_of_every_format_version():

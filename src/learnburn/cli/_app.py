@@ -9,6 +9,7 @@ from learnburn.cli import (
     _bundle,
     _candidates,
     _cost,
+    _drift,
     _init,
     _package,
     _predict,
@@ -56,6 +57,7 @@ app.command("serve")(_serve.serve)
 app.command("package")(_package.package)
 app.command("profile")(_profile.profile)
 app.command("cost")(_cost.cost)
+app.command("drift")(_drift.drift)
 
 
 def main() -> None:

@@ -42,8 +42,15 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     stderr.print(f"[yellow]Warning:[/] {escape(str(message))}")
 
 
-def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Run a command with learnburn errors mapped to messages and exit codes."""
+def handles_errors(
+    command: Callable[..., Any] | None = None, *, exit_code: int = EXIT_ERROR
+) -> Any:
+    """Run a command with learnburn errors mapped to messages and exit codes.
+
+    ``@handles_errors`` exits 1 on a learnburn error; ``@handles_errors(exit_code=2)`` suits a
+    command whose exit code 1 means something else (``learnburn drift``: 1 is "drift")."""
+    if command is None:
+        return functools.partial(handles_errors, exit_code=exit_code)
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -55,7 +62,7 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 return command(*args, **kwargs)
             except LearnburnError as error:
                 report_error(error)
-                raise typer.Exit(EXIT_ERROR) from error
+                raise typer.Exit(exit_code) from error
             except KeyboardInterrupt:
                 stderr.print("[yellow]Interrupted.[/]")
                 raise typer.Exit(EXIT_INTERRUPTED) from None

@@ -99,6 +99,8 @@ class ExperimentResult:
     created_at: str
     model: Any = field(default=None, compare=False, repr=False)
     check_rows: Any = field(default=None, compare=False, repr=False)  # rows to prove a bundle on
+    check_target: Any = field(default=None, compare=False, repr=False)  # their labels
+    training_rows: Any = field(default=None, compare=False, repr=False)  # the drift reference
     decision_policy: Any = field(default=None, compare=False, repr=False)
 
     def leaderboard(self) -> tuple[CandidateSummary, ...]:
@@ -122,7 +124,9 @@ class ExperimentResult:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
 
 
-_NOT_SERIALISED = ("model", "check_rows", "decision_policy")  # live objects, not records
+_NOT_SERIALISED = (  # live objects, not records
+    "model", "check_rows", "check_target", "training_rows", "decision_policy",
+)  # fmt: skip
 
 
 def _plain(value: Any) -> Any:

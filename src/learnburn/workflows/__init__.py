@@ -7,6 +7,7 @@ reported through an optional callback that the front end renders.
 
 from learnburn.workflows._bundle import export_bundle
 from learnburn.workflows._diff import RunDiff, diff_runs
+from learnburn.workflows._drift import check_bundle_drift, reference_for
 from learnburn.workflows._learn import (
     ProgressCallback,
     ProgressEvent,
@@ -30,6 +31,7 @@ __all__ = [
     "RecordedRun",
     "Reproduction",
     "RunDiff",
+    "check_bundle_drift",
     "check_experiment",
     "default_experiment_name",
     "default_store_folder",
@@ -37,6 +39,7 @@ __all__ = [
     "export_bundle",
     "init_spec",
     "open_store",
+    "reference_for",
     "reproduce_run",
     "run_and_record",
     "run_experiment",

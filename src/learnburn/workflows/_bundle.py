@@ -14,6 +14,7 @@ from learnburn.bundles import save_bundle, unpack_bundle
 from learnburn.errors import BundleError, LearnburnWarning
 from learnburn.evaluation import ExperimentResult
 from learnburn.runs import RunStore
+from learnburn.workflows._drift import reference_for
 
 ARTIFACT = "bundle.lbm"
 
@@ -25,6 +26,7 @@ def store_bundle(store: RunStore, run_id: str, result: ExperimentResult, provena
     run is recorded without a bundle, with a warning."""
     if result.model is None:
         return
+    reference, sample = reference_for(result)
     with tempfile.TemporaryDirectory(prefix="learnburn-bundle-") as folder:
         path = Path(folder) / ARTIFACT
         try:
@@ -32,6 +34,7 @@ def store_bundle(store: RunStore, run_id: str, result: ExperimentResult, provena
                 result.model, path, schema=result.data["schema"], classes=result.data["classes"],
                 meta=_meta(run_id, result, provenance), decision=_decision(result),
                 calibrator=_calibrator(result), check_rows=result.check_rows,
+                reference=reference, reference_sample=sample,
             )  # fmt: skip
         except BundleError as error:
             warnings.warn(

@@ -131,6 +131,8 @@ def run_experiment(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         model=model,
         check_rows=_check_rows(dataset, splits) if model is not None else None,
+        check_target=_check_rows(dataset, splits, dataset.target) if model is not None else None,
+        training_rows=dataset.features.iloc[splits.development] if model is not None else None,
         decision_policy=policy,
     )
 
@@ -187,10 +189,12 @@ def _refit_and_score(spec, dataset, splits, candidates, summaries, comparison):
     return model, holdout
 
 
-def _check_rows(dataset, splits):
-    """The rows a bundle's fast path is proven on: the holdout, else the training rows."""
+def _check_rows(dataset, splits, table=None):
+    """The rows a bundle's fast path is proven on (and its drift reference scored on): the
+    holdout, else the training rows; from ``table`` (the features by default)."""
     rows = splits.holdout if len(splits.holdout) else np.arange(len(dataset.features))
-    return dataset.features.iloc[rows[:2000]]
+    table = dataset.features if table is None else table
+    return table.iloc[rows[:2000]]
 
 
 def _runner_up(summaries, chosen: str) -> str | None:

@@ -1,0 +1,51 @@
+"""Column values as drift sees them: numbers as floats (missing and infinite as NaN), categories
+as strings (missing as None).
+
+A category is keyed by its text, so that a reference written to JSON and current data read from
+CSV agree: ``3`` and ``3.0`` are both ``"3"``, booleans are ``"True"`` / ``"False"``.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+from learnburn.errors import DriftError
+
+
+def numeric_values(series: pd.Series, name: str, where: str) -> np.ndarray:
+    """Float values of a numeric column; missing and non-finite values become NaN."""
+    data = series.astype("boolean") if pd.api.types.is_bool_dtype(series.dtype) else series
+    try:
+        values = pd.to_numeric(data, errors="raise").to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError) as error:
+        raise DriftError(
+            f"Column {name!r} of {where} must be numeric. Got dtype {series.dtype} instead.",
+            hint="Declare the column as categorical, or clean its values before checking drift.",
+        ) from error
+    values = np.array(values, dtype=float, copy=True)
+    values[~np.isfinite(values)] = np.nan
+    return values
+
+
+def category_keys(series: pd.Series) -> np.ndarray:
+    """Object array of category keys (strings), with None where the value is missing."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    keys = np.array([category_key(value) for value in uniques] + [None], dtype=object)
+    return keys[codes]  # code -1 (missing) picks the trailing None
+
+
+def category_key(value: object) -> str:
+    """The text a category is stored under."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        number = float(value)
+        if number.is_integer():
+            return str(int(number))
+        return repr(number)
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,114 @@
+"""Drift, end to end: the reference profile a run's bundle carries, and a bundle's reference
+compared with new data (``check_bundle_drift``, behind ``learnburn drift``).
+
+At bundle time the reference profiles the development rows (the rows the model was fitted on):
+quantiles and bins of each numeric column, category counts, a sample of up to 2,000 rows for the
+multivariate check, and each feature's permutation importance (the drop in log-loss when the
+column is shuffled, on the holdout rows). The predicted scores are profiled on the holdout rows
+(rows the model did not train on, so their scores are the ones new data should resemble): the
+probability of the second class for two classes, the highest probability for more.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from learnburn.bundles import load_bundle
+from learnburn.errors import DriftError
+from learnburn.evaluation import ExperimentResult
+from learnburn.monitoring import DriftReport, build_reference, check_drift
+
+SAMPLE_ROWS = 2_000  # training rows kept in the bundle for the multivariate check
+IMPORTANCE_ROWS = 1_000  # holdout rows the permutation importances are measured on
+IMPORTANCE_REPEATS = 3
+
+
+def reference_for(result: ExperimentResult) -> tuple[dict | None, pd.DataFrame | None]:
+    """The reference profile and row sample for the bundle of ``result``'s chosen model."""
+    rows = result.training_rows
+    if result.model is None or rows is None or not len(rows):
+        return None, None
+    numeric, categorical = _kinds(result.data["schema"], rows.columns)
+    check = result.check_rows
+    scores = score_of(result.model.predict_proba(check)) if check is not None else None
+    reference = build_reference(
+        rows, numeric=numeric, categorical=categorical, scores=scores,
+        importances=_importances(result),
+    )  # fmt: skip
+    sample = rows.sample(min(SAMPLE_ROWS, len(rows)), random_state=result.seed)
+    return reference, sample.sort_index()
+
+
+def check_bundle_drift(
+    bundle_path: str | os.PathLike,
+    current: pd.DataFrame,
+    *,
+    preset: str = "learnburn",
+    alpha: float = 0.05,
+    correction: str | None = "holm",
+    multivariate: bool = True,
+    trusted: tuple[str, ...] = (),
+    seed: int = 0,
+) -> DriftReport:
+    """Compare ``current`` (rows with the bundle's input columns) with the reference the bundle
+    carries: each feature, the model's scores on ``current``, and (with ``multivariate``) a
+    classifier telling the bundle's training sample from ``current``."""
+    bundle = load_bundle(bundle_path, trusted=trusted, lazy=True)
+    if bundle.reference is None:
+        raise DriftError(
+            f"the bundle '{bundle_path}' has no drift reference",
+            hint="bundles saved before format 3, or without a reference, have none; run the "
+            "experiment again (learnburn run SPEC --bundle FILE) to write one that does",
+        )
+    missing = [name for name in bundle.columns if name not in current.columns]
+    if missing:
+        raise DriftError(
+            f"the current data lacks {len(missing)} of the model's columns: {missing[:10]}",
+            hint="pass rows with the same columns the model was trained on",
+        )
+    rows = current[list(bundle.columns)]
+    has_scores = bundle.reference.get("scores") is not None
+    scores = score_of(bundle.predict_proba(rows)) if has_scores and len(rows) else None
+    sample = bundle.reference_sample if multivariate else None
+    return check_drift(
+        bundle.reference, rows, current_scores=scores, reference_sample=sample, preset=preset,
+        alpha=alpha, correction=correction, seed=seed,
+    )  # fmt: skip
+
+
+def score_of(proba: np.ndarray) -> np.ndarray:
+    """One score per row: the second class's probability for two classes, else the highest."""
+    proba = np.asarray(proba, dtype=float)
+    return proba[:, 1] if proba.shape[1] == 2 else proba.max(axis=1)
+
+
+def _kinds(schema: dict, columns) -> tuple[list[str], list[str]]:
+    kinds = {column["name"]: column["kind"] for column in schema["columns"]}
+    numeric = [name for name in columns if kinds.get(name) == "numeric"]
+    return numeric, [name for name in columns if name not in numeric]
+
+
+def _importances(result: ExperimentResult) -> dict[str, float] | None:
+    """Permutation importance of each input column on the check rows: the mean rise in
+    log-loss when the column is shuffled, negatives as 0, scaled to sum to 1."""
+    from sklearn.inspection import permutation_importance
+
+    rows, target = result.check_rows, result.check_target
+    if rows is None or target is None or len(np.unique(target)) < 2:
+        return None
+    rows, target = rows.iloc[:IMPORTANCE_ROWS], np.asarray(target)[:IMPORTANCE_ROWS]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a class absent from a small holdout, and the like
+        found: Any = permutation_importance(
+            result.model, rows, target, scoring="neg_log_loss",
+            n_repeats=IMPORTANCE_REPEATS, random_state=result.seed, n_jobs=1,
+        )  # fmt: skip
+    drops = np.clip(np.nan_to_num(found.importances_mean), 0, None)
+    total = drops.sum()
+    shares = drops / total if total > 0 else np.full(len(drops), 1 / len(drops))
+    return {str(name): float(share) for name, share in zip(rows.columns, shares, strict=True)}

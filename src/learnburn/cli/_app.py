@@ -7,6 +7,7 @@ import typer
 from learnburn._version import __version__
 from learnburn.cli import (
     _bundle,
+    _cadence,
     _candidates,
     _cost,
     _drift,
@@ -58,6 +59,7 @@ app.command("package")(_package.package)
 app.command("profile")(_profile.profile)
 app.command("cost")(_cost.cost)
 app.command("drift")(_drift.drift)
+app.command("cadence")(_cadence.cadence)
 
 
 def main() -> None:

@@ -1,6 +1,8 @@
 """Monitoring: drift of current data against the reference profile a bundle carries
 (``check_drift``), and the retraining cadence backtested on time-ordered data."""
 
+from learnburn.monitoring._cadence import backtest_cadence, plan_cadence, summarise_cadence
+from learnburn.monitoring._cadence_report import AgePoint, CadenceReport, IntervalResult
 from learnburn.monitoring._drift import check_drift
 from learnburn.monitoring._multivariate import domain_classifier
 from learnburn.monitoring._presets import PRESETS
@@ -10,11 +12,17 @@ from learnburn.monitoring._report import ColumnDrift, DriftReport, RankedFeature
 
 __all__ = [
     "PRESETS",
+    "AgePoint",
+    "CadenceReport",
     "ColumnDrift",
     "DriftReport",
+    "IntervalResult",
     "RankedFeature",
+    "backtest_cadence",
     "build_reference",
     "check_drift",
     "check_reference",
     "domain_classifier",
+    "plan_cadence",
+    "summarise_cadence",
 ]

@@ -6,6 +6,7 @@ reported through an optional callback that the front end renders.
 """
 
 from learnburn.workflows._bundle import export_bundle
+from learnburn.workflows._cadence import run_cadence
 from learnburn.workflows._diff import RunDiff, diff_runs
 from learnburn.workflows._drift import check_bundle_drift, reference_for
 from learnburn.workflows._learn import (
@@ -42,5 +43,6 @@ __all__ = [
     "reference_for",
     "reproduce_run",
     "run_and_record",
+    "run_cadence",
     "run_experiment",
 ]

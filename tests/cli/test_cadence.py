@@ -1,0 +1,104 @@
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from learnburn.cli import app
+from learnburn.testing import sea_stream
+
+runner = CliRunner(env={"COLUMNS": "120"})
+
+SPEC = """
+[experiment]
+name = "sea"
+[data]
+path = "sea.csv"
+target = "label"
+{time}
+[evaluation]
+metric = "accuracy"
+[candidates.logistic_regression]
+"""
+
+
+@pytest.fixture
+def spec_path(tmp_path):
+    """A spec over 24 days of a SEA stream (60 rows a day) that changes on day 12."""
+    frame = sea_stream(1440, drift_points=(720,), variants=(2, 3), seed=1, freq="24min")
+    frame.to_csv(tmp_path / "sea.csv", index=False)
+    path = tmp_path / "sea.toml"
+    path.write_text(SPEC.format(time='time_column = "time"'))
+    return path
+
+
+def test_cadence_prints_the_intervals_the_recommendation_and_the_aging_curve(spec_path, tmp_path):
+    """`learnburn cadence` exits 0, shows every interval against the baseline, the
+    recommendation and the aging curve, and writes the JSON report."""
+    out = tmp_path / "out" / "cadence.json"
+    result = runner.invoke(
+        app,
+        ["cadence", str(spec_path), "--every", "2,4", "--unit", "day", "--tolerance", "0.005",
+         "--window", "sliding:2", "--json", str(out), "--quiet"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Retraining logistic_regression every N days" in result.output
+    for label in ("1 day", "2 days", "4 days", "base"):
+        assert label in result.output
+    assert "Recommended: retrain every" in result.output
+    assert "Aging curve: accuracy by model age" in result.output
+    assert "--cost-profile" in result.output  # how to get a cost
+    report = json.loads(out.read_text())
+    assert [r["every"] for r in report["intervals"]] == [1, 2, 4]
+    assert f"retrain every {report['recommended']} day" in result.output
+    assert report["window"] == "sliding:2" and report["unit"] == "day"
+
+
+def test_cadence_with_a_cost_profile_shows_a_monthly_cost_column(spec_path):
+    """--cost-profile adds $/month per interval and says where the figures come from."""
+    profile = Path(__file__).resolve().parents[1] / "profiling" / "fixtures" / "profile.json"
+    result = runner.invoke(
+        app,
+        ["cadence", str(spec_path), "--every", "2", "--unit", "day", "--quiet",
+         "--cost-profile", str(profile)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "$/month" in result.output and "3.2 s fits" in result.output
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--every", "0,2"), ("--every", "two"), ("--unit", "fortnight"), ("--tolerance", "-1")],
+)
+def test_a_bad_option_is_a_usage_error(spec_path, option, value):
+    """A malformed option exits 2 and names the option."""
+    result = runner.invoke(app, ["cadence", str(spec_path), option, value])
+    assert result.exit_code == 2
+    assert option in result.output
+
+
+def test_a_spec_without_a_time_column_exits_1_with_a_hint(tmp_path, spec_path):
+    """A learnburn error exits 1 with Error and Hint lines."""
+    spec_path.write_text(SPEC.format(time=""))
+    result = runner.invoke(app, ["cadence", str(spec_path), "--unit", "day", "--quiet"])
+    assert result.exit_code == 1
+    assert "Error:" in result.output and "no time column" in result.output
+    assert "Hint:" in result.output and "time_column" in result.output
+
+
+def test_a_bad_window_exits_1_saying_what_it_expects(spec_path):
+    """A window that is neither expanding nor sliding:W is a CadenceError: exit 1."""
+    result = runner.invoke(
+        app, ["cadence", str(spec_path), "--unit", "day", "--window", "rolling", "--quiet"]
+    )
+    assert result.exit_code == 1
+    assert "sliding:W" in result.output
+
+
+def test_cadence_help_lists_its_options():
+    """--help documents the options of the cadence backtest."""
+    result = runner.invoke(app, ["cadence", "--help"])
+    assert result.exit_code == 0
+    for option in ("--every", "--unit", "--tolerance", "--label-delay", "--window",
+                   "--candidate", "--cost-profile", "--json"):  # fmt: skip
+        assert option in result.output

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from learnburn.evaluation import ExperimentResult
+from learnburn.notebooks import current_notebook, notebook_state, show_recorded
 from learnburn.runs import RunStore
 from learnburn.spec import (
     CandidateSpec,
@@ -24,7 +25,14 @@ from learnburn.spec import (
     parse_spec,
     spec_to_toml,
 )
-from learnburn.workflows import ProgressCallback, open_store, run_and_record, run_experiment
+from learnburn.workflows import (
+    ProgressCallback,
+    RecordedRun,
+    check_experiment,
+    open_store,
+    run_and_record,
+    run_experiment,
+)
 
 DEFAULT_CANDIDATES = ("logistic_regression", "random_forest", "hist_gradient_boosting")
 
@@ -98,28 +106,59 @@ class Experiment:
             Path(path).write_text(text)
         return text
 
+    def validate(self) -> dict:
+        """Read the data and make the splits without fitting anything (``learnburn validate``)."""
+        return check_experiment(self._spec)
+
     def run(
         self,
         *,
         jobs: int = 1,
         progress: ProgressCallback | None = None,
-        record: bool = False,
+        record: bool | None = None,
         store: RunStore | str | None = None,
-        allow_dirty: bool = False,
+        allow_dirty: bool | None = None,
     ) -> ExperimentResult:
         """Run the experiment; the same result as ``learnburn run``.
 
         With ``record=True`` (or a ``store``), the run is recorded with its provenance, as the
-        CLI does; the run id is then ``last_run_id`` on this experiment.
+        CLI does; the run id is then ``last_run_id`` on this experiment. Uncommitted changes
+        stop a recorded run unless ``allow_dirty=True``.
+
+        In a notebook (a Jupyter kernel, or ``learnburn nb run``) the run is recorded unless
+        ``record=False``, with the notebook's path, the hash of its code cells and whether that
+        code is committed. Uncommitted changes do not stop it there (unless
+        ``allow_dirty=False``): the run is marked dirty, the notebook's code (and the diff) is
+        stored with it, and the cell shows a warning. Under ``learnburn nb run`` the run is
+        attached to the notebook's run.
         """
+        context = current_notebook()
+        if record is None:
+            record = context is not None
         if not record and store is None:
             return run_experiment(self._spec, jobs=jobs, progress=progress)
-        opened = store if isinstance(store, RunStore) else open_store(store, start=self._start())
-        recorded = run_and_record(
-            self._spec, store=opened, jobs=jobs, progress=progress, allow_dirty=allow_dirty
+        if context is None:
+            return self._record(store, jobs, progress, bool(allow_dirty), None).result
+        state = notebook_state(context.path)
+        origin = state.origin(parent_run=context.parent_run)
+        recorded = self._record(
+            store or context.store, jobs, progress, allow_dirty is not False, origin
         )
-        self.last_run_id = recorded.run_id
+        show_recorded(recorded, state)
         return recorded.result
+
+    def _record(self, store, jobs, progress, allow_dirty, origin) -> RecordedRun:
+        opened = store if isinstance(store, RunStore) else open_store(store, start=self._start())
+        try:
+            recorded = run_and_record(
+                self._spec, store=opened, jobs=jobs, progress=progress,
+                allow_dirty=allow_dirty, origin=origin,
+            )  # fmt: skip
+        finally:
+            if opened is not store:
+                opened.close()
+        self.last_run_id = recorded.run_id
+        return recorded
 
     def _start(self) -> Path:
         return Path(self._spec.source).parent if self._spec.source else Path.cwd()

@@ -21,7 +21,13 @@ OPTIONAL_IMPORTS = {
     "pluggy",
     "charset-normalizer",  # numpy.f2py tries it
     "setuptools",  # _distutils_hack, from a .pth file at interpreter start
-}
+    "psutil",  # joblib's loky tries it
+    # skops lists scikit-learn's estimators by importing every module of scikit-learn, which
+    # loads the array-API namespaces of torch and dask when they are installed (the dev extras
+    # install both; the served image does not), with what they import in turn
+    "torch", "jinja2", "markupsafe",
+    "dask", "importlib-metadata", "zipp", "lazy-importer", "pyyaml", "tblib", "toolz",
+}  # fmt: skip
 
 SCRIPT = """
 import asyncio, importlib.metadata, json, sys

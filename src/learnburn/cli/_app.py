@@ -12,6 +12,7 @@ from learnburn.cli import (
     _cost,
     _drift,
     _init,
+    _nb,
     _package,
     _predict,
     _profile,
@@ -59,6 +60,7 @@ app.command("package")(_package.package)
 app.command("profile")(_profile.profile)
 app.command("cost")(_cost.cost)
 app.command("drift")(_drift.drift)
+app.add_typer(_nb.nb, name="nb")
 app.command("cadence")(_cadence.cadence)
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from learnburn._html import result_html
+
 
 @dataclass(frozen=True)
 class FoldScore:
@@ -122,6 +124,9 @@ class ExperimentResult:
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+    def _repr_html_(self) -> str:
+        return result_html(self)  # Jupyter shows the leaderboard
 
 
 _NOT_SERIALISED = (  # live objects, not records

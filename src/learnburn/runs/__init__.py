@@ -14,8 +14,9 @@ from learnburn.runs._provenance import (
     capture_diff,
     checkout_worktree,
     collect_provenance,
+    committed_version,
 )
-from learnburn.runs._records import ArtifactRef, RunDetail, RunSummary
+from learnburn.runs._records import ArtifactRef, RunDetail, RunList, RunSummary
 from learnburn.runs._store import RunStore
 
 __all__ = [
@@ -25,11 +26,13 @@ __all__ = [
     "ArtifactStore",
     "Provenance",
     "RunDetail",
+    "RunList",
     "RunStore",
     "RunSummary",
     "capture_diff",
     "checkout_worktree",
     "collect_provenance",
+    "committed_version",
     "compare_environments",
     "default_store_location",
     "describe_environment",

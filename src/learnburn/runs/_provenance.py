@@ -98,6 +98,23 @@ def collect_provenance(start: str | Path, *, read_files: Sequence[str | Path] = 
     )
 
 
+def committed_version(path: str | Path) -> tuple[str, bytes | None] | None:
+    """Where ``path`` is in its git repository (repository-relative) and its content in the
+    HEAD commit: None when that commit lacks it; None for the whole when ``path`` is not in a
+    git repository. Reads the object database only: the working tree and index are untouched."""
+    if shutil.which("git") is None:
+        return None
+    found = run_git(["rev-parse", "--show-toplevel"], _existing_folder(Path(path)))
+    if found.returncode != 0:
+        return None
+    root = Path(os.path.realpath(os.fsdecode(found.stdout).rstrip("\n")))
+    relative = _repo_relative(Path(path), root)
+    if relative is None:
+        return None
+    shown = run_git(["cat-file", "blob", f"HEAD:{relative}"], root)
+    return relative, (shown.stdout if shown.returncode == 0 else None)
+
+
 def _existing_folder(start: Path) -> Path:
     """``start`` if it is a folder, else the nearest folder above it that exists."""
     path = Path(os.path.abspath(start))

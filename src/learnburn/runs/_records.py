@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from learnburn._html import run_html, runs_html
 from learnburn.errors import RunStoreError
 
 
@@ -26,6 +27,9 @@ class RunSummary:
     commit: str | None
     dirty: bool
     data_hash: str | None
+
+    def _repr_html_(self) -> str:
+        return runs_html([self])
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,17 @@ class RunDetail:
     error: str | None
     artifacts: tuple[ArtifactRef, ...]
     folds: tuple[dict, ...]  # rows of the folds table, in (candidate, repeat, fold) order
+
+    def _repr_html_(self) -> str:
+        return run_html(self)
+
+
+class RunList(list):
+    """What ``RunStore.list_runs`` returns: a list of :class:`RunSummary` that Jupyter shows as
+    a table."""
+
+    def _repr_html_(self) -> str:
+        return runs_html(self)
 
 
 def to_json(value: Any, what: str) -> str:

@@ -29,7 +29,7 @@ from learnburn.runs._records import (
     SUMMARY_COLUMNS,
     ArtifactRef,
     RunDetail,
-    RunSummary,
+    RunList,
     candidate_rows,
     fold_from_row,
     fold_rows,
@@ -127,20 +127,25 @@ class RunStore:
             if done.rowcount != 1:
                 raise unknown_run(run_id)
 
-    def finish_run(self, run_id: str, record: dict) -> None:
+    def finish_run(self, run_id: str, record: dict | None) -> None:
         """Record the run's result (``ExperimentResult.to_dict()``): status "finished", its
-        summary, one row per candidate and per fold, and the full record, in one transaction."""
+        summary, one row per candidate and per fold, and the full record, in one transaction.
+
+        ``None``: a run that finished without a result record (an executed notebook: what it
+        produced is stored as artifacts)."""
+        values, candidate_values, fold_values = {}, [], []
         try:
-            values = summary_values(record)
-            candidate_values = candidate_rows(run_id, record)
-            fold_values = fold_rows(run_id, record)
+            if record is not None:
+                values = summary_values(record)
+                candidate_values = candidate_rows(run_id, record)
+                fold_values = fold_rows(run_id, record)
         except (KeyError, TypeError, AttributeError) as error:
             raise RunStoreError(
                 f"the record of run {run_id} is not a result record: {error!r}",
                 hint="pass ExperimentResult.to_dict()",
             ) from error
         values |= {"status": "finished", "finished_at": now_text(), "error": None}
-        values["record"] = to_json(record, "record")
+        values["record"] = None if record is None else to_json(record, "record")
         with self._translated("finish a run"), writing(self._engine) as connection:
             self._end(connection, run_id, values)  # only a run without rows yet gets here
             if candidate_values:
@@ -188,7 +193,7 @@ class RunStore:
         experiment: str | None = None,
         status: str | None = None,
         limit: int | None = None,
-    ) -> list[RunSummary]:
+    ) -> RunList:
         """Runs newest first, optionally of one experiment, with one status, at most ``limit``."""
         query = select(*_SUMMARY).order_by(runs.c.started_at.desc(), runs.c.id.desc())
         if experiment is not None:
@@ -199,7 +204,7 @@ class RunStore:
             query = query.limit(max(int(limit), 0))
         with self._translated("list runs"), reading(self._engine) as connection:
             rows = connection.execute(query).all()
-        return [summary_from_row(row) for row in rows]
+        return RunList(summary_from_row(row) for row in rows)
 
     def get_run(self, run_id: str) -> RunDetail:
         """One run, by its id or a unique prefix of it (at least 4 characters)."""

@@ -8,15 +8,17 @@ import math
 import os
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from learnburn.backends import Backend
 from learnburn.errors import ProvenanceError, ProvenanceWarning
 from learnburn.evaluation import ExperimentResult
 from learnburn.runs import (
+    Provenance,
     RunDetail,
     RunStore,
     capture_diff,
@@ -31,6 +33,21 @@ from learnburn.workflows._bundle import store_bundle
 from learnburn.workflows._learn import ProgressCallback, ProgressEvent, _load, run_experiment
 
 HEARTBEAT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class RunOrigin:
+    """What started a run besides its spec, e.g. the notebook a run was made in.
+
+    ``provenance`` is recorded with the run's provenance (under its own keys); ``artifacts``
+    (name, content, kind) are stored with the run; ``read_files`` are read by the run, so an
+    untracked one makes it dirty (and goes into its diff); changes to the ``ignored`` paths
+    (repository-relative: a notebook saved with new outputs but committed code) do not."""
+
+    provenance: Mapping[str, Any] = field(default_factory=dict)
+    artifacts: tuple[tuple[str, bytes, str], ...] = ()
+    read_files: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,15 +80,17 @@ def run_and_record(
     backend: Backend | None = None,
     progress: ProgressCallback | None = None,
     allow_dirty: bool = False,
+    origin: RunOrigin | None = None,
 ) -> RecordedRun:
     """Check provenance, record the run as running, run it, and record how it ended.
 
     A dirty tree is refused unless ``allow_dirty``; then the full diff is stored with the run.
     A run that fails is recorded as failed, one that is interrupted as interrupted; nothing is
-    lost either way.
+    lost either way. ``origin`` adds what started the run (a notebook) to its record.
     """
-    provenance = _provenance(spec, allow_dirty=allow_dirty)
-    recorded = provenance.to_dict() | _spec_location(spec, provenance)
+    origin = origin or RunOrigin()
+    provenance = _provenance(spec, allow_dirty=allow_dirty, origin=origin)
+    recorded = provenance.to_dict() | _spec_location(spec, provenance) | dict(origin.provenance)
     run_id = store.start_run(
         experiment=spec.name, spec_text=spec.text, spec_hash=spec.content_hash(),
         seed=spec.evaluation.seed, provenance=recorded, environment=describe_environment(),
@@ -80,6 +99,9 @@ def run_and_record(
     if provenance.dirty:
         sha, size = store.artifacts.put_bytes(capture_diff(provenance))
         store.add_artifact(run_id, "diff.patch", sha, size, "diff")
+    for name, content, kind in origin.artifacts:
+        sha, size = store.artifacts.put_bytes(content)
+        store.add_artifact(run_id, name, sha, size, kind)
     with _recording(store, run_id):
         result = run_experiment(
             spec, jobs=jobs, backend=backend, progress=_with_heartbeat(store, run_id, progress)
@@ -92,18 +114,43 @@ def run_and_record(
     return RecordedRun(run_id, result, provenance.to_dict(), store.url)
 
 
-def _provenance(spec: ExperimentSpec, *, allow_dirty: bool):
+def _provenance(spec: ExperimentSpec, *, allow_dirty: bool, origin: RunOrigin):
     read_files = [Path(spec.source)] if spec.source else []
     data_path = spec.resolve_data_path()
     if "://" not in data_path:
         read_files.append(Path(data_path))
-    provenance = collect_provenance(Path(spec.source or Path.cwd()), read_files=read_files)
+    return check_provenance(
+        Path(spec.source or Path.cwd()),
+        read_files=[*read_files, *map(Path, origin.read_files)],
+        ignored=origin.ignored,
+        allow_dirty=allow_dirty,
+        what=spec.source or "this experiment",
+    )
+
+
+def check_provenance(
+    start: str | os.PathLike,
+    *,
+    read_files: Sequence[str | os.PathLike] = (),
+    ignored: Sequence[str] = (),
+    allow_dirty: bool = False,
+    what: str = "",
+) -> Provenance:
+    """The git state of the repository holding ``start``, refused when it is dirty unless
+    ``allow_dirty``; changes to the ``ignored`` (repository-relative) paths do not count."""
+    provenance = collect_provenance(Path(start), read_files=read_files)
+    if ignored:
+        changed = tuple(p for p in provenance.changed if p not in ignored)
+        untracked = tuple(p for p in provenance.untracked_read if p not in ignored)
+        provenance = replace(
+            provenance, changed=changed, untracked_read=untracked, dirty=bool(changed or untracked)
+        )
     if not provenance.in_git:
         warnings.warn(
-            f"{spec.source or 'this experiment'} is not in a git repository: the run is recorded, "
+            f"{what or start} is not in a git repository: the run is recorded, "
             "but it cannot be reproduced from git",
             ProvenanceWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     elif provenance.dirty and not allow_dirty:
         changed = [*provenance.changed, *provenance.untracked_read]
@@ -181,6 +228,12 @@ def reproduce_run(
     fingerprint, re-run, and compare every per-fold score with the recorded ones."""
     detail = store.get_run(run_id)
     provenance = detail.provenance
+    if not provenance.get("spec_path"):
+        raise ProvenanceError(
+            f"run {detail.summary.id} was not run from a spec file (it was made in Python or "
+            "is an executed notebook)",
+            hint="write its spec with Experiment.to_toml(PATH), commit it and `learnburn run` it",
+        )
     if not provenance.get("in_git") or not provenance.get("commit"):
         raise ProvenanceError(
             f"run {detail.summary.id} was not made in a git repository with a commit",

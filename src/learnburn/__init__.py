@@ -2,7 +2,8 @@
 
 Everything the command line does is a call here: ``Experiment`` (``run``, ``validate``,
 ``init``), ``open_store`` and its ``list_runs``/``get_run`` (``runs``, ``show``),
-``diff_runs``, ``reproduce_run``, ``export_bundle`` (``bundle``), ``load_bundle``
+``diff_runs``, ``reproduce_run``, ``check_bundle_drift`` (``drift``), ``run_cadence``
+(``cadence``), ``export_bundle`` (``bundle``), ``load_bundle``
 (``predict``), ``profile_bundle`` (``profile``), ``estimate_cost`` (``cost``), and
 ``run_notebook`` (``nb run``). Records show as tables in Jupyter.
 """
@@ -15,6 +16,7 @@ from learnburn.notebooks import record_metric, run_notebook
 from learnburn.profiling import estimate_cost, profile_bundle
 from learnburn.spec import load_spec
 from learnburn.workflows import (
+    check_bundle_drift,
     check_experiment,
     diff_runs,
     export_bundle,
@@ -22,12 +24,14 @@ from learnburn.workflows import (
     open_store,
     reproduce_run,
     run_and_record,
+    run_cadence,
 )
 
 __all__ = [
     "Experiment",
     "ExperimentResult",
     "__version__",
+    "check_bundle_drift",
     "check_experiment",
     "diff_runs",
     "estimate_cost",
@@ -40,5 +44,6 @@ __all__ = [
     "record_metric",
     "reproduce_run",
     "run_and_record",
+    "run_cadence",
     "run_notebook",
 ]

@@ -103,6 +103,7 @@ class ExperimentResult:
     check_rows: Any = field(default=None, compare=False, repr=False)  # rows to prove a bundle on
     check_target: Any = field(default=None, compare=False, repr=False)  # their labels
     training_rows: Any = field(default=None, compare=False, repr=False)  # the drift reference
+    predictions: Any = field(default=None, compare=False, repr=False)  # for the report's curves
     decision_policy: Any = field(default=None, compare=False, repr=False)
 
     def leaderboard(self) -> tuple[CandidateSummary, ...]:
@@ -130,7 +131,7 @@ class ExperimentResult:
 
 
 _NOT_SERIALISED = (  # live objects, not records
-    "model", "check_rows", "check_target", "training_rows", "decision_policy",
+    "model", "check_rows", "check_target", "training_rows", "decision_policy", "predictions",
 )  # fmt: skip
 
 

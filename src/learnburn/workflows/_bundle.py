@@ -17,6 +17,7 @@ from learnburn.runs import RunStore
 from learnburn.workflows._drift import reference_for
 
 ARTIFACT = "bundle.lbm"
+PREDICTIONS = "predictions.parquet"  # the chosen model's out-of-fold and holdout probabilities
 
 
 def store_bundle(store: RunStore, run_id: str, result: ExperimentResult, provenance: dict) -> None:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from learnburn.backends import Backend, LocalBackend
 from learnburn.data import Dataset, infer_schema, load_dataset, read_table
@@ -98,11 +99,13 @@ def run_experiment(
         policy = _decide(spec, dataset, cv.oof[comparison.chosen], cost)
         timings["decision"] = time.perf_counter() - mark
 
-    model, holdout = None, None
+    model, holdout, holdout_proba = None, None, None
     if comparison.chosen is not None:
         notify(ProgressEvent("stage", f"refitting {comparison.chosen} on all training rows"))
         mark = time.perf_counter()
-        model, holdout = _refit_and_score(spec, dataset, splits, candidates, summaries, comparison)
+        model, holdout, holdout_proba = _refit_and_score(
+            spec, dataset, splits, candidates, summaries, comparison
+        )
         if policy is not None and holdout is not None:
             holdout = _with_decision_cost(holdout, policy, model, dataset, splits, cost, spec)
         timings["refit_and_holdout"] = time.perf_counter() - mark
@@ -134,6 +137,7 @@ def run_experiment(
         check_target=_check_rows(dataset, splits, dataset.target) if model is not None else None,
         training_rows=dataset.features.iloc[splits.development] if model is not None else None,
         decision_policy=policy,
+        predictions=_predictions(cv.oof.get(comparison.chosen), holdout_proba, dataset, splits),
     )
 
 
@@ -182,11 +186,38 @@ def _refit_and_score(spec, dataset, splits, candidates, summaries, comparison):
     other = None
     if runner_up is not None and len(splits.holdout):
         other = (runner_up, refit(runner_up)[0])
-    holdout, _ = score_holdout(
+    holdout, proba = score_holdout(
         model, dataset.features, dataset.target, dataset.classes, splits, name=comparison.chosen,
         metric=metric, fit_time=fit_time, seed=seed, runner_up=other,
     )  # fmt: skip
-    return model, holdout
+    return model, holdout, proba
+
+
+def _predictions(oof, holdout_proba, dataset, splits) -> pd.DataFrame | None:
+    """The chosen model's probabilities, for the report's curves: out of fold on the
+    development rows (once per repeat) and on the holdout. ``row`` indexes the whole table;
+    ``proba_i`` is the i-th class of ``dataset.classes``; the target is text."""
+    if oof is None:
+        return None
+    parts = [
+        _prediction_frame("out-of-fold", oof.repeats, splits.development[oof.rows], oof.target,
+                          oof.proba),
+    ]  # fmt: skip
+    if holdout_proba is not None and len(splits.holdout):
+        truth = dataset.target.to_numpy()[splits.holdout]
+        repeats = np.full(len(splits.holdout), -1)
+        parts.append(_prediction_frame("holdout", repeats, splits.holdout, truth, holdout_proba))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _prediction_frame(split, repeats, rows, target, proba) -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "split": split, "repeat": np.asarray(repeats, dtype=np.int32),
+        "row": np.asarray(rows, dtype=np.int64), "target": [str(v) for v in target],
+    })  # fmt: skip
+    for index in range(proba.shape[1]):
+        frame[f"proba_{index}"] = np.asarray(proba[:, index], dtype=np.float64)
+    return frame
 
 
 def _check_rows(dataset, splits, table=None):

@@ -29,7 +29,7 @@ from learnburn.runs import (
     describe_environment,
 )
 from learnburn.spec import DataSpec, ExperimentSpec, load_spec
-from learnburn.workflows._bundle import store_bundle
+from learnburn.workflows._bundle import PREDICTIONS, store_bundle
 from learnburn.workflows._learn import ProgressCallback, ProgressEvent, _load, run_experiment
 
 HEARTBEAT_SECONDS = 10.0
@@ -109,6 +109,9 @@ def run_and_record(
         record = result.to_dict()
         sha, size = store.artifacts.put_bytes(json.dumps(record, allow_nan=False).encode())
         store.add_artifact(run_id, "result.json", sha, size, "record")
+        if result.predictions is not None:
+            sha, size = store.artifacts.put_bytes(result.predictions.to_parquet(index=False))
+            store.add_artifact(run_id, PREDICTIONS, sha, size, "predictions")
         store_bundle(store, run_id, result, provenance.to_dict())
         store.finish_run(run_id, record)
     return RecordedRun(run_id, result, provenance.to_dict(), store.url)

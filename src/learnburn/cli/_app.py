@@ -16,6 +16,7 @@ from learnburn.cli import (
     _package,
     _predict,
     _profile,
+    _report,
     _run,
     _runs,
     _serve,
@@ -62,6 +63,8 @@ app.command("cost")(_cost.cost)
 app.command("drift")(_drift.drift)
 app.add_typer(_nb.nb, name="nb")
 app.command("cadence")(_cadence.cadence)
+app.command("report")(_report.report)
+app.command("ui")(_report.ui)
 
 
 def main() -> None:

@@ -1,0 +1,220 @@
+"""The report of a bundle: what it holds, the run it came from (when that run is in the store),
+and, where they exist, its profile, cost estimate, drift report and cadence backtest (the JSON
+files ``learnburn profile``, ``cost --json``, ``drift --json`` and ``cadence --json`` write)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from learnburn.bundles import load_bundle
+from learnburn.errors import BundleError, LearnburnError, RunStoreError
+from learnburn.reports import _charts as charts
+from learnburn.reports._page import Section, page
+from learnburn.reports._run import run_sections
+from learnburn.runs import RunStore
+
+
+def bundle_report(
+    path: str | os.PathLike,
+    *,
+    store: RunStore | None = None,
+    profile: Mapping[str, Any] | None = None,
+    cost: Mapping[str, Any] | None = None,
+    drift: Mapping[str, Any] | None = None,
+    cadence: Mapping[str, Any] | None = None,
+    trusted: tuple[str, ...] = (),
+) -> str:
+    """The HTML report of the bundle at ``path``, with the run's sections when ``store`` holds
+    the run it came from, and a section for each of the other records given."""
+    bundle = load_bundle(path, trusted=trusted, lazy=True)
+    meta = bundle.meta
+    sections = [_bundle_section(bundle, Path(path))]
+    run_id = meta.get("run_id")
+    if store is not None and isinstance(run_id, str):
+        try:
+            detail = store.get_run(run_id)
+        except (RunStoreError, BundleError):
+            sections.append(
+                Section("run", "Run").text(
+                    f"Run {run_id} is not in the store {store.url}; its sections are left out."
+                )
+            )
+        else:
+            sections.extend(run_sections(store, detail))
+    if profile:
+        sections.append(_profile(profile))
+    if cost:
+        sections.append(_cost(cost))
+    if drift:
+        sections.append(_drift(drift))
+    if cadence:
+        sections.append(_cadence(cadence))
+    candidate = (meta.get("candidate") or {}).get("name") or "model"
+    title = f"{meta.get('experiment') or 'bundle'}: {candidate} bundle"
+    lead = f"{Path(path).name} · scored by {bundle.scoring_path} · run {run_id or '–'}"
+    return page(title, lead, sections)
+
+
+def read_record(path: str | os.PathLike | None, what: str) -> dict | None:
+    """A JSON record written by another learnburn command, or None when ``path`` is None."""
+    if path is None:
+        return None
+    source = Path(path)
+    if not source.is_file():
+        raise LearnburnError(f"no {what} file at '{source}'", hint="check the path")
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LearnburnError(
+            f"{source} is not a JSON {what} record: {exc}",
+            hint=f"pass the file `learnburn {what} ... --json` (or -o) wrote",
+        ) from exc
+    if not isinstance(data, dict):
+        raise LearnburnError(f"{source} is not a JSON object", hint="pass the record as written")
+    return data
+
+
+# -- sections -------------------------------------------------------------------------------------
+
+
+def _bundle_section(bundle, path: Path) -> Section:
+    meta = bundle.meta
+    section = Section("bundle", "Bundle")
+    saved = meta.get("saved_with") or {}
+    training = meta.get("training") or {}
+    rows = [
+        ("file", path.name),
+        ("format version", bundle.manifest.get("version")),
+        ("size", f"{_size(path):,} bytes"),
+        ("classes", ", ".join(str(c) for c in bundle.classes)),
+        ("input columns", len(bundle.columns)),
+        ("scoring", bundle.scoring_summary),
+        ("decision", (bundle.decision or {}).get("kind", "most probable class")),
+        ("drift reference", "yes" if bundle.reference else "no"),
+        ("final fit", f"{training['fit_seconds']:.2f} s" if training.get("fit_seconds") else "–"),
+        ("saved with", ", ".join(f"{k} {v}" for k, v in sorted(saved.items())) or "–"),
+    ]
+    return section.table(["", "value"], rows, caption="What the bundle holds")
+
+
+def _profile(profile: Mapping[str, Any]) -> Section:
+    section = Section("profile", "Profile")
+    machine = profile.get("machine") or {}
+    gpu = profile.get("gpu") or {}
+    section.text(
+        f"Measured on {machine.get('cpu_model', 'an unknown CPU')} "
+        f"({machine.get('logical_cpus', '?')} logical CPUs); GPU: "
+        f"{gpu.get('name') if gpu.get('present') else gpu.get('note', 'none')}."
+    )
+    batches = profile.get("in_process") or []
+    if batches:
+        section.table(
+            ["rows per call", "p50 ms", "p99 ms", "rows/s"],
+            [(b["batch_rows"], b["p50_ms"], b["p99_ms"], b.get("rows_per_s")) for b in batches],
+            caption="In-process scoring, decisions included", numeric=(0, 1, 2, 3),
+        )  # fmt: skip
+        section.charts(
+            charts.latency(
+                [b["batch_rows"] for b in batches], [b["p50_ms"] for b in batches],
+                [b["p99_ms"] for b in batches],
+            )
+        )  # fmt: skip
+    http = profile.get("http") or {}
+    if http.get("levels"):
+        section.table(
+            ["connections", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors"],
+            [(lv["concurrency"], lv["rps"], lv["p50_ms"], lv["p90_ms"], lv["p99_ms"], lv["errors"])
+             for lv in http["levels"]],
+            caption=f"learnburn serve, {http.get('workers', 1)} worker, on loopback",
+            numeric=range(6),
+        )  # fmt: skip
+    cold = profile.get("cold_start") or {}
+    memory = profile.get("memory") or {}
+    section.text(
+        f"Cold start {cold.get('seconds', '–')} s to the first /ping; worker memory "
+        f"{memory.get('worker_rss_mb', '–')} MB."
+    )
+    return section
+
+
+def _cost(cost: Mapping[str, Any]) -> Section:
+    section = Section("cost", "Cost")
+    for line in cost.get("verdict") or []:
+        section.text(str(line))
+    options = cost.get("options") or []
+    if options:
+        section.table(
+            ["target", "configuration", "USD per month", "meets p99", "notes"],
+            [(o.get("label") or o.get("target"), o.get("configuration"), o.get("monthly_usd"),
+              "yes" if o.get("meets_p99") else "no", "; ".join(o.get("notes") or []))
+             for o in options],
+            caption="Every option priced at the given traffic, cheapest first", numeric=(2,),
+        )  # fmt: skip
+    return section
+
+
+def _drift(drift: Mapping[str, Any]) -> Section:
+    section = Section("drift", "Drift")
+    verdict = "Drift" if drift.get("drifted") else "No drift"
+    section.text(
+        f"{verdict} under the {drift.get('preset')} rule: {len(drift.get('drifted_columns') or [])}"
+        f" of {len(drift.get('columns') or [])} features drifted "
+        f"({drift.get('rows_current', '?')} current rows against "
+        f"{drift.get('rows_reference', '?')} training rows).",
+        css="bad" if drift.get("drifted") else "good",
+    )
+    columns = sorted(drift.get("columns") or [], key=lambda c: -(c.get("effect") or 0))
+    if columns:
+        section.table(
+            ["feature", "kind", "effect", "PSI", "PSI null 95%", "p adj.", "drift"],
+            [(c["name"], c["kind"], c.get("effect"), c.get("psi"), c.get("psi_null"),
+              c.get("p_adjusted"), "yes" if c.get("drifted") else "no") for c in columns],
+            caption="Each feature against the training profile", numeric=(2, 3, 4, 5),
+        )  # fmt: skip
+        shown = columns[:30]
+        section.charts(
+            charts.drift_effects(
+                [c["name"] for c in shown], [c.get("effect") for c in shown],
+                [bool(c.get("drifted")) for c in shown],
+            )
+        )  # fmt: skip
+    return section
+
+
+def _cadence(cadence: Mapping[str, Any]) -> Section:
+    section = Section("cadence", "Retraining cadence")
+    unit = cadence.get("unit", "period")
+    intervals = cadence.get("intervals") or []
+    if cadence.get("recommended") is not None:
+        section.text(f"Recommended: retrain every {cadence['recommended']} {unit}(s).")
+    if intervals:
+        section.table(
+            ["every", "fits", f"mean {cadence.get('metric', 'metric')}", "mean loss",
+             "upper 95%", "within tolerance"],
+            [(i.get("every"), i.get("retrains"), i.get("mean_metric"), i.get("mean_degradation"),
+              i.get("upper_bound"), "yes" if i.get("within_tolerance") else "no")
+             for i in intervals],
+            caption="Each interval against retraining every period", numeric=(0, 1, 2, 3, 4),
+        )  # fmt: skip
+    aging = cadence.get("aging") or []
+    points = [a for a in aging if isinstance(a.get("degradation"), dict)]
+    if points:
+        band = [a["degradation"] for a in points]
+        section.charts(
+            charts.aging(
+                [a["age"] for a in points], [b.get("0.5") for b in band],
+                [b.get("0.25") for b in band], [b.get("0.75") for b in band],
+                unit, cadence.get("metric", "metric"),
+            )
+        )  # fmt: skip
+    return section
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+    return path.stat().st_size

@@ -71,6 +71,13 @@ def main() -> int:
             "decisions": policy.apply(pipeline.predict_proba(check)).tolist(),
         },
     }
+    reference = build_reference(
+        frame,
+        numeric=["income", "debt"],
+        categorical=["region", "member"],
+        scores=proba[:, 1],
+        importances={"income": 0.6, "debt": 0.1, "region": 0.2, "member": 0.1},
+    )
     save_bundle(
         pipeline,
         target,
@@ -80,11 +87,7 @@ def main() -> int:
         decision=policy.to_dict(),
         calibrator=policy.calibrator.to_dict(),
         check_rows=frame,  # version 2 on: the fast path, proven on the table
-        reference=build_reference(  # version 3 on: the drift reference and a row sample
-            frame, numeric=["income", "debt"], categorical=["region", "member"],
-            scores=proba[:, 1], importances={"income": 0.6, "debt": 0.1, "region": 0.2,
-                                             "member": 0.1},
-        ),  # fmt: skip
+        reference=reference,  # version 3 on: the drift reference and a row sample
         reference_sample=frame.iloc[:20],
     )
     print(f"wrote {target}")

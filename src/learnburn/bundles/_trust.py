@@ -130,6 +130,7 @@ ALLOWED: frozenset[str] = frozenset(
         "learnburn.candidates._native.NativeColumns",
         "learnburn.candidates._xgboost.LabelledXGBClassifier",
         "learnburn.candidates._mlp.TabularMLPClassifier",
+        "learnburn.candidates._assign.ClusterAssigner",  # a clustering bundle's model
         # scikit-learn internals of fitted trees, forests, boosting and neighbours
         "sklearn.tree._tree.Tree",
         "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",

@@ -1,15 +1,31 @@
 """The candidate registry: short name -> estimator, preprocessing, default params and tags."""
 
+from learnburn.candidates._assign import ClusterAssigner
 from learnburn.candidates._build import build_pipeline
 from learnburn.candidates._check import CandidateProblem, check_candidate, is_import_path
+from learnburn.candidates._clustering import (
+    AGGLOMERATIVE_ROWS,
+    build_clusterer,
+    check_clusterer,
+    clusterer_names,
+    describe_clusterers,
+    k_parameter,
+)
 from learnburn.candidates._registry import CandidateInfo, candidate_names, describe_candidates
 
 __all__ = [
+    "AGGLOMERATIVE_ROWS",
     "CandidateInfo",
     "CandidateProblem",
+    "ClusterAssigner",
+    "build_clusterer",
     "build_pipeline",
     "candidate_names",
     "check_candidate",
+    "check_clusterer",
+    "clusterer_names",
     "describe_candidates",
+    "describe_clusterers",
     "is_import_path",
+    "k_parameter",
 ]

@@ -108,7 +108,15 @@ def render_drift(report, console: Console, *, top: int = 20) -> None:
         table.add_row(*_row(column, column.name))
     if report.scores is not None:
         table.add_row(*_row(report.scores, "[italic](scores)[/]"), end_section=True)
+    if report.clusters is not None:
+        table.add_row(*_row(report.clusters, "[italic](cluster shares)[/]"), end_section=True)
     console.print(table)
+    if report.cluster_shares:
+        moves = ", ".join(
+            f"{c['cluster']}: {c['reference']:.0%} -> {c['current']:.0%}"
+            for c in report.cluster_shares
+        )
+        console.print(f"Cluster shares (training -> current): {moves}", highlight=False)
     if len(columns) > top:
         console.print(f"({len(columns) - top} more features: see --json)", highlight=False)
     mv = report.multivariate

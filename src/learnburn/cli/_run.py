@@ -6,11 +6,13 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from learnburn.bundles import load_bundle
 from learnburn.cli._errors import EXIT_ERROR, handles_errors
 from learnburn.cli._progress import fold_progress
 from learnburn.cli._render import print_result
+from learnburn.cli._render_clusters import print_clustering
 from learnburn.cli._store import STORE, store_for
 from learnburn.spec import load_spec
 from learnburn.workflows import check_experiment, export_bundle, run_and_record
@@ -62,7 +64,10 @@ def run(
         if bundle is not None and recorded.result.winner is not None:
             written = export_bundle(opened, recorded.run_id, bundle, overwrite=True)
     result = recorded.result
-    print_result(console, result)
+    if result.task == "clustering":
+        print_clustering(console, result)
+    else:
+        print_result(console, result)
     dirty = " (dirty: its diff is stored with it)" if recorded.provenance.get("dirty") else ""
     console.print(f"Recorded as run [bold]{recorded.run_id}[/] in {recorded.store}{dirty}.")
     if output is not None:
@@ -84,6 +89,14 @@ def validate(spec_path: Path = SPEC) -> None:
     summary = check_experiment(spec)
     data, splits = summary["data"], summary["splits"]
     console.print(f"[green]✓[/] {spec_path}: spec is valid.")
+    if spec.task == "clustering":
+        console.print(
+            f"[green]✓[/] data: {data['rows']} rows, {len(data['features'])} features; k from "
+            f"{splits['k'][0]} to {splits['k'][1]}, {splits['resamples']} bootstrap refits each."
+        )
+        names = ", ".join(summary["candidates"])
+        console.print(f"[green]✓[/] clusterings: {escape(names)}")
+        return
     console.print(
         f"[green]✓[/] data: {data['rows']} rows, {len(data['features'])} features, "
         f"target {data['target']!r} with classes {data['classes']}."

@@ -1,5 +1,18 @@
 """Splits, metrics, the fold engine, the comparison of candidates and the result records."""
 
+from learnburn.evaluation._cluster_choice import (
+    GREATER_IS_BETTER,
+    choose_clustering,
+    describe_clustering,
+)
+from learnburn.evaluation._cluster_engine import (
+    check_clusterings,
+    compare_with_known,
+    evaluate_clusterings,
+    expand_clusterings,
+)
+from learnburn.evaluation._cluster_fit import ClusterConfig, ClusterFit, stability_interval
+from learnburn.evaluation._cluster_records import ClusteringResult, ClusterScore, Segment
 from learnburn.evaluation._compare import Comparison, choose_candidate, compare_candidates
 from learnburn.evaluation._engine import (
     CrossValidation,
@@ -25,6 +38,7 @@ from learnburn.evaluation._records import (
     FoldScore,
     HoldoutScore,
 )
+from learnburn.evaluation._segments import profile_segments
 from learnburn.evaluation._splits import Fold, Splits, make_splits
 from learnburn.evaluation._stats import (
     BayesianComparison,
@@ -37,10 +51,15 @@ from learnburn.evaluation._stats import (
 )
 
 __all__ = [
+    "GREATER_IS_BETTER",
     "METRICS",
     "BayesianComparison",
     "BootstrapInterval",
     "CandidateSummary",
+    "ClusterConfig",
+    "ClusterFit",
+    "ClusterScore",
+    "ClusteringResult",
     "Comparison",
     "CrossValidation",
     "DeLongResult",
@@ -51,18 +70,25 @@ __all__ = [
     "McNemarResult",
     "Metric",
     "OutOfFold",
+    "Segment",
     "Splits",
     "TTestResult",
     "auc_variance",
     "bayesian_correlated_ttest",
     "binary_auc",
     "bootstrap_metric",
+    "check_clusterings",
     "choose_candidate",
+    "choose_clustering",
     "compare_candidates",
+    "compare_with_known",
     "corrected_interval",
     "corrected_ttest",
     "delong_test",
+    "describe_clustering",
     "evaluate_candidates",
+    "evaluate_clusterings",
+    "expand_clusterings",
     "get_metric",
     "holm",
     "make_splits",
@@ -70,7 +96,9 @@ __all__ = [
     "mcnemar_from_table",
     "naive_ttest",
     "predict_proba_aligned",
+    "profile_segments",
     "refit_on_development",
     "score_all",
     "score_holdout",
+    "stability_interval",
 ]

@@ -26,6 +26,7 @@ from learnburn.monitoring._multivariate import domain_classifier
 from learnburn.monitoring._presets import PRESETS, Column, Preset
 from learnburn.monitoring._reference_check import check_reference
 from learnburn.monitoring._report import ColumnDrift, DriftReport, RankedFeature
+from learnburn.monitoring._shares import cluster_series, share_changes
 from learnburn.monitoring._values import category_keys, numeric_values
 
 CORRECTIONS = (None, "holm", "bh")
@@ -36,13 +37,17 @@ def check_drift(
     current: pd.DataFrame,
     *,
     current_scores: np.ndarray | None = None,
+    current_clusters: np.ndarray | None = None,
     reference_sample: pd.DataFrame | None = None,
     preset: str = "learnburn",
     alpha: float = 0.05,
     correction: str | None = "holm",
     seed: int = 0,
 ) -> DriftReport:
-    """Compare ``current`` with the ``reference`` profile under ``preset``'s rule."""
+    """Compare ``current`` with the ``reference`` profile under ``preset``'s rule.
+
+    ``current_clusters`` (a clustering bundle's cluster of each current row) are compared with
+    the reference's cluster shares; the verdict counts them where the rule counts the scores."""
     reference = check_reference(reference, "the reference profile")
     rule = _preset(preset)
     _check_settings(alpha, correction)
@@ -57,6 +62,7 @@ def check_drift(
         for (name, item), p in zip(prepared.items(), adjusted, strict=True)
     )
     scores = _score_drift(rule, reference, current_scores, alpha)
+    clusters, shares = _cluster_drift(rule, reference, current_clusters, alpha)
     multivariate = None
     if reference_sample is not None:
         multivariate = domain_classifier(
@@ -74,9 +80,12 @@ def check_drift(
         correction=correction,
         rows_reference=rows,
         rows_current=len(current),
-        drifted=_dataset_verdict(rule, columns, scores, multivariate),
+        drifted=_dataset_verdict(rule, columns, scores, multivariate)
+        or bool(rule.counts_scores and clusters is not None and clusters.drifted),
         columns=columns,
         scores=scores,
+        clusters=clusters,
+        cluster_shares=shares,
         multivariate=multivariate,
         ranking=_ranking(columns, reference["importances"]),
     )
@@ -142,6 +151,21 @@ def _score_drift(rule: Preset, reference: dict, scores, alpha: float) -> ColumnD
     series = pd.Series(values.astype(float), name="scores")
     column = _column(profile, series, alpha)
     return _judge(rule, "scores", column, profile["count"] + profile["missing"])
+
+
+def _cluster_drift(rule: Preset, reference: dict, labels, alpha: float):
+    if labels is None:
+        return None, ()
+    profile = reference.get("clusters")
+    if profile is None:
+        raise DriftError(
+            "Current clusters were given, but the reference profile holds no cluster shares.",
+            hint="Check cluster drift against a clustering bundle's reference.",
+        )
+    series = cluster_series(labels)
+    column = _column(profile, series, alpha)
+    drift = _judge(rule, "clusters", column, profile["count"] + profile["missing"])
+    return drift, share_changes(profile, series)
 
 
 def _adjust(p_values: list[float], correction: str | None) -> list[float | None]:

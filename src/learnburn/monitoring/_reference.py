@@ -6,7 +6,9 @@ alone, never the training data. Version 1::
     {"format": "learnburn-reference", "version": 1, "rows": N,
      "columns": {name: NUMERIC | CATEGORICAL},
      "scores": NUMERIC or null,          # predicted probability of the positive class
-     "importances": {name: float} or null}
+     "importances": {name: float} or null,
+     "clusters": CATEGORICAL}              # only in a clustering bundle: the training rows'
+                                           # clusters, whose shares drift is checked against
 
     NUMERIC = {"kind": "numeric", "count": n, "missing": k,   # n + k = rows
                "mean": float, "std": float,                 # std with ddof = 0, as numpy's
@@ -61,8 +63,12 @@ def build_reference(
     categorical: Sequence[str],
     scores: np.ndarray | None = None,
     importances: Mapping[str, float] | None = None,
+    clusters: np.ndarray | None = None,
 ) -> dict:
-    """Profile ``frame`` (the training data) for later drift checks; returns plain JSON."""
+    """Profile ``frame`` (the training data) for later drift checks; returns plain JSON.
+
+    ``clusters`` (a clustering model's cluster of each row of ``frame``) adds the profile of the
+    cluster shares under "clusters"."""
     numeric, categorical = list(numeric), list(categorical)
     _check_columns(frame, numeric, categorical)
     columns: dict[str, dict] = {}
@@ -71,7 +77,7 @@ def build_reference(
             columns[name] = numeric_profile(numeric_values(frame[name], name, "the reference"))
         elif name in categorical:
             columns[name] = categorical_profile(category_keys(frame[name]))
-    return {
+    profile = {
         "format": FORMAT,
         "version": VERSION,
         "rows": len(frame),
@@ -79,6 +85,9 @@ def build_reference(
         "scores": None if scores is None else numeric_profile(_scores(scores)),
         "importances": None if importances is None else _importances(importances),
     }
+    if clusters is not None:
+        profile["clusters"] = categorical_profile(category_keys(pd.Series(np.asarray(clusters))))
+    return profile
 
 
 def numeric_profile(values: np.ndarray) -> dict:

@@ -48,6 +48,11 @@ def check_reference(doc: object, where: str) -> dict:
         count = _count(scores.get("count"), "scores.count", where)
         count += _count(scores.get("missing"), "scores.missing", where)
         _numeric(scores, count, "scores", where)
+    if top.get("clusters") is not None:  # optional: a clustering bundle's cluster shares
+        clusters = _mapping(top["clusters"], "clusters", where)
+        count = _count(clusters.get("count"), "clusters.count", where)
+        count += _count(clusters.get("missing"), "clusters.missing", where)
+        _categorical(clusters, count, "clusters", where)
     if top.get("importances") is not None:
         for name, value in _mapping(top["importances"], "importances", where).items():
             _finite(value, f"importances.{name}", where)

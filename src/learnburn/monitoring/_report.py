@@ -69,7 +69,8 @@ class DriftReport:
     ``drifted`` is the dataset verdict; ``columns`` the features in reference order; ``scores``
     the predicted scores (None when not given); ``multivariate`` the domain-classifier record
     (None when no reference sample was given); ``ranking`` the drifted features, most important
-    drift first.
+    drift first; ``clusters`` the shares of a clustering model's clusters, each listed in
+    ``cluster_shares`` (None and empty for other models).
     """
 
     preset: str
@@ -83,6 +84,8 @@ class DriftReport:
     scores: ColumnDrift | None
     multivariate: dict | None
     ranking: tuple[RankedFeature, ...]
+    clusters: ColumnDrift | None = None  # a clustering bundle's cluster shares
+    cluster_shares: tuple[dict, ...] = ()  # each cluster's share: reference, current, change
 
     @property
     def drifted_columns(self) -> tuple[str, ...]:
@@ -102,6 +105,17 @@ class DriftReport:
         ]
         if self.scores is not None:
             parts.append(f"Predicted scores {'drifted' if self.scores.drifted else 'stable'}.")
+        if self.clusters is not None:
+            moved = max(self.cluster_shares, key=lambda c: abs(c["change"]), default=None)
+            detail = (
+                f" (largest change: cluster {moved['cluster']} {moved['reference']:.0%} -> "
+                f"{moved['current']:.0%})"
+                if moved
+                else ""
+            )
+            parts.append(
+                f"Cluster shares {'drifted' if self.clusters.drifted else 'stable'}{detail}."
+            )
         if self.multivariate is not None and self.multivariate.get("auc") is not None:
             mv = self.multivariate
             parts.append(
@@ -129,6 +143,8 @@ class DriftReport:
             "scores": None if self.scores is None else self.scores.to_dict(),
             "multivariate": None if self.multivariate is None else _plain(self.multivariate),
             "ranking": [feature.to_dict() for feature in self.ranking],
+            "clusters": None if self.clusters is None else self.clusters.to_dict(),
+            "cluster_shares": [_plain(share) for share in self.cluster_shares],
         }
 
 

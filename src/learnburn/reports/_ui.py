@@ -121,8 +121,8 @@ def _runs_page(found, experiment: str, status: str) -> str:
         for r in found
     ]  # fmt: skip
     section.table(
-        ["run", "experiment", "status", "started (UTC)", "metric", "chosen", "mean score", "holdout",
-         "commit", "dirty"],
+        ["run", "experiment", "status", "started (UTC)", "metric", "chosen", "mean score",
+         "holdout", "commit", "dirty"],
         rows, caption=f"{len(rows)} run(s), newest first", numeric=(6, 7),
     )  # fmt: skip
     if len(found) >= 2:

@@ -4,6 +4,7 @@ from learnburn.spec._load import load_spec, parse_spec
 from learnburn.spec._model import (
     CALIBRATION,
     CHOOSE,
+    CLUSTER_METRICS,
     COST_KEYS,
     DEFAULT_ROPE,
     METRICS,
@@ -11,6 +12,7 @@ from learnburn.spec._model import (
     SPLITTERS,
     TASKS,
     CandidateSpec,
+    ClusteringSpec,
     DataSpec,
     DecisionSpec,
     EvaluationSpec,
@@ -23,6 +25,7 @@ from learnburn.spec._write import spec_to_toml
 __all__ = [
     "CALIBRATION",
     "CHOOSE",
+    "CLUSTER_METRICS",
     "COST_KEYS",
     "DEFAULT_ROPE",
     "METRICS",
@@ -30,6 +33,7 @@ __all__ = [
     "SPLITTERS",
     "TASKS",
     "CandidateSpec",
+    "ClusteringSpec",
     "DataSpec",
     "DecisionSpec",
     "EvaluationSpec",

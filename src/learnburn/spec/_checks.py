@@ -6,14 +6,6 @@ from learnburn.errors import SpecProblem
 from learnburn.spec._tables import DataTable, DecisionTable, EvaluationTable, ExperimentTable
 
 
-def check_task(experiment: ExperimentTable) -> list[SpecProblem]:
-    """Clustering is reserved in the format but not supported yet."""
-    if experiment.task != "clustering":
-        return []
-    hint = 'use task = "classification"; clustering is reserved for a later version'
-    return [SpecProblem("experiment.task", "task 'clustering' is not supported yet", hint)]
-
-
 def check_columns(experiment: ExperimentTable | None, data: DataTable) -> list[SpecProblem]:
     """The target is present for classification and plays no other role."""
     target = data.target

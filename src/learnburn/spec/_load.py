@@ -10,17 +10,19 @@ from typing import Any
 
 from learnburn.errors import SpecError, SpecProblem
 from learnburn.spec._candidate_checks import check_candidates
-from learnburn.spec._checks import check_columns, check_costs, check_splitter, check_task
-from learnburn.spec._model import ExperimentSpec
+from learnburn.spec._checks import check_columns, check_costs, check_splitter
+from learnburn.spec._model import ClusteringSpec, ExperimentSpec
 from learnburn.spec._problems import M, key_path, validate_table
 from learnburn.spec._tables import (
     CandidateTable,
+    ClusteringTable,
     DataTable,
     DecisionTable,
     EvaluationTable,
     ExperimentTable,
     SpecFile,
 )
+from learnburn.spec._task_checks import check_task
 
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
@@ -62,6 +64,7 @@ def _validate(raw: dict[str, Any], problems: list[SpecProblem]) -> ExperimentSpe
     data = _table(DataTable, raw, "data", problems)
     evaluation = _table(EvaluationTable, {"evaluation": {}, **raw}, "evaluation", problems)
     decision = _table(DecisionTable, raw, "decision", problems)
+    clustering = _table(ClusteringTable, raw, "clustering", problems)
     raw_candidates = raw.get("candidates", {})
     if not isinstance(raw_candidates, dict):
         raw_candidates = {}
@@ -72,11 +75,15 @@ def _validate(raw: dict[str, Any], problems: list[SpecProblem]) -> ExperimentSpe
             candidates[key] = table
     reported = {problem.path for problem in problems}
     across = _check_across(experiment, data, evaluation, decision)
+    if experiment is not None:
+        across += check_task(experiment, raw)
+        across += check_k(clustering)
     checked = {
         k: t for k, t in candidates.items() if key_path("candidates", k, "model") not in reported
     }
     if checked or not raw_candidates:
-        across += check_candidates(checked)
+        task = experiment.task if experiment is not None else "classification"
+        across += check_candidates(checked, task=task)
     problems += [problem for problem in across if not _covered(problem.path, reported)]
     if problems or experiment is None or data is None or evaluation is None:
         return None
@@ -87,7 +94,24 @@ def _validate(raw: dict[str, Any], problems: list[SpecProblem]) -> ExperimentSpe
         evaluation=evaluation.to_spec(),
         decision=decision.to_spec() if decision is not None else None,
         candidates=tuple(table.to_spec(key) for key, table in candidates.items()),
+        clustering=_clustering(experiment.task, clustering),
     )
+
+
+def _clustering(task: str, table: ClusteringTable | None) -> ClusteringSpec | None:
+    """The clustering settings of a clustering spec (defaults without a table); else None."""
+    if task != "clustering":
+        return None
+    return table.to_spec() if table is not None else ClusteringSpec()
+
+
+def check_k(table: ClusteringTable | None) -> list[SpecProblem]:
+    """The range of k runs from its smaller end to its larger one."""
+    if table is None or table.k[0] <= table.k[1]:
+        return []
+    low, high = table.k
+    hint = f"write the range smallest first: k = [{high}, {low}]"
+    return [SpecProblem("clustering.k", f"must be [smallest, largest], got [{low}, {high}]", hint)]
 
 
 def _covered(path: str, reported: set[str]) -> bool:
@@ -102,8 +126,6 @@ def _check_across(
     decision: DecisionTable | None,
 ) -> list[SpecProblem]:
     problems = []
-    if experiment is not None:
-        problems += check_task(experiment)
     if data is not None:
         problems += check_columns(experiment, data)
     if evaluation is not None:

@@ -28,6 +28,7 @@ METRICS = (
 PREPROCESSING = ("auto", "linear", "tree", "native", "none")
 COST_KEYS = ("true_positive", "false_positive", "true_negative", "false_negative")
 CHOOSE = ("simplest-equivalent", "best")
+CLUSTER_METRICS = ("silhouette", "calinski_harabasz", "davies_bouldin")
 CALIBRATION = ("auto", "none", "sigmoid", "isotonic")
 # The region of practical equivalence per metric when the spec sets none: differences smaller than
 # this are "practically nil". 0.01 for AUC-like and accuracy-like scores in [0, 1].
@@ -70,6 +71,32 @@ class EvaluationSpec:
     def effective_rope(self) -> float:
         """The ROPE used: the spec's, or the metric's documented default."""
         return self.rope if self.rope is not None else DEFAULT_ROPE[self.metric]
+
+
+@dataclass(frozen=True)
+class ClusteringSpec:
+    """How clusterings are compared (``task = "clustering"``, the ``[clustering]`` table).
+
+    ``k``: the inclusive range of cluster counts tried by candidates that take one;
+    ``resamples``: bootstrap refits per candidate and k for the stability interval;
+    ``silhouette_sample``: at most this many rows enter the silhouette (all when fewer);
+    ``stability_floor``: the least lower bound of the stability interval a choice may have;
+    ``min_share``: the least share of the rows every cluster of a choice must hold (a clustering
+    that splits off a handful of outliers is not a segmentation);
+    ``metric``: the quality that ranks stable clusterings.
+    """
+
+    k: tuple[int, int] = (2, 8)
+    resamples: int = 20
+    silhouette_sample: int = 2000
+    stability_floor: float = 0.6
+    min_share: float = 0.02
+    metric: str = "silhouette"
+
+    @property
+    def k_values(self) -> tuple[int, ...]:
+        """Every k tried, smallest first."""
+        return tuple(range(self.k[0], self.k[1] + 1))
 
 
 @dataclass(frozen=True)
@@ -120,6 +147,7 @@ class ExperimentSpec:
     task: str = "classification"
     evaluation: EvaluationSpec = field(default_factory=EvaluationSpec)
     decision: DecisionSpec | None = None
+    clustering: ClusteringSpec | None = None  # set for task "clustering" only
     source: str = ""  # the file it was read from; "" when built in Python
     text: str = ""  # the TOML text it was read from; "" when built in Python
 
@@ -144,6 +172,8 @@ class ExperimentSpec:
         content = asdict(self)
         content.pop("source")
         content.pop("text")
+        if content["clustering"] is None:  # classification specs hash as they always did
+            content.pop("clustering")
         return content
 
     def content_hash(self) -> str:

@@ -40,7 +40,7 @@ def _experiment(name: str) -> str:
     return (
         "[experiment]\n"
         f"name = {toml_value(name)}\n"
-        'task = "classification"  # "clustering" is reserved for a later version\n'
+        'task = "classification"  # or "clustering": segments, no target (see [clustering])\n'
     )
 
 

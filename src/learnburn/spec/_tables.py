@@ -14,11 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from learnburn.spec._model import (
     CALIBRATION,
     CHOOSE,
+    CLUSTER_METRICS,
     METRICS,
     PREPROCESSING,
     SPLITTERS,
     TASKS,
     CandidateSpec,
+    ClusteringSpec,
     DataSpec,
     DecisionSpec,
     EvaluationSpec,
@@ -101,6 +103,32 @@ class EvaluationTable(_Table):
         return EvaluationSpec(**self.model_dump())
 
 
+class ClusteringTable(_Table):
+    """``[clustering]``: the range of k, the bootstrap refits and how clusterings are chosen."""
+
+    k: Annotated[list[Annotated[int, Field(ge=2)]], Field(min_length=2, max_length=2)] = Field(
+        default_factory=lambda: [2, 8],
+        description="an array of two integers >= 2, [smallest, largest]",
+        examples=[[2, 8]],
+        json_schema_extra={"item": "an integer >= 2"},
+    )
+    resamples: int = Field(20, ge=2, le=1000, description="an integer in [2, 1000]", examples=[20])
+    silhouette_sample: int = Field(
+        2000, ge=100, description="an integer >= 100 (rows)", examples=[2000]
+    )
+    stability_floor: float = Field(
+        0.6, ge=0, le=1, allow_inf_nan=False, description="a number in [0, 1]", examples=[0.6]
+    )
+    min_share: float = Field(
+        0.02, ge=0, lt=0.5, allow_inf_nan=False, description="a number in [0, 0.5)",
+        examples=[0.02],
+    )  # fmt: skip
+    metric: Literal[CLUSTER_METRICS] = Field("silhouette", description=_one_of(CLUSTER_METRICS))
+
+    def to_spec(self) -> ClusteringSpec:
+        return ClusteringSpec(**{**self.model_dump(), "k": (self.k[0], self.k[1])})
+
+
 class CostsTable(_Table):
     """``[decision.costs]``: the cost of each outcome; keys left out cost nothing."""
 
@@ -174,6 +202,7 @@ class SpecFile(_Table):
     )
     evaluation: dict[str, Any] = Field(default_factory=dict, description="a table")
     decision: dict[str, Any] | None = Field(None, description="a table")
+    clustering: dict[str, Any] | None = Field(None, description="a table", examples=[{"k": [2, 8]}])
     candidates: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="a table of candidate tables",

@@ -14,7 +14,13 @@ from typing import Any
 import tomli_w
 
 from learnburn.errors import SpecError, SpecProblem
-from learnburn.spec._model import CandidateSpec, DecisionSpec, EvaluationSpec, ExperimentSpec
+from learnburn.spec._model import (
+    CandidateSpec,
+    ClusteringSpec,
+    DecisionSpec,
+    EvaluationSpec,
+    ExperimentSpec,
+)
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _SCALARS = (str, bool, int, float, datetime.date, datetime.time)
@@ -43,8 +49,10 @@ def spec_to_toml(spec: ExperimentSpec) -> str:
     sections = [
         _table("experiment", {"name": spec.name, "task": spec.task}, problems),
         _table("data", _data_keys(spec), problems),
-        _table("evaluation", _evaluation_keys(spec.evaluation), problems),
+        _table("evaluation", _evaluation_keys(spec.evaluation, spec.task), problems),
     ]
+    if spec.clustering is not None:
+        sections.append(_table("clustering", _clustering_keys(spec.clustering), problems))
     if spec.decision is not None:
         sections += _decision_tables(spec.decision, problems)
     for candidate in spec.candidates:
@@ -67,7 +75,9 @@ def _data_keys(spec: ExperimentSpec) -> dict[str, Any]:
     return {key: value for key, value in keys.items() if value is not None}
 
 
-def _evaluation_keys(evaluation: EvaluationSpec) -> dict[str, Any]:
+def _evaluation_keys(evaluation: EvaluationSpec, task: str) -> dict[str, Any]:
+    if task == "clustering":  # only the seed applies; [clustering] holds the rest
+        return {"seed": evaluation.seed}
     keys = {
         "splitter": evaluation.splitter,
         "folds": evaluation.folds,
@@ -79,6 +89,17 @@ def _evaluation_keys(evaluation: EvaluationSpec) -> dict[str, Any]:
         "choose": evaluation.choose,
     }
     return {key: value for key, value in keys.items() if value is not None}
+
+
+def _clustering_keys(clustering: ClusteringSpec) -> dict[str, Any]:
+    return {
+        "k": list(clustering.k),
+        "resamples": clustering.resamples,
+        "silhouette_sample": clustering.silhouette_sample,
+        "stability_floor": clustering.stability_floor,
+        "min_share": clustering.min_share,
+        "metric": clustering.metric,
+    }
 
 
 def _decision_tables(decision: DecisionSpec, problems: list[SpecProblem]) -> list[str]:

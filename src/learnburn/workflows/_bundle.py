@@ -14,6 +14,7 @@ from learnburn.bundles import save_bundle, unpack_bundle
 from learnburn.errors import BundleError, LearnburnWarning
 from learnburn.evaluation import ExperimentResult
 from learnburn.runs import RunStore
+from learnburn.workflows._cluster import cluster_meta
 from learnburn.workflows._drift import reference_for
 
 ARTIFACT = "bundle.lbm"
@@ -32,7 +33,7 @@ def store_bundle(store: RunStore, run_id: str, result: ExperimentResult, provena
         path = Path(folder) / ARTIFACT
         try:
             save_bundle(
-                result.model, path, schema=result.data["schema"], classes=result.data["classes"],
+                result.model, path, schema=result.data["schema"], classes=_classes(result),
                 meta=_meta(run_id, result, provenance), decision=_decision(result),
                 calibrator=_calibrator(result), check_rows=result.check_rows,
                 reference=reference, reference_sample=sample,
@@ -92,7 +93,14 @@ def _meta(run_id: str, result: ExperimentResult, provenance: dict) -> dict[str, 
         "holdout": record["holdout"],
         "choice": record["comparison"].get("reason"),
         "training": _training(record),
-    }
+    } | (cluster_meta(result) if result.task == "clustering" else {})
+
+
+def _classes(result: ExperimentResult) -> list:
+    """The labels the model predicts: the target's classes, or a clustering's clusters."""
+    if result.task == "clustering":
+        return [int(label) for label in result.model.classes_]
+    return result.data["classes"]
 
 
 def _training(record: dict[str, Any]) -> dict[str, Any]:

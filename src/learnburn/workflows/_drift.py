@@ -29,16 +29,18 @@ IMPORTANCE_REPEATS = 3
 
 
 def reference_for(result: ExperimentResult) -> tuple[dict | None, pd.DataFrame | None]:
-    """The reference profile and row sample for the bundle of ``result``'s chosen model."""
+    """The reference profile and row sample for the bundle of ``result``'s chosen model; a
+    clustering run's profile also holds the share of each cluster on the training rows."""
     rows = result.training_rows
     if result.model is None or rows is None or not len(rows):
         return None, None
     numeric, categorical = _kinds(result.data["schema"], rows.columns)
     check = result.check_rows
     scores = score_of(result.model.predict_proba(check)) if check is not None else None
+    clusters = result.labels if result.task == "clustering" else None
     reference = build_reference(
         rows, numeric=numeric, categorical=categorical, scores=scores,
-        importances=_importances(result),
+        importances=_importances(result), clusters=clusters,
     )  # fmt: skip
     sample = rows.sample(min(SAMPLE_ROWS, len(rows)), random_state=result.seed)
     return reference, sample.sort_index()
@@ -56,8 +58,9 @@ def check_bundle_drift(
     seed: int = 0,
 ) -> DriftReport:
     """Compare ``current`` (rows with the bundle's input columns) with the reference the bundle
-    carries: each feature, the model's scores on ``current``, and (with ``multivariate``) a
-    classifier telling the bundle's training sample from ``current``."""
+    carries: each feature, the model's scores on ``current``, the shares of its clusters (a
+    clustering bundle), and (with ``multivariate``) a classifier telling the bundle's training
+    sample from ``current``."""
     bundle = load_bundle(bundle_path, trusted=trusted, lazy=True)
     if bundle.reference is None:
         raise DriftError(
@@ -73,11 +76,14 @@ def check_bundle_drift(
         )
     rows = current[list(bundle.columns)]
     has_scores = bundle.reference.get("scores") is not None
-    scores = score_of(bundle.predict_proba(rows)) if has_scores and len(rows) else None
+    has_clusters = bundle.reference.get("clusters") is not None
+    proba = bundle.predict_proba(rows) if (has_scores or has_clusters) and len(rows) else None
+    scores = score_of(proba) if has_scores and proba is not None else None
+    clusters = bundle.decide_proba(proba) if has_clusters and proba is not None else None
     sample = bundle.reference_sample if multivariate else None
     return check_drift(
-        bundle.reference, rows, current_scores=scores, reference_sample=sample, preset=preset,
-        alpha=alpha, correction=correction, seed=seed,
+        bundle.reference, rows, current_scores=scores, current_clusters=clusters,
+        reference_sample=sample, preset=preset, alpha=alpha, correction=correction, seed=seed,
     )  # fmt: skip
 
 

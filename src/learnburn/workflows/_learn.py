@@ -22,6 +22,7 @@ from learnburn.backends import Backend, LocalBackend
 from learnburn.data import Dataset, infer_schema, load_dataset, read_table
 from learnburn.errors import DataError, SpecError, SpecProblem
 from learnburn.evaluation import (
+    ClusteringResult,
     ExperimentResult,
     FoldScore,
     OutOfFold,
@@ -61,10 +62,13 @@ def run_experiment(
     jobs: int = 1,
     backend: Backend | None = None,
     progress: ProgressCallback | None = None,
-) -> ExperimentResult:
+) -> ExperimentResult | ClusteringResult:
     """Read the data, evaluate every candidate on the same folds, compare them, choose one by the
     spec's policy, refit it, choose the decision threshold on out-of-fold predictions, score the
-    holdout once, and return the full record."""
+    holdout once, and return the full record.
+
+    A clustering spec (task "clustering") instead fits every candidate over the range of k with
+    bootstrap refits and returns a ``ClusteringResult`` (``workflows/_cluster.py``)."""
     notify = progress or (lambda _event: None)
     backend = backend or LocalBackend(jobs)
     evaluation = spec.evaluation
@@ -73,6 +77,10 @@ def run_experiment(
 
     notify(ProgressEvent("stage", "reading data"))
     dataset = _load(spec)
+    if spec.task == "clustering":
+        from learnburn.workflows._cluster import run_clustering  # it reads this module
+
+        return run_clustering(spec, dataset, backend=backend, notify=notify)
     splits = make_splits(dataset.target, evaluation, time=dataset.time)
     cost = _cost_matrix(spec, dataset)
     timings["read"] = time.perf_counter() - started
@@ -248,6 +256,10 @@ def _with_decision_cost(holdout, policy, model, dataset, splits, cost, spec):
 def check_experiment(spec: ExperimentSpec) -> dict:
     """Read the data and make the splits without fitting anything: a fast pre-flight check."""
     dataset = _load(spec)
+    if spec.task == "clustering":
+        from learnburn.workflows._cluster import check_clustering
+
+        return check_clustering(spec, dataset)
     splits = make_splits(dataset.target, spec.evaluation, time=dataset.time)
     return {
         "data": _describe_data(dataset),

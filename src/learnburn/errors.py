@@ -133,3 +133,9 @@ class CadenceError(LearnburnError, ValueError):
 class NotebookError(LearnburnError):
     """A notebook cannot be tracked, run or checked: not a notebook, uncommitted without
     --allow-dirty, a cell that failed, or outputs where none may be."""
+
+
+class DeployError(LearnburnError):
+    """A deployment cannot be written, applied, described or deleted: a size the platform
+    refuses, a missing image or bucket, no AWS credentials, or a step AWS refused (the message
+    names the step and the resource)."""

@@ -10,6 +10,7 @@ from learnburn.cli import (
     _cadence,
     _candidates,
     _cost,
+    _deploy,
     _drift,
     _init,
     _nb,
@@ -60,6 +61,7 @@ app.command("serve")(_serve.serve)
 app.command("package")(_package.package)
 app.command("profile")(_profile.profile)
 app.command("cost")(_cost.cost)
+app.add_typer(_deploy.deploy, name="deploy")
 app.command("drift")(_drift.drift)
 app.add_typer(_nb.nb, name="nb")
 app.command("cadence")(_cadence.cadence)

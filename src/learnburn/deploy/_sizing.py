@@ -1,0 +1,177 @@
+"""How big to make it: the defaults of the template's size parameters, taken from the option
+``learnburn cost --json`` recommends for the target when a cost report is given, else from
+fixed defaults; each size given by hand wins over both.
+
+Which option of a report: its overall choice when that is on the target, else the target's best
+option in the report's own ranking (usable first, then meeting the p99 target, then cheapest).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from learnburn.deploy import _ecs, _sagemaker
+from learnburn.errors import CostError, DeployError
+from learnburn.profiling import check_fargate_size
+
+TARGETS = ("sagemaker", "sagemaker-serverless", "ecs-fargate")
+COST_TARGETS = {  # deploy target -> the target's name in a cost report
+    "sagemaker": "sagemaker-realtime",
+    "sagemaker-serverless": "sagemaker-serverless",
+    "ecs-fargate": "fargate",
+}
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "sagemaker": _sagemaker.DEFAULTS["sagemaker"],
+    "sagemaker-serverless": _sagemaker.DEFAULTS["sagemaker-serverless"],
+    "ecs-fargate": _ecs.DEFAULTS,
+}
+
+
+@dataclass(frozen=True)
+class Sizing:
+    """The size parameters' values and where each came from ("default", "cost: ..." or
+    "you")."""
+
+    values: dict[str, Any]
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """``Cpu=1024, Memory=2048 (cost: 1 vCPU / 2 GB task...); DesiredCount=2 (you)``."""
+        groups: dict[str, list[str]] = {}
+        for key, value in self.values.items():
+            groups.setdefault(self.sources.get(key, "default"), []).append(f"{key}={value}")
+        return "; ".join(f"{', '.join(pairs)} ({source})" for source, pairs in groups.items())
+
+
+def choose_sizing(
+    target: str, cost: Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Sizing:
+    """The sizes for ``target``: defaults, then the cost report's option, then ``overrides``
+    (template parameter name -> value); checked against what the platform accepts."""
+    check_target(target)
+    values = dict(DEFAULTS[target])
+    sources = dict.fromkeys(values, "default")
+    if cost is not None:
+        option = recommended_option(cost, target)
+        found = _sizes_of(option, target)
+        values |= found
+        label = f"cost: {option.get('configuration', '?')}"
+        sources |= dict.fromkeys(found, label)
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            values[key] = value
+            sources[key] = "you"
+    _check(target, values)
+    return Sizing(values, sources)
+
+
+def read_cost_report(path: Path) -> dict[str, Any]:
+    """The JSON written by ``learnburn cost --json``."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DeployError(
+            f"cannot read the cost report '{path}': {exc}",
+            hint="give the file written by `learnburn cost PROFILE --rps R --json COST.json`",
+        ) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("options"), list):
+        raise DeployError(
+            f"'{path}' is not a cost report: it has no list of options",
+            hint="give the file written by `learnburn cost PROFILE --rps R --json COST.json`",
+        )
+    return data
+
+
+def recommended_option(cost: Mapping[str, Any], target: str) -> dict[str, Any]:
+    """The report's option for ``target`` (see the module's docstring)."""
+    wanted = COST_TARGETS[target]
+    options = [o for o in cost["options"] if isinstance(o, dict)]
+    choice = cost.get("choice")
+    chosen = options[choice] if isinstance(choice, int) and 0 <= choice < len(options) else {}
+    if chosen.get("target") == wanted and chosen.get("feasible"):
+        return chosen
+    mine = [o for o in options if o.get("target") == wanted and o.get("feasible")]
+    if not mine:
+        raise DeployError(
+            f"the cost report prices no usable '{wanted}' option for the target '{target}'",
+            hint="drop --cost to use the default sizes, or give them (--instance-type, "
+            "--memory-mb, --cpu...)",
+        )
+    return min(mine, key=lambda o: (o.get("meets_p99") is False, o.get("monthly_usd") or 0.0))
+
+
+def _sizes_of(option: Mapping[str, Any], target: str) -> dict[str, Any]:
+    configuration = str(option.get("configuration", ""))
+    count = max(1, int(option.get("count") or 1))
+    if target == "sagemaker":
+        match = re.match(r"(ml\.[a-z0-9]+\.[a-z0-9]+)\b", configuration)
+        if match:
+            return {"InstanceType": match.group(1), "InstanceCount": count}
+    elif target == "sagemaker-serverless":
+        match = re.match(r"(\d+) MB\b", configuration)
+        if match:
+            concurrency = min(count, _sagemaker.SERVERLESS_MAX_CONCURRENCY)
+            return {"MemorySizeInMB": int(match.group(1)), "MaxConcurrency": concurrency}
+    else:
+        sources = " ".join(_input_sources(option))
+        cpu = re.search(r"task size: (\d+) CPU units", sources)
+        memory = re.search(r"task size: (\d+) MiB", sources)
+        if cpu and memory:
+            return {"Cpu": int(cpu.group(1)), "Memory": int(memory.group(1)), "DesiredCount": count}
+    raise DeployError(
+        f"cannot read the size of the cost report's option '{configuration}' for '{target}'",
+        hint="give the sizes by hand, or write the report again with this learnburn's "
+        "`learnburn cost --json`",
+    )
+
+
+def _input_sources(option: Mapping[str, Any]) -> list[str]:
+    return [
+        str(quantity.get("source", ""))
+        for step in option.get("steps") or []
+        for quantity in (step.get("inputs") or {}).values()
+        if isinstance(quantity, dict)
+    ]
+
+
+def _check(target: str, values: dict[str, Any]) -> None:
+    if target == "ecs-fargate":
+        try:
+            check_fargate_size(int(values["Cpu"]), int(values["Memory"]))
+        except CostError as error:
+            raise DeployError(error.message, hint=error.hint) from None
+    elif target == "sagemaker-serverless":
+        if int(values["MemorySizeInMB"]) not in _sagemaker.SERVERLESS_MEMORY_MB:
+            allowed = ", ".join(str(m) for m in _sagemaker.SERVERLESS_MEMORY_MB)
+            raise DeployError(
+                f"SageMaker serverless has no memory size of {values['MemorySizeInMB']} MB",
+                hint=f"use one of {allowed}",
+            )
+        if not 1 <= int(values["MaxConcurrency"]) <= _sagemaker.SERVERLESS_MAX_CONCURRENCY:
+            raise DeployError(
+                f"a serverless endpoint's concurrency must be 1 to "
+                f"{_sagemaker.SERVERLESS_MAX_CONCURRENCY}, got {values['MaxConcurrency']}",
+                hint="pass --max-concurrency within that range",
+            )
+    elif not re.fullmatch(r"ml\.[a-z0-9]+\.[a-z0-9]+", str(values["InstanceType"])):
+        raise DeployError(
+            f"'{values['InstanceType']}' is not a SageMaker instance type",
+            hint="SageMaker instance types start with 'ml.' (ml.m5.large, ml.c5.xlarge...)",
+        )
+    for key, least in (("InstanceCount", 1), ("DesiredCount", 0)):
+        if key in values and int(values[key]) < least:
+            raise DeployError(
+                f"{key} must be at least {least}, got {values[key]}", hint="pass --count"
+            )
+
+
+def check_target(target: str) -> None:
+    if target not in TARGETS:
+        raise DeployError(
+            f"unknown deploy target '{target}'", hint=f"use one of {', '.join(TARGETS)}"
+        )

@@ -28,7 +28,7 @@ from learnburn.notebooks._execute import Execution, execute_notebook
 from learnburn.notebooks._parameters import inject_parameters
 from learnburn.notebooks._state import NotebookState, notebook_state
 from learnburn.runs import RunStore, capture_diff, describe_environment
-from learnburn.workflows import check_provenance
+from learnburn.workflows import check_provenance, recording
 
 EXECUTED_ARTIFACT = "executed.ipynb"
 SUMMARY_ARTIFACT = "notebook.json"
@@ -75,17 +75,11 @@ def run_notebook(
     env = {**os.environ, NOTEBOOK_VARIABLE: str(path), RUN_VARIABLE: run_id}
     if store_url:
         env[STORE_VARIABLE] = store_url
-    try:
+    with recording(store, run_id):
         execution = execute_notebook(
             prepared, cwd=path.parent, env=env, kernel=kernel, timeout=timeout,
             where=path.name, on_cell=_heartbeat(store, run_id, on_cell),
         )  # fmt: skip
-    except KeyboardInterrupt:
-        store.fail_run(run_id, status="interrupted", error="interrupted by the user")
-        raise
-    except BaseException as error:
-        store.fail_run(run_id, status="failed", error=f"{type(error).__name__}: {error}")
-        raise
     reported = _store_outputs(store, run_id, state, parameters, execution)
     if execution.failure is not None:
         message = execution.failure.describe(path.name)

@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from learnburn.profiling._timing import time_calls
+
 MODELS = ("xgboost", "mlp")
 BATCH_SIZES = (1, 100, 10_000)
 
@@ -160,20 +162,7 @@ def _proba(estimator: Any, X: np.ndarray) -> np.ndarray:
 def _latency(estimator: Any, X: np.ndarray, size: int, budget_s: float) -> dict[str, Any]:
     """The median and p99 time to score ``size`` rows (the rows repeated when fewer)."""
     batch = np.resize(X, (size, X.shape[1])) if len(X) < size else X[:size]
-    _proba(estimator, batch)  # warm: kernels compiled, weights moved to the device
-    times = []
-    deadline = time.perf_counter() + budget_s
-    while len(times) < 3 or (time.perf_counter() < deadline and len(times) < 500):
-        start = time.perf_counter()
-        _proba(estimator, batch)
-        times.append(time.perf_counter() - start)
-    seconds = np.asarray(times)
-    return {
-        "batch_rows": size,
-        "calls": len(times),
-        "p50_ms": round(float(np.percentile(seconds, 50)) * 1e3, 4),
-        "p99_ms": round(float(np.percentile(seconds, 99)) * 1e3, 4),
-    }
+    return time_calls(lambda: _proba(estimator, batch), size, budget_s, at_least=3, at_most=500)
 
 
 def _auc(codes: np.ndarray, proba: np.ndarray) -> float | None:

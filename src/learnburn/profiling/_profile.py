@@ -38,6 +38,7 @@ from learnburn.bundles import Bundle, load_bundle
 from learnburn.errors import DataError
 from learnburn.profiling._devices import compare_devices, cuda_devices, gpu_listing, numeric_table
 from learnburn.profiling._load import LoadResult, run_load
+from learnburn.profiling._timing import time_calls
 
 VERSION = 1
 BATCH_SIZES = (1, 10, 100, 1_000, 10_000)
@@ -208,21 +209,8 @@ def _in_process(bundle: Bundle, table: pd.DataFrame, size: int, budget_s: float)
         def score() -> None:
             bundle.decide_proba(bundle.predict_proba(chunk))
 
-    score()  # warm
-    times = []
-    deadline = time.perf_counter() + budget_s
-    while len(times) < 5 or (time.perf_counter() < deadline and len(times) < 2000):
-        start = time.perf_counter()
-        score()
-        times.append(time.perf_counter() - start)
-    seconds = np.asarray(times)
-    return {
-        "batch_rows": size,
-        "calls": len(times),
-        "p50_ms": round(float(np.percentile(seconds, 50)) * 1e3, 4),
-        "p99_ms": round(float(np.percentile(seconds, 99)) * 1e3, 4),
-        "rows_per_s": round(size / float(np.median(seconds)), 1),
-    }
+    timing = time_calls(score, size, budget_s, at_least=5, at_most=2000)
+    return {**timing, "rows_per_s": round(size / (timing["p50_ms"] / 1e3), 1)}
 
 
 def _level(result: LoadResult, ceiling: LoadResult) -> dict:

@@ -24,6 +24,7 @@ from learnburn.workflows._record import (
     check_provenance,
     default_store_folder,
     open_store,
+    recording,
     reproduce_run,
     run_and_record,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "export_bundle",
     "init_spec",
     "open_store",
+    "recording",
     "reference_for",
     "reproduce_run",
     "run_and_record",

@@ -102,7 +102,7 @@ def run_and_record(
     for name, content, kind in origin.artifacts:
         sha, size = store.artifacts.put_bytes(content)
         store.add_artifact(run_id, name, sha, size, kind)
-    with _recording(store, run_id):
+    with recording(store, run_id):
         result = run_experiment(
             spec, jobs=jobs, backend=backend, progress=_with_heartbeat(store, run_id, progress)
         )
@@ -184,7 +184,9 @@ def _spec_location(spec: ExperimentSpec, provenance) -> dict:
 
 
 @contextmanager
-def _recording(store: RunStore, run_id: str) -> Iterator[None]:
+def recording(store: RunStore, run_id: str) -> Iterator[None]:
+    """Inside the block, an exception marks the run failed (interrupted for Ctrl+C), then
+    propagates: a run never stays 'running' after its work stopped."""
     try:
         yield
     except KeyboardInterrupt:

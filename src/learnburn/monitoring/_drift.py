@@ -27,7 +27,7 @@ from learnburn.monitoring._presets import PRESETS, Column, Preset
 from learnburn.monitoring._reference_check import check_reference
 from learnburn.monitoring._report import ColumnDrift, DriftReport, RankedFeature
 from learnburn.monitoring._shares import cluster_series, share_changes
-from learnburn.monitoring._values import category_keys, numeric_values
+from learnburn.monitoring._values import category_keys, numeric_values, score_values
 
 CORRECTIONS = (None, "holm", "bh")
 
@@ -141,14 +141,7 @@ def _score_drift(rule: Preset, reference: dict, scores, alpha: float) -> ColumnD
             "Current scores were given, but the reference profile holds no scores to compare.",
             hint="Rebuild the bundle with scores, or check drift without current scores.",
         )
-    values = np.asarray(scores)
-    if values.ndim != 1 or values.size == 0 or not np.issubdtype(values.dtype, np.number):
-        raise DriftError(
-            "current_scores must be a non-empty 1-D array of numbers. "
-            f"Got shape {values.shape}, dtype {values.dtype} instead.",
-            hint="Pass the model's predicted probability of the positive class, one per row.",
-        )
-    series = pd.Series(values.astype(float), name="scores")
+    series = pd.Series(score_values(scores, "current_scores"), name="scores")
     column = _column(profile, series, alpha)
     return _judge(rule, "scores", column, profile["count"] + profile["missing"])
 

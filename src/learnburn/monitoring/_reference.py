@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from learnburn.errors import DriftError
-from learnburn.monitoring._values import category_keys, numeric_values
+from learnburn.monitoring._values import category_keys, numeric_values, score_values
 
 FORMAT = "learnburn-reference"
 VERSION = 1
@@ -82,7 +82,9 @@ def build_reference(
         "version": VERSION,
         "rows": len(frame),
         "columns": columns,
-        "scores": None if scores is None else numeric_profile(_scores(scores)),
+        "scores": None
+        if scores is None
+        else numeric_profile(score_values(scores, "The scores given to build_reference")),
         "importances": None if importances is None else _importances(importances),
     }
     if clusters is not None:
@@ -184,19 +186,6 @@ def _check_columns(frame: pd.DataFrame, numeric: list[str], categorical: list[st
             f"Columns {absent} are not in the reference table given to build_reference.",
             hint=f"The table has columns {list(frame.columns)}.",
         )
-
-
-def _scores(scores) -> np.ndarray:
-    values = np.asarray(scores)
-    if values.ndim != 1 or values.size == 0 or not np.issubdtype(values.dtype, np.number):
-        raise DriftError(
-            "The scores given to build_reference must be a non-empty 1-D array of numbers. "
-            f"Got shape {values.shape}, dtype {values.dtype} instead.",
-            hint="Pass the predicted probability of the positive class, one per row.",
-        )
-    values = values.astype(float)
-    values[~np.isfinite(values)] = np.nan
-    return values
 
 
 def _importances(importances: Mapping[str, float]) -> dict[str, float]:

@@ -49,3 +49,18 @@ def category_key(value: object) -> str:
     if isinstance(value, numbers.Integral):
         return str(int(value))
     return str(value)
+
+
+def score_values(scores: object, what: str) -> np.ndarray:
+    """Predicted scores as floats (NaN for anything not finite); ``what`` names them in the
+    error when they are not a non-empty 1-D array of numbers."""
+    values = np.asarray(scores)
+    if values.ndim != 1 or values.size == 0 or not np.issubdtype(values.dtype, np.number):
+        raise DriftError(
+            f"{what} must be a non-empty 1-D array of numbers. "
+            f"Got shape {values.shape}, dtype {values.dtype} instead.",
+            hint="Pass the model's predicted probability of the positive class, one per row.",
+        )
+    values = values.astype(float)
+    values[~np.isfinite(values)] = np.nan
+    return values

@@ -11,8 +11,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from learnburn.backends import open_backend
 from learnburn.cli._errors import handles_errors
 from learnburn.cli._progress import fold_progress
+from learnburn.cli._run import CLUSTER
 from learnburn.errors import CadenceError
 from learnburn.monitoring._cadence_report import CadenceReport
 from learnburn.profiling._formula import money
@@ -99,6 +101,7 @@ def cadence(
         None, "--json", "--output", "-o", help="Also write the whole report as JSON here."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    cluster: str | None = CLUSTER,
 ) -> None:
     """Backtest retraining intervals on the spec's time column and recommend a cadence.
 
@@ -112,7 +115,10 @@ def cadence(
     """
     console = Console()
     spec = load_spec(spec_path)
-    with fold_progress(console, enabled=not quiet) as progress:
+    with (
+        open_backend(cluster, jobs=jobs) as backend,
+        fold_progress(console, enabled=not quiet) as progress,
+    ):
         report = run_cadence(
             spec,
             every=[int(part) for part in every.split(",") if part.strip()],
@@ -122,7 +128,7 @@ def cadence(
             window=window,
             warmup=warmup,
             candidate=candidate,
-            jobs=jobs,
+            backend=backend,
             progress=progress,
             cost_profile=cost_profile,
             prices=prices,

@@ -1,4 +1,5 @@
-"""``learnburn predict BUNDLE DATA -o OUT``: score a table file with a bundle, in chunks."""
+"""``learnburn predict BUNDLE DATA -o OUT``: score a table file with a bundle, in chunks; with
+``--cluster``, a folder of Parquet files on a Dask cluster, partition by partition."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from learnburn.backends import DaskBackend
 from learnburn.bundles import load_bundle
 from learnburn.cli._errors import handles_errors
+from learnburn.cli._run import CLUSTER
 from learnburn.errors import DataError
-from learnburn.serving import predict_file
+from learnburn.serving import predict_file, predict_partitions
 
 
 @handles_errors
@@ -22,10 +25,17 @@ def predict(
         ..., metavar="BUNDLE", help="The bundle: a NAME.lbm file or a directory."
     ),
     data: Path = typer.Argument(
-        ..., metavar="DATA", help="The table to score: CSV (also .gz...) or Parquet."
+        ...,
+        metavar="DATA",
+        help="The table to score: CSV (also .gz...) or Parquet; with --cluster, a folder, a glob "
+        "or a file of Parquet.",
     ),
     output: Path = typer.Option(
-        ..., "--output", "-o", help="Where to write the predictions: OUT.csv or OUT.parquet."
+        ...,
+        "--output",
+        "-o",
+        help="Where to write the predictions: OUT.csv or OUT.parquet; with --cluster, a folder "
+        "of part-NNNNN.parquet files.",
     ),
     id_column: str | None = typer.Option(
         None, "--id-column", help="Copy this input column first into the output."
@@ -37,6 +47,7 @@ def predict(
         [], "--trust", help="Also load this type from the bundle's model (repeatable)."
     ),
     force: bool = typer.Option(False, "--force", help="Replace an existing output file."),
+    cluster: str | None = CLUSTER,
 ) -> None:
     """Score every row of DATA with the bundle: one probability per class and the decision.
 
@@ -45,8 +56,11 @@ def predict(
     """
     if output.exists() and not force:
         raise DataError(f"'{output}' already exists", hint="choose another path, or pass --force")
-    bundle = load_bundle(bundle_path, trusted=trust, lazy=True)
     console = Console()
+    if cluster:
+        _predict_on_cluster(console, cluster, bundle_path, data, output, id_column, trust)
+        return
+    bundle = load_bundle(bundle_path, trusted=trust, lazy=True)
     with _row_progress(console) as progress:
         summary = predict_file(
             bundle, data, output, id_column=id_column, chunk_rows=chunk_rows, progress=progress
@@ -54,6 +68,20 @@ def predict(
     console.print(
         f"Scored {summary.rows:,} rows in {summary.chunks} chunk{'s' * (summary.chunks != 1)} "
         f"({summary.seconds:.1f} s); wrote {summary.output}."
+    )
+
+
+def _predict_on_cluster(console, cluster, bundle_path, data, output, id_column, trust) -> None:
+    """Score Parquet files on a Dask cluster, one partition per task, into a folder."""
+    with DaskBackend(cluster) as backend, _row_progress(console) as progress:
+        summary = predict_partitions(
+            bundle_path, data, output, backend.client, id_column=id_column, trusted=trust,
+            overwrite=True, progress=progress,
+        )  # fmt: skip
+    console.print(
+        f"Scored {summary.rows:,} rows in {summary.chunks} partition"
+        f"{'s' * (summary.chunks != 1)} on the Dask cluster ({summary.seconds:.1f} s); "
+        f"wrote {summary.output}/."
     )
 
 

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from learnburn.backends import open_backend
 from learnburn.bundles import load_bundle
 from learnburn.cli._errors import EXIT_ERROR, handles_errors
 from learnburn.cli._progress import fold_progress
@@ -18,6 +19,13 @@ from learnburn.spec import load_spec
 from learnburn.workflows import check_experiment, export_bundle, run_and_record
 
 SPEC = typer.Argument(..., help="The experiment spec (TOML), e.g. experiments/loans.toml.")
+CLUSTER = typer.Option(
+    None,
+    "--cluster",
+    envvar="LEARNBURN_CLUSTER",
+    help="Run on this Dask scheduler (tcp://HOST:8786 or tls://HOST:8786), or local:N to start "
+    "N worker processes on 127.0.0.1 for this command; --jobs is then ignored.",
+)
 
 
 @handles_errors
@@ -42,6 +50,7 @@ def run(
         help="Also write the chosen model's bundle here (NAME.lbm or a directory; replaced).",
     ),
     store: str | None = STORE,
+    cluster: str | None = CLUSTER,
 ) -> None:
     """Evaluate, compare and choose candidates; score the holdout; record the run.
 
@@ -54,11 +63,12 @@ def run(
     console = Console()
     spec = load_spec(spec_path)
     with (
+        open_backend(cluster, jobs=jobs) as backend,
         store_for(store, start=spec_path) as opened,
         fold_progress(console, enabled=not quiet) as progress,
     ):
         recorded = run_and_record(
-            spec, store=opened, jobs=jobs, progress=progress, allow_dirty=allow_dirty
+            spec, store=opened, backend=backend, progress=progress, allow_dirty=allow_dirty
         )
         written = None
         if bundle is not None and recorded.result.winner is not None:

@@ -8,24 +8,67 @@ Everything the command line does is a call here: ``Experiment`` (``run``, ``vali
 ``run_notebook`` (``nb run``). Records show as tables in Jupyter.
 """
 
-from learnburn._experiment import Experiment
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from learnburn._version import __version__
-from learnburn.bundles import load_bundle
-from learnburn.evaluation import ExperimentResult
-from learnburn.notebooks import record_metric, run_notebook
-from learnburn.profiling import estimate_cost, profile_bundle
-from learnburn.spec import load_spec
-from learnburn.workflows import (
-    check_bundle_drift,
-    check_experiment,
-    diff_runs,
-    export_bundle,
-    init_spec,
-    open_store,
-    reproduce_run,
-    run_and_record,
-    run_cadence,
-)
+
+# Each name is imported from its module on first use, so that `import learnburn.cli` (and a
+# server's cold start) pays only for what the command needs.
+_WHERE = {
+    "Experiment": "learnburn._experiment",
+    "ExperimentResult": "learnburn.evaluation",
+    "load_bundle": "learnburn.bundles",
+    "record_metric": "learnburn.notebooks",
+    "run_notebook": "learnburn.notebooks",
+    "estimate_cost": "learnburn.profiling",
+    "profile_bundle": "learnburn.profiling",
+    "load_spec": "learnburn.spec",
+    "check_bundle_drift": "learnburn.workflows",
+    "check_experiment": "learnburn.workflows",
+    "diff_runs": "learnburn.workflows",
+    "export_bundle": "learnburn.workflows",
+    "init_spec": "learnburn.workflows",
+    "open_store": "learnburn.workflows",
+    "reproduce_run": "learnburn.workflows",
+    "run_and_record": "learnburn.workflows",
+    "run_cadence": "learnburn.workflows",
+}
+
+if TYPE_CHECKING:
+    from learnburn._experiment import Experiment
+    from learnburn.bundles import load_bundle
+    from learnburn.evaluation import ExperimentResult
+    from learnburn.notebooks import record_metric, run_notebook
+    from learnburn.profiling import estimate_cost, profile_bundle
+    from learnburn.spec import load_spec
+    from learnburn.workflows import (
+        check_bundle_drift,
+        check_experiment,
+        diff_runs,
+        export_bundle,
+        init_spec,
+        open_store,
+        reproduce_run,
+        run_and_record,
+        run_cadence,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'learnburn' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})
+
 
 __all__ = [
     "Experiment",

@@ -147,3 +147,18 @@ def test_a_recorded_runs_bundle_carries_the_reference(bundle_path):
     bundle = load_bundle(bundle_path)
     assert bundle.reference["format"] == "learnburn-reference"
     assert bundle.reference_sample.shape == (1125, 5)
+
+
+def test_a_bundle_can_leave_every_training_row_out(folder, result, tmp_path):
+    """reference_rows = 0 (`learnburn run --reference-rows 0`): only the aggregate profile
+    travels; drift still runs, without the multivariate check."""
+    reference, sample = reference_for(result, sample_rows=0)
+    assert sample is None and reference["rows"] == 1125
+    path = save_bundle(
+        result.model, tmp_path / "private.lbm", schema=result.data["schema"],
+        classes=result.data["classes"], meta={}, reference=reference,
+    )  # fmt: skip
+    bundle = load_bundle(path)
+    assert bundle.reference_sample is None and "reference.parquet" not in bundle.manifest["files"]
+    report = check_bundle_drift(path, pd.read_csv(folder / "moved.csv"))
+    assert report.drifted_columns == ("x0",) and report.multivariate is None

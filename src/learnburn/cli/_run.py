@@ -51,6 +51,14 @@ def run(
     ),
     store: str | None = STORE,
     cluster: str | None = CLUSTER,
+    reference_rows: int = typer.Option(
+        2000,
+        "--reference-rows",
+        min=0,
+        max=5000,
+        help="Training rows the bundle carries for the multivariate drift check; 0 keeps only "
+        "the aggregate profile (no row of the training data leaves with the bundle).",
+    ),
 ) -> None:
     """Evaluate, compare and choose candidates; score the holdout; record the run.
 
@@ -68,7 +76,12 @@ def run(
         fold_progress(console, enabled=not quiet) as progress,
     ):
         recorded = run_and_record(
-            spec, store=opened, backend=backend, progress=progress, allow_dirty=allow_dirty
+            spec,
+            store=opened,
+            backend=backend,
+            progress=progress,
+            allow_dirty=allow_dirty,
+            reference_rows=reference_rows,
         )
         written = None
         if bundle is not None and recorded.result.winner is not None:

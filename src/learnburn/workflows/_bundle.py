@@ -15,20 +15,30 @@ from learnburn.errors import BundleError, LearnburnWarning
 from learnburn.evaluation import ExperimentResult
 from learnburn.runs import RunStore
 from learnburn.workflows._cluster import cluster_meta
-from learnburn.workflows._drift import reference_for
+from learnburn.workflows._drift import SAMPLE_ROWS, reference_for
 
 ARTIFACT = "bundle.lbm"
 PREDICTIONS = "predictions.parquet"  # the chosen model's out-of-fold and holdout probabilities
 
 
-def store_bundle(store: RunStore, run_id: str, result: ExperimentResult, provenance: dict) -> None:
+def store_bundle(
+    store: RunStore,
+    run_id: str,
+    result: ExperimentResult,
+    provenance: dict,
+    *,
+    reference_rows: int = SAMPLE_ROWS,
+) -> None:
     """Pack the run's chosen model as a bundle and keep it with the run as an artifact.
+
+    The bundle carries the training data's drift profile and ``reference_rows`` training rows
+    (at most) for the multivariate drift check; 0 leaves the rows out.
 
     A model that cannot be bundled (an estimator skops cannot save) leaves the run intact: the
     run is recorded without a bundle, with a warning."""
     if result.model is None:
         return
-    reference, sample = reference_for(result)
+    reference, sample = reference_for(result, sample_rows=reference_rows)
     with tempfile.TemporaryDirectory(prefix="learnburn-bundle-") as folder:
         path = Path(folder) / ARTIFACT
         try:

@@ -28,7 +28,9 @@ IMPORTANCE_ROWS = 1_000  # holdout rows the permutation importances are measured
 IMPORTANCE_REPEATS = 3
 
 
-def reference_for(result: ExperimentResult) -> tuple[dict | None, pd.DataFrame | None]:
+def reference_for(
+    result: ExperimentResult, *, sample_rows: int = SAMPLE_ROWS
+) -> tuple[dict | None, pd.DataFrame | None]:
     """The reference profile and row sample for the bundle of ``result``'s chosen model; a
     clustering run's profile also holds the share of each cluster on the training rows."""
     rows = result.training_rows
@@ -42,7 +44,9 @@ def reference_for(result: ExperimentResult) -> tuple[dict | None, pd.DataFrame |
         rows, numeric=numeric, categorical=categorical, scores=scores,
         importances=_importances(result), clusters=clusters,
     )  # fmt: skip
-    sample = rows.sample(min(SAMPLE_ROWS, len(rows)), random_state=result.seed)
+    if sample_rows <= 0:
+        return reference, None
+    sample = rows.sample(min(sample_rows, len(rows)), random_state=result.seed)
     return reference, sample.sort_index()
 
 

@@ -30,6 +30,7 @@ from learnburn.runs import (
 )
 from learnburn.spec import DataSpec, ExperimentSpec, load_spec
 from learnburn.workflows._bundle import PREDICTIONS, store_bundle
+from learnburn.workflows._drift import SAMPLE_ROWS
 from learnburn.workflows._learn import ProgressCallback, ProgressEvent, _load, run_experiment
 
 HEARTBEAT_SECONDS = 10.0
@@ -81,12 +82,15 @@ def run_and_record(
     progress: ProgressCallback | None = None,
     allow_dirty: bool = False,
     origin: RunOrigin | None = None,
+    reference_rows: int = SAMPLE_ROWS,
 ) -> RecordedRun:
     """Check provenance, record the run as running, run it, and record how it ended.
 
     A dirty tree is refused unless ``allow_dirty``; then the full diff is stored with the run.
     A run that fails is recorded as failed, one that is interrupted as interrupted; nothing is
     lost either way. ``origin`` adds what started the run (a notebook) to its record.
+    The run's bundle carries at most ``reference_rows`` training rows for the multivariate
+    drift check (0: none, only the aggregate profile).
     """
     origin = origin or RunOrigin()
     provenance = _provenance(spec, allow_dirty=allow_dirty, origin=origin)
@@ -112,7 +116,7 @@ def run_and_record(
         if result.predictions is not None:
             sha, size = store.artifacts.put_bytes(result.predictions.to_parquet(index=False))
             store.add_artifact(run_id, PREDICTIONS, sha, size, "predictions")
-        store_bundle(store, run_id, result, provenance.to_dict())
+        store_bundle(store, run_id, result, provenance.to_dict(), reference_rows=reference_rows)
         store.finish_run(run_id, record)
     return RecordedRun(run_id, result, provenance.to_dict(), store.url)
 

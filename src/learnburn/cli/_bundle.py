@@ -10,7 +10,6 @@ from rich.console import Console
 from learnburn.bundles import load_bundle
 from learnburn.cli._errors import handles_errors
 from learnburn.cli._store import STORE, store_for
-from learnburn.workflows import export_bundle
 
 
 @handles_errors
@@ -23,6 +22,8 @@ def bundle(
     store: str | None = STORE,
 ) -> None:
     """Write the chosen model of a run as a bundle (no pickle; verified by sha256)."""
+    from learnburn.workflows import export_bundle
+
     with store_for(store) as opened:
         written = export_bundle(opened, run_id, output, overwrite=force)
     console = Console()

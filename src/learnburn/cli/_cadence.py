@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich import box
@@ -11,15 +12,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from learnburn.backends import open_backend
 from learnburn.cli._errors import handles_errors
 from learnburn.cli._progress import fold_progress
 from learnburn.cli._run import CLUSTER
 from learnburn.errors import CadenceError
-from learnburn.monitoring._cadence_report import CadenceReport
 from learnburn.profiling._formula import money
-from learnburn.spec import load_spec
-from learnburn.workflows import run_cadence
+
+if TYPE_CHECKING:
+    from learnburn.monitoring._cadence_report import CadenceReport
+
 
 UNITS = ("hour", "day", "week", "month")
 
@@ -113,6 +114,10 @@ def cadence(
 
     Exits 0 with a recommendation, 1 on an error, 2 on a bad option.
     """
+    from learnburn.backends import open_backend
+    from learnburn.spec import load_spec
+    from learnburn.workflows import run_cadence
+
     console = Console()
     spec = load_spec(spec_path)
     with (

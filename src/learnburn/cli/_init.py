@@ -8,7 +8,6 @@ import typer
 from rich.console import Console
 
 from learnburn.cli._errors import EXIT_ERROR, handles_errors, stderr
-from learnburn.workflows import default_experiment_name, init_spec
 
 
 @handles_errors
@@ -22,6 +21,8 @@ def init(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing spec file."),
 ) -> None:
     """Write a commented starter spec for DATA_FILE, ready to edit and run."""
+    from learnburn.workflows import default_experiment_name, init_spec
+
     path = output or Path("experiments") / f"{name or default_experiment_name(data_file)}.toml"
     text = init_spec(data_file, target=target, name=name, spec_file=path)
     if path.exists() and not force:

@@ -14,14 +14,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from learnburn.cli._errors import EXIT_ERROR, handles_errors
 from learnburn.cli._store import STORE, store_for
-from learnburn.notebooks import (
-    check_notebook,
-    find_notebooks,
-    notebook_text,
-    parse_parameter,
-    run_notebook,
-    strip_notebook,
-)
 
 nb = typer.Typer(
     name="nb",
@@ -68,6 +60,8 @@ def run(
     The executed notebook is stored with the run; the metrics it records and the experiments
     it runs attach to the run. An uncommitted notebook is refused unless --allow-dirty. Exits
     1 when a cell fails, with the cell's source and traceback."""
+    from learnburn.notebooks import notebook_text, parse_parameter, run_notebook
+
     parameters = dict(parse_parameter(text) for text in parameter)
     console = Console()
     with (
@@ -101,6 +95,8 @@ def check(paths: list[Path] | None = PATHS) -> None:
 
     A notebook paired with a text version by jupytext passes as it is. Exits 1 when one
     fails: `learnburn nb strip` fixes it."""
+    from learnburn.notebooks import check_notebook, find_notebooks
+
     console = Console()
     found = find_notebooks(paths or [Path(".")])
     results = [check_notebook(path) for path in found]
@@ -121,6 +117,8 @@ def strip(paths: list[Path] | None = PATHS) -> None:
     """Remove outputs, execution counts and timings from notebooks, in place.
 
     Notebooks paired with a text version by jupytext are left as they are."""
+    from learnburn.notebooks import find_notebooks, strip_notebook
+
     console = Console()
     found = find_notebooks(paths or [Path(".")])
     changed = [path for path in found if strip_notebook(path)]

@@ -11,7 +11,6 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from learnburn.backends import DaskBackend
 from learnburn.bundles import load_bundle
 from learnburn.cli._errors import handles_errors
 from learnburn.cli._run import CLUSTER
@@ -73,6 +72,8 @@ def predict(
 
 def _predict_on_cluster(console, cluster, bundle_path, data, output, id_column, trust) -> None:
     """Score Parquet files on a Dask cluster, one partition per task, into a folder."""
+    from learnburn.backends import DaskBackend
+
     with DaskBackend(cluster) as backend, _row_progress(console) as progress:
         summary = predict_partitions(
             bundle_path, data, output, backend.client, id_column=id_column, trusted=trust,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from learnburn.workflows import ProgressEvent
+if TYPE_CHECKING:
+    from learnburn.workflows import ProgressEvent
 
 
 @contextmanager

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from learnburn.evaluation import ExperimentResult
+if TYPE_CHECKING:
+    from learnburn.evaluation import ExperimentResult
 
 
 def _number(value: float | None, digits: int = 4) -> str:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from learnburn.cli._render import _number
-from learnburn.evaluation import ClusteringResult
+
+if TYPE_CHECKING:
+    from learnburn.evaluation import ClusteringResult
+
 
 SHOWN = 15  # leaderboard rows shown; the rest are summed up in one line
 

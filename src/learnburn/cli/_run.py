@@ -8,15 +8,12 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from learnburn.backends import open_backend
 from learnburn.bundles import load_bundle
 from learnburn.cli._errors import EXIT_ERROR, handles_errors
 from learnburn.cli._progress import fold_progress
 from learnburn.cli._render import print_result
 from learnburn.cli._render_clusters import print_clustering
 from learnburn.cli._store import STORE, store_for
-from learnburn.spec import load_spec
-from learnburn.workflows import check_experiment, export_bundle, run_and_record
 
 SPEC = typer.Argument(..., help="The experiment spec (TOML), e.g. experiments/loans.toml.")
 CLUSTER = typer.Option(
@@ -68,6 +65,10 @@ def run(
 
     Exits 0 when a candidate was chosen, 1 on an error or when every candidate failed.
     """
+    from learnburn.backends import open_backend
+    from learnburn.spec import load_spec
+    from learnburn.workflows import export_bundle, run_and_record
+
     console = Console()
     spec = load_spec(spec_path)
     with (
@@ -107,6 +108,9 @@ def run(
 @handles_errors
 def validate(spec_path: Path = SPEC) -> None:
     """Check a spec and its data without fitting anything (exit 0 when both are usable)."""
+    from learnburn.spec import load_spec
+    from learnburn.workflows import check_experiment
+
     console = Console()
     spec = load_spec(spec_path)
     summary = check_experiment(spec)

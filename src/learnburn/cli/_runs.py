@@ -17,7 +17,6 @@ from learnburn.cli._render_runs import (
     runs_table,
 )
 from learnburn.cli._store import STORE, store_for
-from learnburn.workflows import diff_runs, reproduce_run
 
 RUN = typer.Argument(..., help="A run id, or a unique prefix of one (see `learnburn runs`).")
 
@@ -76,6 +75,8 @@ def diff(
     """Compare two runs: spec, code, data, environment and metrics.
 
     When both used the same folds, each shared candidate's score difference is tested."""
+    from learnburn.workflows import diff_runs
+
     with store_for(store) as opened:
         result = diff_runs(opened, run_a, run_b)
     print_diff(Console(), result)
@@ -91,6 +92,8 @@ def reproduce(
     """Re-run a recorded run from its commit (and stored diff) and compare every fold score.
 
     Exits 0 when reproduced exactly, 1 otherwise."""
+    from learnburn.workflows import reproduce_run
+
     console = Console()
     with store_for(store) as opened, fold_progress(console, enabled=not quiet) as progress:
         outcome = reproduce_run(opened, run_id, jobs=jobs, progress=progress)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from learnburn.runs import RunStore
-from learnburn.workflows import open_store
+if TYPE_CHECKING:
+    from learnburn.runs import RunStore
+
 
 STORE = typer.Option(
     None,
@@ -22,4 +24,6 @@ STORE = typer.Option(
 
 def store_for(option: str | None, start: Path | None = None) -> RunStore:
     """Open the store named by the option, the environment, or the default location."""
+    from learnburn.workflows import open_store
+
     return open_store(option or os.environ.get("LEARNBURN_STORE") or None, start=start)

@@ -267,8 +267,11 @@ def test_losing_every_copy_of_the_shared_data_sends_it_again(backend, monkeypatc
 
 
 def test_a_task_that_kills_every_worker_it_runs_on_is_a_backend_error(backend):
-    """A task that kills its worker each time: a BackendError with a hint, not an endless run."""
-    with pytest.raises(BackendError, match="killed every Dask worker") as info:
+    """A task that kills its worker each time: a BackendError with a hint, not an endless run.
+    Which error depends on a race in the scheduler: the task is marked as having killed its
+    workers, or the payload and results are lost with them until learnburn stops resending."""
+    expected = "killed every Dask worker|lost tasks or their shared data"
+    with pytest.raises(BackendError, match=expected) as info:
         backend.map(_ByValue(_kill_own_worker_on_task_0), [0, 1, 2], shared={})
     assert "memory" in info.value.hint
     backend.client.wait_for_workers(2, timeout=60)

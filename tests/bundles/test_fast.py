@@ -202,10 +202,13 @@ def test_the_scoring_summary_says_which_path_and_why(saved, bundle_dir):
 
 def test_an_oversized_fast_json_is_refused_before_it_is_parsed(saved, tmp_path, monkeypatch):
     """fast.json is a document like the others: over the document limit it is refused."""
-    import learnburn.bundles._fast as fast
+    import learnburn.bundles._json as documents
 
     directory = _directory_of(saved, tmp_path, "random_forest")
-    monkeypatch.setattr(fast, "MAX_DOCUMENT_SIZE", (directory / "fast.json").stat().st_size - 1)
+    limit = (directory / "fast.json").stat().st_size - 1
+    others = [p.stat().st_size for p in directory.glob("*.json") if p.name != "fast.json"]
+    assert max(others) <= limit  # only fast.json is over the lowered limit
+    monkeypatch.setattr(documents, "MAX_DOCUMENT_SIZE", limit)
     with pytest.raises(BundleError, match=r"fast\.json is .* bytes, more than"):
         load_bundle(directory)
 

@@ -13,8 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from learnburn.bundles._format import DECISION, META, SCHEMA, Files
-from learnburn.bundles._json import dump_json, load_json, plain
-from learnburn.bundles._limits import MAX_DOCUMENT_SIZE, check_size
+from learnburn.bundles._json import dump_json, load_document, plain
 from learnburn.errors import BundleError
 from learnburn.thresholds import CALIBRATIONS, Calibrator, CostError, cost_matrix
 
@@ -172,8 +171,7 @@ def _numeric(fitted_map: Any) -> bool:
 
 
 def _load(files: Files, name: str, where: str) -> Any:
-    check_size(len(files[name]), f"{where}: {name}", MAX_DOCUMENT_SIZE)
-    return load_json(files[name], f"{where}: {name}")
+    return load_document(files[name], f"{where}: {name}")
 
 
 def _mapping(value: Any, name: str) -> Mapping:

@@ -30,8 +30,7 @@ import pandas as pd
 from learnburn.bundles._format import FAST
 from learnburn.bundles._format import FAST_ONNX as ONNX
 from learnburn.bundles._format import FAST_TREELITE as TREELITE
-from learnburn.bundles._json import load_json
-from learnburn.bundles._limits import MAX_DOCUMENT_SIZE, check_size
+from learnburn.bundles._json import load_object
 from learnburn.errors import BundleError, SchemaError
 
 TOLERANCE = 1e-4  # the largest difference in any probability a fast path may show
@@ -363,16 +362,7 @@ class FastPath:
 def read_report(data: bytes | None, where: str = "the bundle") -> dict | None:
     """``fast.json`` as a dict (strict JSON, within the document size limit), or None when the
     bundle has none."""
-    if data is None:
-        return None
-    name = f"{where}: {FAST}"
-    check_size(len(data), name, MAX_DOCUMENT_SIZE)
-    report = load_json(data, name)
-    if not isinstance(report, dict):
-        raise BundleError(
-            f"{name} is not a JSON object", hint="the bundle is damaged; save it again"
-        )
-    return report
+    return None if data is None else load_object(data, f"{where}: {FAST}")
 
 
 def load_fast_path(report: dict | None, files: Mapping[str, bytes], where: str) -> FastPath | None:

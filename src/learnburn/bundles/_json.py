@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from learnburn.bundles._limits import MAX_DOCUMENT_SIZE, check_size
 from learnburn.errors import BundleError
 
 
@@ -38,6 +39,23 @@ def load_json(data: bytes, where: str) -> Any:
             f"{where} is not valid JSON: {exc}",
             hint="the bundle is damaged or was not written by learnburn; save it again",
         ) from exc
+
+
+def load_document(data: bytes, where: str) -> Any:
+    """One of a bundle's JSON documents: refused above the document size limit before it is
+    parsed, then read as strict JSON."""
+    check_size(len(data), where, MAX_DOCUMENT_SIZE)
+    return load_json(data, where)
+
+
+def load_object(data: bytes, where: str) -> dict:
+    """``load_document``, which must hold a JSON object."""
+    document = load_document(data, where)
+    if not isinstance(document, dict):
+        raise BundleError(
+            f"{where} is not a JSON object", hint="the bundle is damaged; save it again"
+        )
+    return document
 
 
 def plain(value: Any, where: str) -> Any:

@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from learnburn.bundles._format import FORMAT, MANIFEST, VERSION, Files, check_version, files_of
-from learnburn.bundles._json import dump_json, load_json
-from learnburn.bundles._limits import MAX_DOCUMENT_SIZE, check_size
+from learnburn.bundles._json import dump_json, load_document
 from learnburn.errors import BundleError
 
 _DAMAGED = "the bundle is damaged or was not written by learnburn; save it again"
@@ -41,8 +40,7 @@ def describe(data: bytes) -> dict[str, Any]:
 
 def read_manifest(data: bytes, where: str) -> dict[str, Any]:
     """The manifest in ``data``, checked for format, version and shape (not yet the files)."""
-    check_size(len(data), f"{where}: {MANIFEST}", MAX_DOCUMENT_SIZE)
-    manifest = load_json(data, f"{where}: {MANIFEST}")
+    manifest = load_document(data, f"{where}: {MANIFEST}")
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BundleError(
             f"{where}: {MANIFEST} does not describe a learnburn bundle", hint=_DAMAGED

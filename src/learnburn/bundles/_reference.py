@@ -17,8 +17,8 @@ from typing import Any
 import pandas as pd
 
 from learnburn.bundles._format import REFERENCE, REFERENCE_SAMPLE
-from learnburn.bundles._json import dump_json, load_json
-from learnburn.bundles._limits import MAX_DOCUMENT_SIZE, check_size
+from learnburn.bundles._json import dump_json, load_object
+from learnburn.bundles._limits import check_size
 from learnburn.errors import BundleError
 
 MAX_SAMPLE_ROWS = 5_000  # training rows a bundle may carry for the multivariate drift check
@@ -52,16 +52,7 @@ def write_reference(
 
 def read_reference(data: bytes | None, where: str) -> dict | None:
     """``reference.json`` as a dict, or None when the bundle has none."""
-    if data is None:
-        return None
-    name = f"{where}: {REFERENCE}"
-    check_size(len(data), name, MAX_DOCUMENT_SIZE)
-    document = load_json(data, name)
-    if not isinstance(document, dict):
-        raise BundleError(
-            f"{name} is not a JSON object", hint="the bundle is damaged; save it again"
-        )
-    return document
+    return None if data is None else load_object(data, f"{where}: {REFERENCE}")
 
 
 def read_sample(data: bytes | None, columns: list[str], where: str) -> pd.DataFrame | None:

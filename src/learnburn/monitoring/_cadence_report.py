@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
+
+from learnburn.monitoring._report import finite_json
 
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 
@@ -90,14 +91,4 @@ class CadenceReport:
 
     def to_dict(self) -> dict:
         """A JSON-ready dict: tuples become lists, NaN becomes None."""
-        return _plain(asdict(self))
-
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
+        return finite_json(asdict(self))

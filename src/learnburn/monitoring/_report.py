@@ -43,7 +43,7 @@ class ColumnDrift:
         return self.psi > self.psi_null
 
     def to_dict(self) -> dict:
-        data = {key: _plain(value) for key, value in self.__dict__.items()}
+        data = {key: finite_json(value) for key, value in self.__dict__.items()}
         data["new_categories"] = list(self.new_categories)
         data["psi_exceeds_null"] = self.psi_exceeds_null
         return data
@@ -59,7 +59,7 @@ class RankedFeature:
     weighted: float
 
     def to_dict(self) -> dict:
-        return {key: _plain(value) for key, value in self.__dict__.items()}
+        return {key: finite_json(value) for key, value in self.__dict__.items()}
 
 
 @dataclass(frozen=True)
@@ -141,18 +141,20 @@ class DriftReport:
             "drifted_columns": list(self.drifted_columns),
             "columns": [column.to_dict() for column in self.columns],
             "scores": None if self.scores is None else self.scores.to_dict(),
-            "multivariate": None if self.multivariate is None else _plain(self.multivariate),
+            "multivariate": None if self.multivariate is None else finite_json(self.multivariate),
             "ranking": [feature.to_dict() for feature in self.ranking],
             "clusters": None if self.clusters is None else self.clusters.to_dict(),
-            "cluster_shares": [_plain(share) for share in self.cluster_shares],
+            "cluster_shares": [finite_json(share) for share in self.cluster_shares],
         }
 
 
-def _plain(value):
+def finite_json(value):
+    """``value`` with NaN and infinite floats as None (JSON has neither), tuples as lists and
+    dict keys as text."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        return {str(key): finite_json(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
+        return [finite_json(item) for item in value]
     return value

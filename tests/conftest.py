@@ -70,7 +70,7 @@ def small_spec(tmp_path: Path, table_csv: Path) -> Path:
     return _write_spec(tmp_path, SMALL_SPEC)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def table_maker():
     """The function that makes the shared test table: make_table(n_rows=240, seed=0)."""
     return make_table

@@ -11,7 +11,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sklearn.datasets import make_classification
 
 from learnburn.spec import load_spec
 from learnburn.workflows import export_bundle, open_store, run_and_record
@@ -41,21 +40,12 @@ BROWSER_ARGS = [
 ]  # fmt: skip
 
 
-def make_table(rows: int):
-    X, y = make_classification(n_samples=rows, n_features=5, n_informative=3, random_state=0)
-    import pandas as pd
-
-    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(5)])
-    frame["label"] = ["yes" if v else "no" for v in y]
-    return frame
-
-
 @pytest.fixture(scope="session")
-def recorded(tmp_path_factory):
+def recorded(tmp_path_factory, table_maker):
     """(store, run id, bundle path, repository folder) of one recorded run, in the default
     store of a git repository (``.learnburn/`` at its root)."""
     folder = tmp_path_factory.mktemp("report")
-    make_table(400).to_csv(folder / "table.csv", index=False)
+    table_maker(400).to_csv(folder / "table.csv", index=False)
     (folder / "spec.toml").write_text(SPEC)
     (folder / ".gitignore").write_text("store.db*\n.learnburn/\n*.lbm\n")
     for command in (

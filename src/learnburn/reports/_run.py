@@ -5,7 +5,6 @@ predictions and the run's bundle)."""
 from __future__ import annotations
 
 import io
-import json
 import tempfile
 import warnings
 from pathlib import Path
@@ -15,11 +14,10 @@ import numpy as np
 import pandas as pd
 
 from learnburn.reports import _charts as charts
-from learnburn.reports._page import Section, escape, number, page
+from learnburn.reports._page import Section, number, page
 from learnburn.runs import RunDetail, RunStore
-
-PREDICTIONS = "predictions.parquet"
-BUNDLE = "bundle.lbm"
+from learnburn.workflows import export_bundle
+from learnburn.workflows._bundle import PREDICTIONS
 
 
 def run_report(store: RunStore, run_id: str) -> str:
@@ -309,20 +307,11 @@ def _bundle(store: RunStore, detail: RunDetail) -> Any:
     from learnburn.bundles import load_bundle
     from learnburn.errors import BundleError
 
-    ref = next((a for a in detail.artifacts if a.name == BUNDLE), None)
-    if ref is None:
-        return None
     with tempfile.TemporaryDirectory(prefix="learnburn-report-") as folder:
-        path = Path(folder) / BUNDLE
-        path.write_bytes(store.artifacts.read_bytes(ref.sha256))
         try:
+            path = export_bundle(store, detail.summary.id, Path(folder) / "bundle.lbm")
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # another library version: the rule still reads
                 return load_bundle(path, lazy=True)
-        except BundleError:
+        except BundleError:  # no bundle (the model could not be saved), or a damaged one
             return None
-
-
-def describe_json(data: dict) -> str:
-    """Compact JSON for a table cell."""
-    return escape(json.dumps(data, sort_keys=True, default=str))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 
 import typer
@@ -81,9 +80,10 @@ def ui(
     import uvicorn
 
     from learnburn.reports import create_ui
+    from learnburn.serving._settings import is_loopback
 
     opened = store_for(store)
-    if not _loopback(host):
+    if not is_loopback(host):
         Console(stderr=True).print(
             f"[yellow]Warning:[/] listening on {escape(host)}: anyone who can reach this address "
             "can read every run in the store.",
@@ -98,12 +98,3 @@ def ui(
         uvicorn.run(create_ui(opened), host=host, port=port, log_level="warning")
     finally:
         opened.close()
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -69,7 +69,7 @@ class Settings:
     @property
     def loopback(self) -> bool:
         """Whether the server listens on this machine only."""
-        return self.host in LOOPBACK
+        return is_loopback(self.host)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -111,3 +111,8 @@ def _number(env: Mapping[str, str], name: str, kind: type, default: float) -> fl
             f"{name}={text!r} is not a {'whole ' if kind is int else ''}number",
             hint=f"set {name} to a number such as {default!r}, or unset it for the default",
         ) from None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a server bound to ``host`` listens on this machine only."""
+    return host in LOOPBACK

@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from learnburn.errors import LearnburnError, RunStoreError
-from learnburn.reports._page import CSP, Section, escape, link, number, page
+from learnburn.reports._page import CSP, Section, escape, link, number, page, table
 from learnburn.reports._run import provenance, run_sections
 from learnburn.runs import RunStore
 
@@ -171,8 +171,6 @@ def _compare_page(details) -> str:
 
 
 def _candidates_table(detail, head: str) -> str:
-    from learnburn.reports._page import table
-
     record = detail.record or {}
     ranked = sorted(record.get("candidates") or [], key=lambda c: (c["rank"] is None, c["rank"]))
     rows = [(c["rank"], c["name"], c["mean"], c["ci_low"], c["ci_high"]) for c in ranked]

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -59,22 +61,23 @@ def test_corrected_interval_is_wider_than_the_naive_one():
     assert (s.ci_high - s.ci_low) / 2 > half_naive
 
 
-def test_simplest_equivalent_picks_a_cheaper_candidate_that_is_not_practically_worse():
-    """A faster, smaller candidate within the ROPE of the best is chosen, with a reason."""
+def test_simplest_equivalent_picks_a_smaller_candidate_that_is_not_practically_worse():
+    """A smaller candidate within the ROPE of the best is chosen, with a reason naming the size."""
     summaries, folds = _setup(gap=0.001, spread=0.002)
     result, comparison = compare_candidates(summaries, folds, metric="roc_auc", rope=0.01)
     assert comparison.chosen == "other"
-    assert "not practically worse" in comparison.reason and "faster" in comparison.reason
+    assert "not practically worse" in comparison.reason
+    assert "by model size (1 KB against 9 KB)" in comparison.reason
     best_policy, reason = choose_candidate(result, policy="best")
     assert best_policy == "best" and "best mean" in reason
 
 
-def test_simplest_equivalent_keeps_the_best_when_the_cheaper_one_may_be_worse():
-    """A cheaper candidate clearly worse than the best is not chosen."""
+def test_simplest_equivalent_keeps_the_best_when_the_smaller_one_may_be_worse():
+    """A smaller candidate clearly worse than the best is not chosen."""
     summaries, folds = _setup(gap=0.05)
     _, comparison = compare_candidates(summaries, folds, metric="roc_auc", rope=0.01)
     assert comparison.chosen == "best"
-    assert "no cheaper candidate" in comparison.reason
+    assert "no other candidate is safely not worse" in comparison.reason
 
 
 def test_losses_compare_in_the_right_direction():
@@ -87,3 +90,33 @@ def test_losses_compare_in_the_right_direction():
     result, comparison = compare_candidates(summaries, folds, metric="log_loss", rope=0.02)
     assert comparison.best == "low"
     assert {s.name: s for s in result}["high"].p_worse > 0.95
+
+
+def test_simplest_equivalent_ranks_by_model_size_not_by_measured_time():
+    """A smaller model wins even when its measured predict time is the slower one."""
+    summaries, folds = _setup(gap=0.001, spread=0.002)
+    summaries[1] = replace(summaries[1], predict_time=0.5)  # "other": smaller, but slow today
+    _, comparison = compare_candidates(summaries, folds, metric="roc_auc", rope=0.01)
+    assert comparison.chosen == "other"
+    assert comparison.costs == {"best": 9000, "other": 1000}
+
+
+def test_verdicts_state_the_size_ratio_and_never_a_measured_time():
+    """The verdict says how much smaller the model is; predict times leave it unchanged."""
+    summaries, folds = _setup(gap=0.001, spread=0.002)
+    slow = [replace(s, predict_time=s.predict_time * 100) for s in summaries]
+    verdict = {s.name: s.verdict for s in compare_candidates(summaries, folds, metric="roc_auc",
+                                                             rope=0.01)[0]}  # fmt: skip
+    again = {s.name: s.verdict for s in compare_candidates(slow, folds, metric="roc_auc",
+                                                           rope=0.01)[0]}  # fmt: skip
+    assert verdict == again
+    assert verdict["other"].endswith("; 9.0x smaller model")
+    assert "predict" not in verdict["other"]
+
+
+def test_equal_sizes_go_to_the_better_mean():
+    """Two equivalent candidates of the same size: the better-ranked one is chosen."""
+    summaries, folds = _setup(gap=0.001, spread=0.002)
+    summaries = [replace(s, model_bytes=1000) for s in summaries]
+    _, comparison = compare_candidates(summaries, folds, metric="roc_auc", rope=0.01)
+    assert comparison.chosen == "best"

@@ -135,6 +135,9 @@ def print_diff(console: Console, diff) -> None:
     for m in diff.metrics:
         table.add_row(escape(m["candidate"]), _number(m["a"]), _number(m["b"]))
     console.print(table)
+    console.print("decisions: " + ("same" if not diff.decisions else ""))
+    for line in diff.decisions:
+        console.print(f"  [yellow]{escape(line)}[/]")
     if not diff.same_folds:
         console.print(
             "No statistical comparison: the runs did not use the same folds (data, seed "
@@ -154,16 +157,20 @@ def print_reproduction(console: Console, outcome) -> None:
     if outcome.exact:
         console.print(
             f"[bold green]Reproduced exactly:[/] run {outcome.run_id} from {where}: all "
-            f"{outcome.folds_compared} per-fold scores are identical."
+            f"{outcome.folds_compared} per-fold scores and every decision (splits, choice, "
+            "threshold, calibration, holdout score) are identical."
         )
     else:
+        console.print(f"[bold yellow]Not reproduced exactly:[/] run {outcome.run_id} from {where}.")
+    if outcome.max_difference > 0:
         w = outcome.worst or {}
         console.print(
-            f"[bold yellow]Not reproduced exactly:[/] run {outcome.run_id} from {where}: largest "
-            f"per-fold difference {outcome.max_difference:.3g} ({escape(str(w.get('candidate')))}, "
-            f"repeat {w.get('repeat')}, fold {w.get('fold')}: {w.get('recorded')} -> "
-            f"{w.get('reproduced')})."
+            f"  largest per-fold difference {outcome.max_difference:.3g} "
+            f"({escape(str(w.get('candidate')))}, repeat {w.get('repeat')}, fold {w.get('fold')}: "
+            f"{w.get('recorded')} -> {w.get('reproduced')})"
         )
+    for line in outcome.differences:
+        console.print(f"  {escape(line)} (recorded -> reproduced)")
     if outcome.environment_differences:
         console.print(
             "Environment differences that may explain it:"

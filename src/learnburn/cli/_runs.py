@@ -6,6 +6,7 @@ import json
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from learnburn.cli._errors import EXIT_ERROR, handles_errors
 from learnburn.cli._progress import fold_progress
@@ -55,15 +56,27 @@ def runs(
 def show(
     run_id: str = RUN,
     as_json: bool = typer.Option(False, "--json", help="Print the full record as JSON."),
+    splits: str | None = typer.Option(
+        None,
+        "--splits",
+        help="Also write the run's splits to this .csv or .parquet file: one row per table row "
+        "with row, holdout and repeat_0.. (the fold that tests it; -1: none).",
+    ),
     store: str | None = STORE,
 ) -> None:
     """Show one run: status, provenance, data, leaderboard and artifacts."""
+    from learnburn.workflows import write_splits
+
     with store_for(store) as opened:
         detail = opened.get_run(run_id)
+        written = write_splits(opened, run_id, splits) if splits else None
     if as_json:
         typer.echo(json.dumps(detail.record or {}, indent=2))
         return
-    print_run(Console(), detail)
+    console = Console()
+    print_run(console, detail)
+    if written is not None:
+        console.print(f"Splits written to {escape(str(written))}.")
 
 
 @handles_errors

@@ -39,6 +39,7 @@ from learnburn.evaluation._records import (
     HoldoutScore,
 )
 from learnburn.evaluation._segments import profile_segments
+from learnburn.evaluation._split_record import record_splits, splits_table
 from learnburn.evaluation._splits import Fold, Splits, make_splits
 from learnburn.evaluation._stats import (
     BayesianComparison,
@@ -97,8 +98,10 @@ __all__ = [
     "naive_ttest",
     "predict_proba_aligned",
     "profile_segments",
+    "record_splits",
     "refit_on_development",
     "score_all",
     "score_holdout",
+    "splits_table",
     "stability_interval",
 ]

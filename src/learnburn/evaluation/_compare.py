@@ -5,17 +5,22 @@ per-fold differences: the Nadeau-Bengio corrected t-test (two-sided, Holm-adjust
 candidates), and the Bayesian correlated t-test with a region of practical equivalence (ROPE),
 giving P(better), P(equivalent) and P(worse). Each candidate's interval uses the corrected
 variance too. Mean ± std is never offered as a significance statement.
+
+``simplest-equivalent`` then picks, among the best and the candidates not practically worse than
+it, the simplest by model size (``_simplicity.py`` states the rule): a deterministic cost, so the
+same commit and data always make the same choice; measured times never decide.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from learnburn.evaluation._metrics import get_metric
 from learnburn.evaluation._records import CandidateSummary, FoldScore
+from learnburn.evaluation._simplicity import COST_MEASURE, describe_size, simplicity, size_words
 from learnburn.evaluation._stats import (
     bayesian_correlated_ttest,
     corrected_interval,
@@ -38,6 +43,8 @@ class Comparison:
     rope: float
     method: str
     p_better: dict[str, dict[str, float]]  # p_better[a][b] = P(a practically better than b)
+    cost: str = COST_MEASURE  # what simplest-equivalent ranks by
+    costs: dict[str, int | None] = field(default_factory=dict)  # each candidate's model size
 
 
 def compare_candidates(
@@ -68,8 +75,9 @@ def compare_candidates(
         "Holm-adjusted against the best; Bayesian correlated t-test (Benavoli et al. 2017) "
         f"with ROPE ±{rope:g}"
     )
+    costs = {s.name: s.model_bytes for s in ok}
     comparison = Comparison(
-        best.name if best else None, chosen, reason, policy, rope, method, matrix
+        best.name if best else None, chosen, reason, policy, rope, method, matrix, costs=costs
     )
     return result, comparison
 
@@ -157,26 +165,14 @@ def _verdict(s: CandidateSummary, best: CandidateSummary) -> str:
             f"unclear against {best.name}: P(worse) = {s.p_worse:.2f}, "
             f"P(equivalent) = {s.p_equivalent:.2f}"
         )
-    speed = _speed(s, best)
-    return f"{text}; {speed}" if speed else text
-
-
-def _speed(s: CandidateSummary, reference: CandidateSummary) -> str:
-    """'4.0x faster' / '2.5x slower' to predict, when the gap is worth saying (1.5x or more)."""
-    if s.predict_time <= 0 or reference.predict_time <= 0:
-        return ""
-    ratio = reference.predict_time / s.predict_time
-    if ratio >= 1.5:
-        return f"{ratio:.1f}x faster to predict"
-    if ratio <= 1 / 1.5:
-        return f"{1 / ratio:.1f}x slower to predict"
-    return ""
+    size = size_words(s, best)  # deterministic, unlike measured times
+    return f"{text}; {size}" if size else text
 
 
 def choose_candidate(
     summaries: Sequence[CandidateSummary], *, policy: str = "simplest-equivalent"
 ) -> tuple[str | None, str]:
-    """The candidate the policy picks, and why, in a sentence."""
+    """The candidate the policy picks, and why, in a sentence that names what it ranked by."""
     ok = sorted((s for s in summaries if s.status == "ok"), key=lambda s: s.rank or 0)
     if not ok:
         return None, "No candidate finished, so none was chosen."
@@ -184,33 +180,21 @@ def choose_candidate(
     if policy == "best":
         return best.name, f'Chose {best.name}: the best mean score (choose = "best").'
     eligible = [best] + [s for s in ok[1:] if s.p_worse is not None and s.p_worse < NOT_WORSE]
-    chosen = min(eligible, key=_cheapness)
+    chosen = min(eligible, key=simplicity)
+    size = describe_size(chosen.model_bytes)
     if chosen.name == best.name:
         if len(eligible) == 1:
             return best.name, (
-                f"Chose {best.name}: the best mean score, and no cheaper candidate is safely "
-                f"not worse (each has P(practically worse) >= {NOT_WORSE})."
+                f"Chose {best.name}: the best mean score; no other candidate is safely not "
+                f"worse (each has P(practically worse) >= {NOT_WORSE}), so none simpler by model "
+                "size could take its place."
             )
-        return best.name, f"Chose {best.name}: the best mean score and the cheapest to run."
-    gains = _gains(chosen, best)
+        return best.name, (
+            f"Chose {best.name}: the best mean score, and the simplest by model size ({size}) "
+            "of the candidates not practically worse."
+        )
     return chosen.name, (
         f"Chose {chosen.name}: not practically worse than the best, {best.name} "
-        f"(P(worse) = {chosen.p_worse:.3f} < {NOT_WORSE}), and the cheapest such candidate"
-        + (f" ({gains})." if gains else ".")
+        f"(P(worse) = {chosen.p_worse:.3f} < {NOT_WORSE}), and the simplest such candidate by "
+        f"model size ({size} against {describe_size(best.model_bytes)})."
     )
-
-
-def _cheapness(s: CandidateSummary) -> tuple[float, float]:
-    """Measured predict time (2 significant digits, so noise does not decide), then size."""
-    predict = float(f"{s.predict_time:.2g}") if s.predict_time > 0 else 0.0
-    size = float(s.model_bytes) if s.model_bytes is not None else float("inf")
-    return predict, size
-
-
-def _gains(chosen: CandidateSummary, best: CandidateSummary) -> str:
-    parts = []
-    if chosen.predict_time > 0 and best.predict_time / chosen.predict_time >= 1.1:
-        parts.append(f"{best.predict_time / chosen.predict_time:.1f}x faster to predict")
-    if chosen.model_bytes and best.model_bytes and best.model_bytes / chosen.model_bytes >= 1.1:
-        parts.append(f"{best.model_bytes / chosen.model_bytes:.0f}x smaller")
-    return ", ".join(parts)

@@ -113,9 +113,10 @@ def _run_fold(shared: _Shared, task: tuple[int, int]) -> tuple[FoldScore, np.nda
 
 
 def _model_bytes(pipeline) -> int | None:
-    """The fitted pipeline's serialised size: a proxy for its memory and bundle size."""
+    """The fitted pipeline's size pickled with protocol 5: the deterministic cost that
+    ``simplest-equivalent`` ranks by (``_simplicity.py``), and a proxy for its bundle size."""
     try:
-        return len(pickle.dumps(pipeline, protocol=pickle.HIGHEST_PROTOCOL))
+        return len(pickle.dumps(pipeline, protocol=5))
     except Exception:  # an estimator that cannot be pickled has no measured size
         return None
 

@@ -28,6 +28,7 @@ from learnburn.workflows._record import (
     reproduce_run,
     run_and_record,
 )
+from learnburn.workflows._splits import write_splits
 
 __all__ = [
     "ProgressCallback",
@@ -51,4 +52,5 @@ __all__ = [
     "run_and_record",
     "run_cadence",
     "run_experiment",
+    "write_splits",
 ]

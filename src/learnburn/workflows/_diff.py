@@ -1,5 +1,6 @@
-"""Compare two recorded runs: spec, code, data, environment, metrics, and, when both used the
-same folds, the corrected and Bayesian comparison of each candidate they share."""
+"""Compare two recorded runs: spec, code, data, environment, metrics, the decisions (the choice,
+the threshold and calibration, the holdout score), and, when both used the same folds, the
+corrected and Bayesian comparison of each candidate they share."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from learnburn.runs import (
     RunStore,
     compare_environments,
 )
+from learnburn.workflows._decided import decision_differences
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class RunDiff:
     data: dict
     environment: tuple[str, ...]
     metrics: tuple[dict, ...]
+    decisions: tuple[str, ...]  # each decision that differs: "what: a -> b"
     same_folds: bool
     comparisons: tuple[dict, ...]  # per candidate in both runs, when they used the same folds
 
@@ -53,6 +56,7 @@ def diff_runs(store: RunStore, a: str, b: str) -> RunDiff:
         data=_data_of(first, second),
         environment=tuple(compare_environments(first.environment, second.environment)),
         metrics=_metrics_of(first, second),
+        decisions=decision_differences(first.record, second.record),
         same_folds=same_folds,
         comparisons=_compare_runs(first, second) if same_folds else (),
     )

@@ -31,6 +31,7 @@ from learnburn.evaluation import (
     get_metric,
     make_splits,
     predict_proba_aligned,
+    record_splits,
     refit_on_development,
     score_holdout,
 )
@@ -129,7 +130,9 @@ def run_experiment(
         spec_hash=spec.content_hash(),
         spec_text=spec.text,
         data=_describe_data(dataset),
-        splits=splits.describe(),
+        splits=record_splits(
+            splits, evaluation, n_rows=dataset.n_rows, dropped_rows=dataset.dropped_rows
+        ),
         candidates=summaries,
         folds=cv.folds,
         winner=comparison.chosen,

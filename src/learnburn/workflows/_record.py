@@ -30,6 +30,7 @@ from learnburn.runs import (
 )
 from learnburn.spec import DataSpec, ExperimentSpec, load_spec
 from learnburn.workflows._bundle import PREDICTIONS, store_bundle
+from learnburn.workflows._decided import decision_differences
 from learnburn.workflows._drift import SAMPLE_ROWS
 from learnburn.workflows._learn import ProgressCallback, ProgressEvent, _load, run_experiment
 
@@ -217,7 +218,8 @@ def _with_heartbeat(store: RunStore, run_id: str, progress: ProgressCallback | N
 
 @dataclass(frozen=True)
 class Reproduction:
-    """The outcome of re-running a recorded run from its commit (and diff)."""
+    """The outcome of re-running a recorded run from its commit (and diff): exact when every
+    per-fold score and every decision (``workflows/_decided.py``) is the same."""
 
     run_id: str
     commit: str
@@ -227,6 +229,7 @@ class Reproduction:
     max_difference: float
     worst: dict | None  # the fold with the largest difference
     environment_differences: tuple[str, ...]
+    differences: tuple[str, ...]  # each decision that came out otherwise: "what: recorded -> now"
     result: ExperimentResult = field(compare=False, repr=False)
 
 
@@ -234,7 +237,8 @@ def reproduce_run(
     store: RunStore, run_id: str, *, jobs: int = 1, progress: ProgressCallback | None = None
 ) -> Reproduction:
     """Check out the run's commit in a temporary worktree, re-apply its diff, check the data
-    fingerprint, re-run, and compare every per-fold score with the recorded ones."""
+    fingerprint, re-run, and compare every per-fold score and every decision (the splits, the
+    chosen candidate, the threshold and calibration, the holdout score) with the recorded ones."""
     detail = store.get_run(run_id)
     provenance = detail.provenance
     if not provenance.get("spec_path"):
@@ -313,17 +317,19 @@ def _compare_reproduction(detail: RunDetail, result: ExperimentResult) -> Reprod
         if difference > largest or (worst is None and difference > 0):
             worst, largest = {"candidate": key[0], "repeat": key[1], "fold": key[2], "recorded": a,
                               "reproduced": b}, difference  # fmt: skip
+    differences = decision_differences(detail.record, result.to_dict())
     return Reproduction(
         run_id=detail.summary.id,
         commit=detail.provenance["commit"],
         dirty=detail.summary.dirty,
-        exact=largest == 0.0,
+        exact=largest == 0.0 and not differences,
         folds_compared=len(recorded),
         max_difference=largest,
         worst=worst,
         environment_differences=tuple(
             compare_environments(detail.environment, describe_environment())
         ),
+        differences=differences,
         result=result,
     )
 

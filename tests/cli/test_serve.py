@@ -15,6 +15,7 @@ from learnburn.cli import _serve, app
 from learnburn.data import infer_schema
 from learnburn.serving import Settings
 from learnburn.serving._settings import (
+    BODY_TIMEOUT_ENV,
     BUNDLE_ENV,
     MAX_CONCURRENCY_ENV,
     TIMEOUT_ENV,
@@ -72,7 +73,7 @@ def test_serve_honours_the_sagemaker_port(bundle_path, calls, monkeypatch):
 
 def test_serve_with_workers_uses_the_factory_and_env(bundle_path, calls, monkeypatch):
     """Several workers: uvicorn gets the factory import string; the bundle path is in the env."""
-    for name in (BUNDLE_ENV, TRUST_ENV, TIMEOUT_ENV, MAX_CONCURRENCY_ENV):
+    for name in (BUNDLE_ENV, TRUST_ENV, TIMEOUT_ENV, BODY_TIMEOUT_ENV, MAX_CONCURRENCY_ENV):
         monkeypatch.delenv(name, raising=False)
     args = ["serve", str(bundle_path), "--workers", "2", "--host", "0.0.0.0", "--port", "9000"]
     result = runner.invoke(app, args)
@@ -121,30 +122,36 @@ def settings_seen(monkeypatch):
 
 
 def test_serve_passes_timeout_concurrency_and_grace(bundle_path, calls, settings_seen):
-    """--timeout, --max-concurrency and --grace reach the app's settings and uvicorn."""
-    args = ["--timeout", "5", "--max-concurrency", "8", "--grace", "12"]
+    """--timeout, --body-timeout, --max-concurrency and --grace reach the app's settings and
+    uvicorn."""
+    args = ["--timeout", "5", "--body-timeout", "2", "--max-concurrency", "8", "--grace", "12"]
     result = runner.invoke(app, ["serve", str(bundle_path), *args])
     assert result.exit_code == 0, result.output
     [settings] = settings_seen
-    assert (settings.timeout_s, settings.max_concurrency, settings.grace_s) == (5, 8, 12)
+    assert (settings.timeout_s, settings.body_timeout_s) == (5, 2)
+    assert (settings.max_concurrency, settings.grace_s) == (8, 12)
     assert calls[0][1]["timeout_graceful_shutdown"] == 12
 
 
 def test_serve_defaults_are_sagemakers(bundle_path, calls, settings_seen):
-    """By default: a 60 s deadline, 64 scoring requests at once, 25 s to drain."""
+    """By default: a 60 s deadline, 10 s for a body, 64 scoring requests at once, 25 s to
+    drain."""
     assert runner.invoke(app, ["serve", str(bundle_path)]).exit_code == 0
     [settings] = settings_seen
-    assert settings == Settings(timeout_s=60.0, max_concurrency=64, grace_s=25.0)
+    assert settings == Settings(
+        timeout_s=60.0, body_timeout_s=10.0, max_concurrency=64, grace_s=25.0
+    )
 
 
 def test_workers_get_the_limits_through_the_env(bundle_path, calls, monkeypatch):
     """With several workers the deadline and the concurrency limit travel in the env."""
-    for name in (BUNDLE_ENV, TRUST_ENV, TIMEOUT_ENV, MAX_CONCURRENCY_ENV):
+    for name in (BUNDLE_ENV, TRUST_ENV, TIMEOUT_ENV, BODY_TIMEOUT_ENV, MAX_CONCURRENCY_ENV):
         monkeypatch.delenv(name, raising=False)
-    args = ["--workers", "2", "--timeout", "7.5", "--max-concurrency", "3"]
+    args = ["--workers", "2", "--timeout", "7.5", "--body-timeout", "1.5"]
+    args += ["--max-concurrency", "3"]
     assert runner.invoke(app, ["serve", str(bundle_path), *args]).exit_code == 0
     settings = Settings.from_env()
-    assert (settings.timeout_s, settings.max_concurrency) == (7.5, 3)
+    assert (settings.timeout_s, settings.body_timeout_s, settings.max_concurrency) == (7.5, 1.5, 3)
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::"])
@@ -165,7 +172,8 @@ def test_serve_does_not_warn_on_loopback(bundle_path, calls, host):
 
 
 @pytest.mark.parametrize(
-    "args", [["--timeout", "0"], ["--max-concurrency", "0"], ["--grace", "-1"]]
+    "args",
+    [["--timeout", "0"], ["--body-timeout", "0"], ["--max-concurrency", "0"], ["--grace", "-1"]],
 )
 def test_serve_refuses_limits_that_are_not_positive(bundle_path, calls, args):
     """A deadline, limit or grace period of zero or less is a usage error (exit 2)."""

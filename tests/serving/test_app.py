@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import time
 import warnings
 
 import numpy as np
@@ -309,6 +312,54 @@ def test_non_finite_probabilities_are_422_never_nan_in_a_200(bundle, features, m
 
     monkeypatch.setattr(type(bundle), "predict_proba", with_nan)
     assert_error(client.post("/v1/predict", json=records(features.head(3))), 422, "row 2")
+
+
+def test_a_csv_header_of_300k_repeated_names_is_a_422_in_one_pass(client):
+    """A header that repeats a name 300,000 times is refused naming the name, in one pass over
+    the header (a count per name took minutes; the bound is 100 times the time it takes)."""
+    body = "income,debt,region,member," + "x," * 300_000 + "\n51.2,0.3,north,True\n"
+    start = time.monotonic()
+    response = client.post("/invocations", content=body, headers=CSV)
+    elapsed = time.monotonic() - start
+    assert_error(response, 422, "repeats the column names ['x']")
+    assert elapsed < 10
+
+
+class CraftedModel:
+    """A model that answers the given probabilities for every row, whatever they are."""
+
+    classes_ = np.array(["no", "yes"])
+
+    def __init__(self, row: list[float]) -> None:
+        self.row = row
+
+    def predict_proba(self, frame):
+        return np.array([self.row] * len(frame))
+
+
+@pytest.mark.parametrize("row", [[1.5e19, -1.5e19], [0.7, 0.7], [-0.1, 1.1]])
+def test_probabilities_that_are_not_probabilities_are_a_logged_500(bundle, features, row, caplog):
+    """A model whose answers lie outside [0, 1] or do not sum to 1 (a crafted one returned
+    +-1.5e19) is the bundle's fault, not the client's: a JSON 500 "model_error" naming the
+    rows, with the answer logged; the numbers are never sent, not even in the error."""
+    crafted = dataclasses.replace(bundle, model=CraftedModel(row))
+    client = TestClient(create_app(crafted), raise_server_exceptions=False)
+    with caplog.at_level(logging.ERROR, logger="learnburn.serving"):
+        response = client.post("/v1/predict", json=records(features.head(3)))
+    body = assert_error(response, 500, "outside [0, 1] or not summing to 1", "rows 1, 2, 3")
+    assert body["error"] == "model_error" and "faulty" in body["hint"]
+    assert "predictions" not in response.text and str(row[0]) not in response.text
+    [logged] = [r.getMessage() for r in caplog.records if "model_error" in r.getMessage()]
+    assert "row 1" in logged and f"{row[0]:g}" in logged
+
+
+def test_probabilities_within_rounding_of_0_1_and_a_sum_of_1_are_answered(bundle, features):
+    """float32 runtimes round probabilities to about 6e-8: such answers are scored as sent."""
+    row = [np.float32(1 / 3), np.float32(2 / 3) + 2e-7]
+    crafted = dataclasses.replace(bundle, model=CraftedModel([float(p) for p in row]))
+    client = TestClient(create_app(crafted), raise_server_exceptions=False)
+    response = client.post("/v1/predict", json=records(features.head(2)))
+    assert response.status_code == 200, response.text
 
 
 def test_infinite_numbers_are_422(client):

@@ -42,7 +42,7 @@ class Server:
         )
         self.log = ""
 
-    def wait_until_ready(self, timeout: float = 20) -> None:
+    def wait_until_ready(self, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
         while True:
             assert self.process.poll() is None, self.process.stdout.read().decode()
@@ -145,3 +145,36 @@ def test_sigterm_drains_the_request_in_flight_and_exits_0(start, slow_bundle_pat
     assert server.wait(timeout=15) == 0, server.log
     assert time.monotonic() - sent < 10
     assert "Waiting for connections to close" in server.log
+
+
+def test_slow_bodies_do_not_lock_out_scoring_and_get_408_at_the_body_deadline(start, bundles):
+    """`learnburn serve` as shipped (uvicorn's default parser and loop): 64 clients that send a
+    head and part of a body, then stall, do not take the scoring slots (64 by default): a
+    valid request is answered 200 within 1 s while they wait, and each of them gets a 408 at
+    --body-timeout."""
+    server = start(str(bundles["fast"]), "--body-timeout", "3")
+    record = {"income": 50.0, "debt": 0.1, "region": "north", "member": True}
+    assert httpx.post(f"{server.base}/v1/predict", json=[record]).status_code == 200
+    head = (
+        b"POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n"
+        b"Content-Length: 1000\r\n\r\nincome,debt"
+    )
+    clients = [socket.create_connection(("127.0.0.1", server.port), timeout=20) for _ in range(64)]
+    try:
+        for sock in clients:
+            sock.sendall(head)
+        gauge = 'learnburn_requests_in_flight{endpoint="/invocations"} 64.0'
+        deadline = time.monotonic() + 20
+        while gauge not in httpx.get(f"{server.base}/metrics").text:
+            assert time.monotonic() < deadline, "the slow clients never all started"
+            time.sleep(0.05)
+        sent = time.monotonic()
+        answer = httpx.post(f"{server.base}/v1/predict", json=[record], timeout=10)
+        elapsed = time.monotonic() - sent
+        assert answer.status_code == 200, answer.text
+        assert elapsed < 1.0
+        for sock in clients:
+            assert sock.recv(65536).startswith(b"HTTP/1.1 408"), "no 408 for a slow body"
+    finally:
+        for sock in clients:
+            sock.close()

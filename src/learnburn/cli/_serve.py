@@ -21,7 +21,13 @@ from rich.markup import escape
 from learnburn.bundles import load_bundle
 from learnburn.cli._errors import handles_errors, stderr
 from learnburn.serving import Settings, create_app
-from learnburn.serving._settings import GRACE_S, MAX_CONCURRENCY, TIMEOUT_S, worker_env
+from learnburn.serving._settings import (
+    BODY_TIMEOUT_S,
+    GRACE_S,
+    MAX_CONCURRENCY,
+    TIMEOUT_S,
+    worker_env,
+)
 
 FACTORY = "learnburn.serving:app_from_env"
 
@@ -51,6 +57,13 @@ def serve(
         min=0.001,
         help="Seconds a scoring request may take before it is answered 504 (SageMaker's 60).",
     ),
+    body_timeout: float = typer.Option(
+        BODY_TIMEOUT_S,
+        "--body-timeout",
+        min=0.001,
+        help="Seconds a request's body may take to arrive before it is answered 408; a body "
+        "still arriving holds no scoring slot.",
+    ),
     max_concurrency: int = typer.Option(
         MAX_CONCURRENCY,
         "--max-concurrency",
@@ -79,6 +92,7 @@ def serve(
         host=host,
         port=defaults.port if port is None else port,
         timeout_s=timeout,
+        body_timeout_s=body_timeout,
         max_concurrency=max_concurrency,
         grace_s=grace,
     )

@@ -3,9 +3,14 @@
 maps to a status in ``STATUS``, answered as JSON ``{"error", "detail", "hint"}``; anything else
 is a 500 with a generic body.
 
-Scoring requests (``/invocations``, ``/v1/predict``) take one of ``Settings.max_concurrency``
-slots or are refused with a 503, and are answered within ``Settings.timeout_s`` or get a 504
+Scoring requests (``/invocations``, ``/v1/predict``) have ``Settings.body_timeout_s`` for
+their body to arrive (else 408); then they take one of ``Settings.max_concurrency`` slots or are
+refused with a 503, and are answered within ``Settings.timeout_s`` of their start or get a 504
 (see ``_limits.py``); the other endpoints are cheap and always answer.
+
+Every answer is checked before it is sent: probabilities that are not finite are a 422 (the
+request's values overflowed the model), and probabilities outside [0, 1] or whose row does not
+sum to 1 are the served model's fault, not the client's: a 500 ``model_error``, logged.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from learnburn.serving._codecs import (
     CSV,
     JSON,
     NotAcceptable,
+    RequestError,
     TooLarge,
     Unparseable,
     UnsupportedType,
@@ -54,6 +60,14 @@ ENDPOINTS_TEXT = (
     "GET /ping, POST /invocations, POST /v1/predict, GET /v1/model, GET /metrics, GET /openapi.json"
 )
 MAX_DETAIL = 1000  # characters of an error's detail (a request value can be megabytes)
+# How far a probability may stray from [0, 1], and a row's sum from 1, per class: float32
+# runtimes (ONNX Runtime) round each probability to about 6e-8, so 1e-6 per class is ample.
+PROBABILITY_TOLERANCE = 1e-6
+
+
+class ModelFault(RequestError):
+    """The served model gave probabilities that are not probabilities: the server's fault."""
+
 
 # (error type, status, code): the first type the error is an instance of wins.
 STATUS: tuple[tuple[type[Exception], int, str], ...] = (
@@ -67,6 +81,7 @@ STATUS: tuple[tuple[type[Exception], int, str], ...] = (
     (Unparseable, 400, "bad_request"),
     (DataError, 400, "bad_request"),
     (ClientDisconnect, 499, "client_closed_request"),  # nobody reads it; /metrics counts it
+    (ModelFault, 500, "model_error"),  # logged: the bundle is broken, not the request
 )
 
 
@@ -160,19 +175,17 @@ class _Service:
         return Response(self.document, media_type=JSON)
 
     async def _score(self, request: Request, media: str, answer: str) -> Response:
-        """Take a slot (or 503), read the body (or 408), score it (or 504): on the event loop
-        for a small fast-path request, else on a pool thread."""
+        """Read the body (or 408), then take a slot (or 503) and score it (or 504): on the
+        event loop for a small fast-path request, else on a pool thread. The slot is taken only
+        once the body is here, so clients that send their bodies slowly hold no slot."""
+        start = time.monotonic()
+        deadline = start + self.settings.timeout_s
+        body = await self._read(request, min(start + self.settings.body_timeout_s, deadline))
         self.slots.take()
-        deadline = time.monotonic() + self.settings.timeout_s
-        try:
-            body = await self._read(request, deadline)
-        except BaseException:
-            self.slots.give()
-            raise
         if media == JSON and self.bundle.fast is not None and len(body) <= INLINE_BYTES:
             # a few rows on the fast path take microseconds: a pool thread would cost more
             try:
-                content, rows = self._answer(body, media, answer)
+                content, rows = self._answer(body, media, answer, deadline)
             finally:
                 self.slots.give()
         else:
@@ -186,19 +199,20 @@ class _Service:
         """``_answer`` on a pool thread, or TimedOut at the deadline; the slot is given back
         when the work ends, even past the deadline."""
         with anyio.move_on_after(max(deadline - time.monotonic(), 0)):
-            return await self.slots.run(self._answer, body, media, answer)
+            return await self.slots.run(self._answer, body, media, answer, deadline)
         raise _timed_out(self.settings.timeout_s)  # reached only when the deadline passed
 
     async def _read(self, request: Request, deadline: float) -> bytes:
         """The request body, read by ``deadline`` (or SlowBody)."""
         with anyio.move_on_after(deadline - time.monotonic()):
             return await _read_body(request, self.settings.max_body_bytes)
-        raise _slow_body(self.settings.timeout_s)  # reached only when the deadline passed
+        # reached only when the deadline passed
+        raise _slow_body(min(self.settings.body_timeout_s, self.settings.timeout_s))
 
-    def _answer(self, body: bytes, media: str, answer: str) -> tuple[bytes, int]:
+    def _answer(self, body: bytes, media: str, answer: str, deadline: float) -> tuple[bytes, int]:
         """The response body for a request body, and its number of rows."""
         start = time.perf_counter()
-        proba, decisions = self._predict(body, media)
+        proba, decisions = self._predict(body, media, deadline)
         if answer == CSV:
             content = predictions_csv(proba, decisions)
         else:
@@ -206,20 +220,31 @@ class _Service:
         self.metrics.scoring.observe(time.perf_counter() - start)
         return content, len(proba)
 
-    def _predict(self, body: bytes, media: str) -> tuple[np.ndarray, np.ndarray]:
+    def _predict(self, body: bytes, media: str, deadline: float) -> tuple[np.ndarray, np.ndarray]:
         """The one place a request body is parsed and scored: probabilities and decisions."""
         with np.errstate(all="ignore"):  # an overflow shows as a non-finite row, refused below
-            proba = self._proba(body, media)
+            proba = self._proba(body, media, deadline)
         _check_finite(proba)
+        _check_probabilities(proba)
+        self._in_time(deadline)
         return proba, self.bundle.decide_proba(proba)
 
-    def _proba(self, body: bytes, media: str) -> np.ndarray:
+    def _proba(self, body: bytes, media: str, deadline: float) -> np.ndarray:
         if media == JSON:
             records = json_records(body, self.bundle)
             if self.bundle.fast is not None and len(records) <= RECORDS_LIMIT:
                 return self.bundle.predict_proba_records(records)  # no pandas: microseconds
-            return self.bundle.predict_proba(records_frame(records, self.bundle))
-        return self.bundle.predict_proba(read_table(body, media, self.bundle))
+            frame = records_frame(records, self.bundle)
+        else:
+            frame = read_table(body, media, self.bundle)
+        self._in_time(deadline)
+        return self.bundle.predict_proba(frame)
+
+    def _in_time(self, deadline: float) -> None:
+        """Raise TimedOut past ``deadline``: between the stages of a request, a pool thread
+        stops work whose client has had its 504 (Python cannot stop a stage midway)."""
+        if time.monotonic() > deadline:
+            raise _timed_out(self.settings.timeout_s)
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -253,10 +278,35 @@ def _check_finite(proba: np.ndarray) -> None:
         )
 
 
+def _check_probabilities(proba: np.ndarray) -> None:
+    """Every row's probabilities lie in [0, 1] and sum to 1: a model that answers otherwise
+    is broken (or crafted), and its numbers are not sent, not even in the error (a crafted
+    model could encode data in them); the server log has the first bad row."""
+    tolerance = PROBABILITY_TOLERANCE * max(proba.shape[1], 1)
+    outside = (proba < -tolerance) | (proba > 1 + tolerance)
+    unsummed = np.abs(proba.sum(axis=1) - 1) > tolerance
+    bad = (outside.any(axis=1) | unsummed).nonzero()[0]
+    if len(bad):
+        rows = ", ".join(str(int(row) + 1) for row in bad[:5])
+        message = (
+            f"the served model gave probabilities outside [0, 1] or not summing to 1 for "
+            f"row{'s' if len(bad) > 1 else ''} {rows}"
+            f"{f' and {len(bad) - 5} more' if len(bad) > 5 else ''}"
+        )
+        first = np.array2string(proba[bad[0]], precision=6, threshold=16)
+        logger.error("%s (model_error; row %d: %s)", message, bad[0] + 1, first)
+        raise ModelFault(
+            message,
+            hint="the served bundle's model is faulty, not the request: whoever runs this "
+            "server should replace the bundle (the server log has the model's answer)",
+        )
+
+
 def _slow_body(timeout: float) -> SlowBody:
     return SlowBody(
         f"the request body did not arrive within the deadline of {timeout:g} s",
-        hint="send the whole body at once, or a smaller one",
+        hint="send the whole body at once, or a smaller one, or raise the deadline "
+        "(learnburn serve --body-timeout)",
     )
 
 

@@ -7,7 +7,7 @@ training are not checked: the bundle's pipeline handles them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -16,9 +16,10 @@ from learnburn.errors import SchemaError
 SHOWN_ROWS = 5  # bad rows quoted per column
 
 
-def check_columns(names: Sequence[str], expected: Sequence[str], source: str) -> None:
+def check_columns(names: Iterable[str], expected: Sequence[str], source: str) -> None:
     """Every expected column is present; the error names every missing one."""
-    missing = [name for name in expected if name not in names]
+    present = set(names)  # one pass, however long the header
+    missing = [name for name in expected if name not in present]
     if missing:
         raise SchemaError(
             f"{source} lacks the column{'s' if len(missing) > 1 else ''} {missing} "
@@ -29,7 +30,8 @@ def check_columns(names: Sequence[str], expected: Sequence[str], source: str) ->
 
 def ignored_columns(names: Sequence[str], expected: Sequence[str], keep: str | None) -> tuple:
     """The input columns the bundle does not use (the id column aside), in input order."""
-    return tuple(str(name) for name in names if name not in expected and name != keep)
+    used = frozenset(expected)
+    return tuple(str(name) for name in names if name not in used and name != keep)
 
 
 def coerce_numeric(

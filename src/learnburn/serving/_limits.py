@@ -1,13 +1,18 @@
 """How many scoring requests a worker takes at once, and how long each may take.
 
-A scoring request takes a slot before its body is read; with every slot taken it is refused at
-once (503, ``Retry-After``) rather than queued without bound. The work runs on a pool of
-threads; a request whose deadline passes is answered (504, or 408 while its body is still
-arriving) and the event loop moves on. Python cannot stop a running thread, so a computation
-past its deadline runs to its end and keeps its slot until then: a model that hangs fills the
-slots and the worker answers 503 rather than piling up threads (and, at shutdown, the process
-waits for it until the orchestrator's SIGKILL). ``/ping`` and ``/metrics`` take no slot, so
-health checks answer under saturation.
+A scoring request's body is read first, on the event loop, within its own short deadline (408
+past it); only then does the request take a slot, so clients that send a little body and stall
+(a slowloris) hold connections, never slots, and valid requests are scored meanwhile. Bodies
+being read are not counted: the bytes they hold are bounded by what clients can send within the
+body deadline (and 6 MB each). With every slot taken a request is refused at once (503,
+``Retry-After``) rather than queued without bound. The work runs on a pool of threads; a
+request whose deadline passes is answered 504 and the event loop moves on. Python cannot stop a
+running thread, so a computation past its deadline stops at the next stage it reaches (after
+parsing, after the model) and keeps its slot until then; the parsers are linear in the body, so
+that is about a second for the largest body. A model that hangs fills the slots and the worker
+answers 503 rather than piling up threads (and, at shutdown, the process waits for it until the
+orchestrator's SIGKILL). ``/ping`` and ``/metrics`` take no slot, so health checks answer under
+saturation.
 
 The pool has fewer threads than slots (the CPU count + 4, as ``concurrent.futures`` chooses):
 scoring holds the GIL much of the time, so more threads add contention, not throughput; a
@@ -38,7 +43,7 @@ class TimedOut(RequestError):
 
 
 class SlowBody(RequestError):
-    """The request's body did not arrive within the deadline."""
+    """The request's body did not arrive within its deadline."""
 
 
 class Slots:

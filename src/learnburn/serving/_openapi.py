@@ -19,10 +19,12 @@ REF = "#/components/schemas/"
 SCORING_ERRORS = {
     "400": "The body is not CSV or JSON of the documented shape.",
     "406": "The Accept header allows no type this endpoint writes.",
-    "408": "The body did not arrive before the request deadline.",
+    "408": "The body did not arrive before its deadline (10 s by default).",
     "413": "The body is over the size limit (6 MB by default).",
     "415": "The Content-Type is not one this endpoint reads.",
     "422": "The rows do not match the bundle's columns or types.",
+    "500": "The served model gave probabilities outside [0, 1] or not summing to 1: a fault of "
+    "the bundle, not of the request (error model_error, logged by the server).",
     "503": "Every scoring slot of this worker is busy; retry after Retry-After seconds.",
     "504": "The prediction was not ready before the request deadline.",
 }

@@ -4,8 +4,12 @@ The limits and why they are what they are:
 
 - ``max_body_bytes`` 6 MB: SageMaker real-time's payload limit (a larger body is a 413 there too).
 - ``timeout_s`` 60 s: SageMaker's deadline for an ``/invocations`` answer. A request not answered
-  by then gets a 504 (a body still arriving gets a 408), so the client learns why rather than
-  seeing the platform cut the connection.
+  by then gets a 504, so the client learns why rather than seeing the platform cut the connection.
+- ``body_timeout_s`` 10 s: how long a request's body may take to arrive (then a 408; never more
+  than ``timeout_s``). A body is read before the request takes a scoring slot, so a client that
+  sends a little and stalls holds a connection for this long but never a slot. 10 s carries the
+  largest body (6 MB) at 5 Mbit/s; on SageMaker the front end relays bodies at LAN speed. It is
+  Apache's ``mod_reqtimeout`` idea (20 s for a body there, raised with the rate) in one number.
 - ``max_concurrency`` 64 scoring requests per worker process; more are refused at once with a
   503 and ``Retry-After``. The limit bounds memory, not throughput: each request may hold a
   6 MB body and its parsed table, so 64 of them stay within a few hundred MB of bodies on the
@@ -28,10 +32,12 @@ from learnburn.errors import LearnburnError
 BUNDLE_ENV = "LEARNBURN_BUNDLE"
 TRUST_ENV = "LEARNBURN_TRUST"  # comma-separated extra types, for worker processes
 TIMEOUT_ENV = "LEARNBURN_TIMEOUT"
+BODY_TIMEOUT_ENV = "LEARNBURN_BODY_TIMEOUT"
 MAX_CONCURRENCY_ENV = "LEARNBURN_MAX_CONCURRENCY"
 PORT_ENV = "SAGEMAKER_BIND_TO_PORT"
 MAX_BODY_BYTES = 6 * 1024 * 1024  # SageMaker real-time's payload limit
 TIMEOUT_S = 60.0  # SageMaker's deadline for an /invocations answer
+BODY_TIMEOUT_S = 10.0  # a request body's deadline; see the module docstring
 MAX_CONCURRENCY = 64  # scoring requests in flight per worker process; see the module docstring
 GRACE_S = 25.0  # drain time after SIGTERM, under the 30 s before SageMaker's SIGKILL
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -47,12 +53,14 @@ class Settings:
     bundle: str | None = None
     trust: tuple[str, ...] = ()
     timeout_s: float = TIMEOUT_S
+    body_timeout_s: float = BODY_TIMEOUT_S
     max_concurrency: int = MAX_CONCURRENCY
     grace_s: float = GRACE_S
 
     def __post_init__(self) -> None:
         for name, hint in (
             ("timeout_s", "give the request deadline in seconds, e.g. 60"),
+            ("body_timeout_s", "give the request body's deadline in seconds, e.g. 10"),
             ("grace_s", "give the drain time in seconds, under 30 for SageMaker"),
         ):
             value = getattr(self, name)
@@ -74,8 +82,8 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from ``SAGEMAKER_BIND_TO_PORT`` (default 8080), ``LEARNBURN_BUNDLE``,
-        ``LEARNBURN_TRUST``, ``LEARNBURN_TIMEOUT`` and ``LEARNBURN_MAX_CONCURRENCY``; everything
-        else keeps its default."""
+        ``LEARNBURN_TRUST``, ``LEARNBURN_TIMEOUT``, ``LEARNBURN_BODY_TIMEOUT`` and
+        ``LEARNBURN_MAX_CONCURRENCY``; everything else keeps its default."""
         env = os.environ if environ is None else environ
         port = env.get(PORT_ENV, "").strip()
         trust = tuple(name for name in env.get(TRUST_ENV, "").split(",") if name)
@@ -84,6 +92,7 @@ class Settings:
             bundle=env.get(BUNDLE_ENV) or None,
             trust=trust,
             timeout_s=_number(env, TIMEOUT_ENV, float, cls.timeout_s),
+            body_timeout_s=_number(env, BODY_TIMEOUT_ENV, float, cls.body_timeout_s),
             max_concurrency=_number(env, MAX_CONCURRENCY_ENV, int, cls.max_concurrency),
         )
 
@@ -96,6 +105,7 @@ def worker_env(
     env = {BUNDLE_ENV: bundle, TRUST_ENV: ",".join(trust)}
     if settings is not None:
         env[TIMEOUT_ENV] = repr(settings.timeout_s)
+        env[BODY_TIMEOUT_ENV] = repr(settings.body_timeout_s)
         env[MAX_CONCURRENCY_ENV] = str(settings.max_concurrency)
     return env
 

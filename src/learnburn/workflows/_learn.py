@@ -299,6 +299,8 @@ def _load(spec: ExperimentSpec) -> Dataset:
         drop=spec.data.drop,
         id_column=spec.data.id_column,
         time_column=spec.data.time_column,
+        categorical=spec.data.categorical,
+        **spec.data.read_options(),
     )
 
 
@@ -312,6 +314,7 @@ def _describe_data(dataset: Dataset) -> dict:
         "classes": list(dataset.classes),
         "features": list(dataset.schema.names),
         "excluded": dict(dataset.excluded),
+        "warnings": list(dataset.warnings),
         "schema": dataset.schema.to_dict(),
     }
 

@@ -112,6 +112,11 @@ def test_init_with_an_unknown_target_suggests_the_columns(tmp_path, table_csv):
     assert "label" in result.output
 
 
+def flat(result) -> str:
+    """The command's output on one line: the console wraps long messages at spaces."""
+    return " ".join(result.output.split())
+
+
 DATA_SPEC = """
     [experiment]
     name = "data"
@@ -141,9 +146,9 @@ def test_run_prints_and_records_the_columns_it_left_out(write_spec, table_maker,
     output = tmp_path / "result.json"
     result = runner.invoke(app, ["run", str(spec), "--output", str(output), "--quiet"])
     assert result.exit_code == 0, result.output
-    assert "Warning:" in result.output
-    assert "dates or times: 'opened'" in result.output
-    assert "'ref' (identifier-like)" in result.output
+    assert "Warning:" in flat(result)
+    assert "dates or times: 'opened'" in flat(result)
+    assert "'ref' (identifier-like)" in flat(result)
     warnings = json.loads(output.read_text())["data"]["warnings"]
     assert any("'opened'" in text for text in warnings)
     assert any("'ref' (identifier-like)" in text for text in warnings)
@@ -159,8 +164,8 @@ def test_validate_refuses_a_numeric_column_with_stray_text_naming_it(
     frame.to_csv(tmp_path / "typo.csv", index=False)
     result = runner.invoke(app, ["validate", str(data_spec(write_spec, "typo.csv"))])
     assert result.exit_code == 1
-    assert "'x0' looks numeric, but 1 of its 240 values is not a number ('abc')" in result.output
-    assert 'categorical = ["x0"]' in result.output
+    assert "'x0' looks numeric, but 1 of its 240 values is not a number ('abc')" in flat(result)
+    assert 'categorical = ["x0"]' in flat(result)
 
 
 def test_validate_accepts_the_column_once_declared_categorical(write_spec, table_maker, tmp_path):
@@ -181,10 +186,10 @@ def test_validate_refuses_a_continuous_target_in_one_line(write_spec, table_make
     frame.to_csv(tmp_path / "price.csv", index=False)
     result = runner.invoke(app, ["validate", str(data_spec(write_spec, "price.csv"))])
     assert result.exit_code == 1
-    error = next(line for line in result.output.splitlines() if line.startswith("Error:"))
-    assert "240 distinct numeric values" in error
-    assert "looks like a regression target" in error
-    assert len(result.output) < 600
+    assert flat(result).startswith("Error: ")
+    assert "240 distinct numeric values" in flat(result)
+    assert "looks like a regression target" in flat(result)
+    assert flat(result).index("Hint:") < 400  # one sentence, not a list of 240 classes
 
 
 def test_validate_reads_a_semicolon_file_in_the_encoding_the_spec_names(
@@ -196,12 +201,12 @@ def test_validate_reads_a_semicolon_file_in_the_encoding_the_spec_names(
     frame.to_csv(tmp_path / "euro.csv", index=False, sep=";", encoding="cp1252")
     without = runner.invoke(app, ["validate", str(data_spec(write_spec, "euro.csv"))])
     assert without.exit_code == 1
-    assert "is not utf-8 text" in without.output and "byte offset" in without.output
-    assert 'encoding = "cp1252"' in without.output
+    assert "is not utf-8 text" in flat(without) and "byte offset" in flat(without)
+    assert 'encoding = "cp1252"' in flat(without)
     spec = data_spec(write_spec, "euro.csv", 'encoding = "cp1252"')
     result = runner.invoke(app, ["validate", str(spec)])
     assert result.exit_code == 0, result.output
-    assert "7 features" in result.output
+    assert "7 features" in flat(result)
 
 
 def test_validate_of_a_merged_column_names_the_delimiter_to_set(write_spec, table_maker, tmp_path):
@@ -210,8 +215,8 @@ def test_validate_of_a_merged_column_names_the_delimiter_to_set(write_spec, tabl
     spec = data_spec(write_spec, "semi.csv", 'delimiter = ","')
     result = runner.invoke(app, ["validate", str(spec)])
     assert result.exit_code == 1
-    assert "read as one column" in result.output
-    assert 'delimiter = ";"' in result.output
+    assert "read as one column" in flat(result)
+    assert 'delimiter = ";"' in flat(result)
 
 
 def test_init_reads_with_the_encoding_and_delimiter_given_and_writes_them(

@@ -291,3 +291,10 @@ def test_read_table_reports_duplicate_parquet_column_names(tmp_path):
     error = read_error(path)
     assert "dup.parquet" in str(error)
     assert "'k'" in str(error)
+
+
+def test_read_table_names_a_multibyte_character_cut_off_at_the_end_of_the_file(tmp_path):
+    """A file ending inside a UTF-8 sequence names the offset where that sequence starts."""
+    path = tmp_path / "cut.csv"
+    path.write_bytes(b"name\nJos\xc3")
+    assert "byte 0xc3 at byte offset 8 (line 2)" in str(read_error(path))

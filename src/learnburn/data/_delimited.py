@@ -108,17 +108,19 @@ def _first_bad_byte(file: Path, encoding: str) -> tuple[int, int, int] | None:
     decoder = codecs.getincrementaldecoder(encoding)()
     done = lines = 0
     with open_binary(file) as stream:
-        while block := stream.read(_SCAN_BLOCK):
-            pending = len(decoder.getstate()[0])
+        while True:
+            block = stream.read(_SCAN_BLOCK)
+            pending = len(decoder.getstate()[0])  # undecoded bytes kept from the last block
             try:
-                decoder.decode(block)
+                decoder.decode(block, final=not block)
             except UnicodeDecodeError as error:
-                data = error.object
+                data = error.object  # the pending bytes, then this block
                 lines += data[: error.start].count(b"\n") + 1
                 return done - pending + error.start, lines, data[error.start]
+            if not block:
+                return None
             lines += block.count(b"\n")
             done += len(block)
-    return None
 
 
 def _check_encoding(encoding: str, source: str) -> None:

@@ -47,3 +47,18 @@ def test_python_experiment_is_validated_like_a_spec_file():
     paths = {p.path for p in info.value.problems}
     assert "evaluation.folds" in paths
     assert any(p.startswith("candidates.randomforest") for p in paths)
+
+
+def test_python_experiment_takes_the_data_text_options_and_writes_them(tmp_path):
+    """Experiment(...) mirrors [data] categorical, encoding, delimiter and missing_values, and
+    to_toml writes them."""
+    experiment = Experiment(
+        "opts", data="t.csv", target="y", candidates=["knn"], categorical=["zip"],
+        encoding="latin-1", delimiter=";", missing_values=["?", "-"],
+    )  # fmt: skip
+    data = experiment.spec.data
+    assert (data.categorical, data.encoding, data.delimiter) == (("zip",), "latin-1", ";")
+    assert data.missing_values == ("?", "-")
+    text = experiment.to_toml()
+    assert 'encoding = "latin-1"' in text and 'delimiter = ";"' in text
+    assert 'categorical = ["zip"]' in text and 'missing_values = ["?", "-"]' in text

@@ -46,7 +46,9 @@ class Experiment:
     >>> exp.to_toml("experiments/loans.toml")  # doctest: +SKIP
 
     ``candidates`` is a list of registered names, or a mapping of name to a table with
-    ``model``, ``params``, ``grid`` and ``preprocessing``, as in the TOML format.
+    ``model``, ``params``, ``grid`` and ``preprocessing``, as in the TOML format. The other
+    keywords are the spec's keys of the same names (``categorical``, ``encoding``,
+    ``delimiter`` and ``missing_values`` are those of ``[data]``).
     """
 
     def __init__(
@@ -67,11 +69,20 @@ class Experiment:
         id_column: str | None = None,
         drop: Iterable[str] = (),
         costs: Mapping[str, float] | None = None,
+        categorical: Iterable[str] = (),
+        encoding: str = "utf-8",
+        delimiter: str | None = None,
+        missing_values: Iterable[str] = (),
     ) -> None:
+        data_spec = DataSpec(
+            str(data), target, time_column, id_column, tuple(drop),
+            categorical=tuple(categorical), encoding=encoding, delimiter=delimiter,
+            missing_values=tuple(missing_values),
+        )  # fmt: skip
         draft = ExperimentSpec(
             name=name,
             task=task,
-            data=DataSpec(str(data), target, time_column, id_column, tuple(drop)),
+            data=data_spec,
             evaluation=EvaluationSpec(splitter, folds, repeats, metric, seed, holdout),
             decision=DecisionSpec(dict(costs)) if costs else None,
             candidates=_candidate_specs(candidates),

@@ -110,3 +110,128 @@ def test_init_with_an_unknown_target_suggests_the_columns(tmp_path, table_csv):
     result = runner.invoke(app, ["init", str(table_csv), "--target", "lable", "-o", "x.toml"])
     assert result.exit_code == 1
     assert "label" in result.output
+
+
+def flat(result) -> str:
+    """The command's output on one line: the console wraps long messages at spaces."""
+    return " ".join(result.output.split())
+
+
+DATA_SPEC = """
+    [experiment]
+    name = "data"
+    [data]
+    path = "{path}"
+    target = "label"
+    {extra}
+    [evaluation]
+    folds = 2
+    repeats = 1
+    [candidates.logistic_regression]
+"""
+
+
+def data_spec(write_spec, path, extra=""):
+    return write_spec(DATA_SPEC.format(path=path, extra=extra))
+
+
+def test_run_prints_and_records_the_columns_it_left_out(write_spec, table_maker, tmp_path):
+    """Datetime and identifier-like columns are left out with a printed warning, and the
+    warnings are in the record's data section."""
+    frame = table_maker()
+    frame["opened"] = [f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(len(frame))]
+    frame["ref"] = [f"R{i:05d}" for i in range(len(frame))]
+    frame.to_csv(tmp_path / "dated.csv", index=False)
+    spec = data_spec(write_spec, "dated.csv")
+    output = tmp_path / "result.json"
+    result = runner.invoke(app, ["run", str(spec), "--output", str(output), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "Warning:" in flat(result)
+    assert "dates or times: 'opened'" in flat(result)
+    assert "'ref' (identifier-like)" in flat(result)
+    warnings = json.loads(output.read_text())["data"]["warnings"]
+    assert any("'opened'" in text for text in warnings)
+    assert any("'ref' (identifier-like)" in text for text in warnings)
+
+
+def test_validate_refuses_a_numeric_column_with_stray_text_naming_it(
+    write_spec, table_maker, tmp_path
+):
+    """'abc' in a numeric column exits 1 naming the column, the count, the value and the keys."""
+    frame = table_maker()
+    frame["x0"] = frame["x0"].astype(object)
+    frame.loc[7, "x0"] = "abc"
+    frame.to_csv(tmp_path / "typo.csv", index=False)
+    result = runner.invoke(app, ["validate", str(data_spec(write_spec, "typo.csv"))])
+    assert result.exit_code == 1
+    assert "'x0' looks numeric, but 1 of its 240 values is not a number ('abc')" in flat(result)
+    assert 'categorical = ["x0"]' in flat(result)
+
+
+def test_validate_accepts_the_column_once_declared_categorical(write_spec, table_maker, tmp_path):
+    """The same file validates with categorical = ["x0"] under [data]."""
+    frame = table_maker()
+    frame["x0"] = frame["x0"].round(0).astype(object)
+    frame.loc[7, "x0"] = "abc"
+    frame.to_csv(tmp_path / "typo.csv", index=False)
+    spec = data_spec(write_spec, "typo.csv", 'categorical = ["x0"]')
+    result = runner.invoke(app, ["validate", str(spec)])
+    assert result.exit_code == 0, result.output
+
+
+def test_validate_refuses_a_continuous_target_in_one_line(write_spec, table_maker, tmp_path):
+    """A continuous target is one Error line saying it looks like regression, not 240 classes."""
+    frame = table_maker()
+    frame["label"] = frame["x1"] * 3.1
+    frame.to_csv(tmp_path / "price.csv", index=False)
+    result = runner.invoke(app, ["validate", str(data_spec(write_spec, "price.csv"))])
+    assert result.exit_code == 1
+    assert flat(result).startswith("Error: ")
+    assert "240 distinct numeric values" in flat(result)
+    assert "looks like a regression target" in flat(result)
+    assert flat(result).index("Hint:") < 400  # one sentence, not a list of 240 classes
+
+
+def test_validate_reads_a_semicolon_file_in_the_encoding_the_spec_names(
+    write_spec, table_maker, tmp_path
+):
+    """A cp1252 file separated by ';' validates with encoding = "cp1252"; the ';' is sniffed."""
+    frame = table_maker()
+    frame["region"] = frame["region"].replace({"north": "Zürich"})
+    frame.to_csv(tmp_path / "euro.csv", index=False, sep=";", encoding="cp1252")
+    without = runner.invoke(app, ["validate", str(data_spec(write_spec, "euro.csv"))])
+    assert without.exit_code == 1
+    assert "is not utf-8 text" in flat(without) and "byte offset" in flat(without)
+    assert 'encoding = "cp1252"' in flat(without)
+    spec = data_spec(write_spec, "euro.csv", 'encoding = "cp1252"')
+    result = runner.invoke(app, ["validate", str(spec)])
+    assert result.exit_code == 0, result.output
+    assert "7 features" in flat(result)
+
+
+def test_validate_of_a_merged_column_names_the_delimiter_to_set(write_spec, table_maker, tmp_path):
+    """Read with the wrong delimiter, one merged column is an error whose hint names the key."""
+    table_maker().to_csv(tmp_path / "semi.csv", index=False, sep=";")
+    spec = data_spec(write_spec, "semi.csv", 'delimiter = ","')
+    result = runner.invoke(app, ["validate", str(spec)])
+    assert result.exit_code == 1
+    assert "read as one column" in flat(result)
+    assert 'delimiter = ";"' in flat(result)
+
+
+def test_init_reads_with_the_encoding_and_delimiter_given_and_writes_them(
+    tmp_path, table_maker, monkeypatch
+):
+    """`learnburn init --encoding cp1252 --delimiter ';'` reads the file and puts both keys
+    in the starter spec, which then validates."""
+    monkeypatch.chdir(tmp_path)
+    frame = table_maker()
+    frame["region"] = frame["region"].replace({"north": "Zürich"})
+    frame.to_csv(tmp_path / "euro.csv", index=False, sep=";", encoding="cp1252")
+    args = ["init", "euro.csv", "--target", "label", "--encoding", "cp1252", "--delimiter", ";"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "experiments" / "euro.toml").read_text()
+    assert 'encoding = "cp1252"\ndelimiter = ";"\n' in text
+    checked = runner.invoke(app, ["validate", "experiments/euro.toml"])
+    assert checked.exit_code == 0, checked.output

@@ -130,6 +130,38 @@ def test_time_column_that_is_not_there_is_an_error():
     assert "'date'" in str(error)
 
 
+def test_continuous_classification_target_is_one_line_saying_it_looks_like_regression():
+    """A numeric target with many distinct values is refused in one short line, not as classes."""
+    values = [round(0.37 * i + 0.01, 2) for i in range(600)]
+    frame = pd.DataFrame({"income": range(600), "size": [i % 7 for i in range(600)]})
+    error = prepare_error(frame.assign(price=values), target="price")
+    message = str(error)
+    assert "600 distinct numeric values" in message
+    assert "looks like a regression target" in message
+    assert "classification and clustering" in message
+    assert "\n" not in message and len(message) < 300
+    assert "classes" in error.hint
+
+
+def test_integer_target_with_many_distinct_values_is_refused_as_regression():
+    """Whole numbers count too: a count target with 21 distinct values is not 21 classes."""
+    frame = pd.DataFrame({"x": range(42), "visits": [i % 21 for i in range(42)]})
+    assert "regression" in str(prepare_error(frame, target="visits"))
+
+
+def test_integer_target_with_few_classes_is_accepted():
+    """A numeric target with up to 20 distinct values is a multiclass target."""
+    frame = pd.DataFrame({"x": [i % 3 for i in range(40)], "grade": [i % 20 for i in range(40)]})
+    assert len(prepare(frame, target="grade").classes) == 20
+
+
+def test_text_target_with_a_class_for_nearly_every_row_is_refused():
+    """A text target with fewer than two rows per class (names, free text) is refused."""
+    frame = pd.DataFrame({"x": range(30), "name": [f"n{i % 25}" for i in range(30)]})
+    error = prepare_error(frame, target="name")
+    assert "25 distinct values in 30 rows" in str(error)
+
+
 def test_classification_target_with_one_class_names_the_value():
     """A classification target that holds one value only says which value."""
     error = prepare_error(table(approve=["yes"] * 6))
@@ -157,11 +189,34 @@ def test_identifier_like_and_constant_columns_are_excluded_with_one_warning():
     assert dataset.excluded["branch"] == "constant"
 
 
-def test_datetime_columns_are_excluded_without_a_warning():
-    """A datetime column is recorded as excluded and is not a feature; nothing is warned."""
+def test_datetime_columns_are_excluded_with_a_warning_naming_them():
+    """A datetime column is left out of the features with a DataWarning that names it."""
     frame = table(opened=pd.date_range("2024-01-01", periods=6, freq="D").astype(str))
-    dataset = prepare(frame)
+    with pytest.warns(DataWarning, match="dates or times: 'opened'"):
+        dataset = prepare(frame)
     assert dataset.excluded["opened"] == "datetime (not used as a feature)"
+    assert "opened" not in dataset.features.columns
+
+
+def test_every_warning_given_while_preparing_is_kept_on_the_dataset():
+    """Dataset.warnings holds the text of each DataWarning: dropped rows and left-out columns."""
+    frame = table(
+        approve=[1, 0, None, 0, 1, 1],
+        opened=pd.date_range("2024-01-01", periods=6, freq="D").astype(str),
+        branch=["X"] * 6,
+    )
+    with pytest.warns(DataWarning) as caught:
+        dataset = prepare(frame)
+    assert dataset.warnings == tuple(str(w.message) for w in caught)
+    assert len(dataset.warnings) == 3
+    assert "dropped 1 of 6 rows" in dataset.warnings[0]
+    assert "'branch' (constant)" in dataset.warnings[1]
+    assert "'opened'" in dataset.warnings[2]
+
+
+def test_a_dataset_without_anything_to_warn_about_keeps_no_warnings():
+    """A clean table gives an empty Dataset.warnings."""
+    assert prepare(table()).warnings == ()
 
 
 def test_time_column_of_strings_is_parsed_and_never_a_feature():
@@ -268,3 +323,71 @@ def test_load_dataset_prepares_the_loan_applications_from_their_package():
     assert dataset.n_rows == 1989
     assert dataset.classes == (0, 1)
     assert dataset.excluded["msa"] == "constant"
+
+
+def test_numeric_column_with_a_stray_text_value_is_an_error_naming_column_count_and_value():
+    """'abc' among numbers is an error naming the column, how many, and the values."""
+    income = [str(40 + i) for i in range(39)] + ["abc"]
+    frame = pd.DataFrame({"income": income, "approve": [0, 1] * 20})
+    error = prepare_error(frame)
+    assert "'income' looks numeric, but 1 of its 40 values is not a number ('abc')" in str(error)
+    assert 'categorical = ["income"]' in error.hint
+    assert 'missing_values = ["abc"]' in error.hint
+
+
+def test_numeric_looking_error_lists_every_column_and_the_first_values_in_order():
+    """Each numeric-looking column is named with its count and first stray values, once."""
+    numbers = [str(i) for i in range(95)]
+    frame = pd.DataFrame({
+        "a": [*numbers, "?", "x", "?", "y", "z"],
+        "b": [*numbers, "-", "-", "-", "-", "-"],
+        "approve": [0, 1] * 50,
+    })  # fmt: skip
+    message = str(prepare_error(frame))
+    assert "'a' looks numeric, but 5 of its 100 values are not numbers ('?', 'x', 'y', 'z')" in (
+        message
+    )
+    assert "'b' looks numeric, but 5 of its 100 values are not numbers ('-')" in message
+
+
+def test_text_column_with_under_95_percent_numbers_stays_categorical():
+    """Below the 95% rule a mixed column is an ordinary category: 94 numbers and 6 words."""
+    mixed = [str(i % 20) for i in range(94)] + ["none"] * 6
+    frame = pd.DataFrame({"code": mixed, "n": [i % 9 for i in range(100)], "approve": [0, 1] * 50})
+    dataset = prepare(frame)
+    assert dataset.schema["code"].kind == "categorical"
+
+
+def test_declared_categorical_column_with_stray_values_is_accepted_as_text():
+    """A column declared categorical is not refused and is learnt from as a category."""
+    income = [str(40 + i % 10) for i in range(39)] + ["abc"]
+    frame = pd.DataFrame({"income": income, "approve": [0, 1] * 20})
+    dataset = prepare(frame, categorical=["income"])
+    assert dataset.schema["income"].kind == "categorical"
+
+
+def test_declared_categorical_numeric_column_becomes_text_categories():
+    """Zip codes read as integers become the categories '2139', '10001', not magnitudes."""
+    frame = table(zip=[2139, 10001, 2139, 94105, 10001, 2139])
+    dataset = prepare(frame, categorical=["zip"])
+    assert dataset.schema["zip"].kind == "categorical"
+    assert dataset.features["zip"].tolist() == ["2139", "10001", "2139", "94105", "10001", "2139"]
+
+
+def test_declared_categorical_column_that_is_not_there_suggests_the_closest_name():
+    """A misspelt categorical column is a DataError suggesting the closest column."""
+    error = prepare_error(table(), categorical=["purpse"])
+    assert "'purpse'" in str(error)
+    assert "'purpose'" in error.hint
+
+
+def test_missing_value_markers_named_by_the_caller_are_read_as_missing(tmp_path):
+    """With missing_values = ["?"], a '?' in a numeric column is missing, not a category."""
+    path = tmp_path / "loans.csv"
+    rows = "".join(f"{40 + i},{i % 2}\n" for i in range(39))
+    path.write_text("income,approve\n" + rows + "?,1\n")
+    with pytest.raises(DataError, match="'income' looks numeric"):
+        load_dataset(path, target="approve")
+    dataset = load_dataset(path, target="approve", missing_values=["?"])
+    assert dataset.schema["income"].kind == "numeric"
+    assert dataset.schema["income"].missing == 1

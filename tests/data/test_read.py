@@ -23,8 +23,12 @@ def write_csv(path: Path, text: str) -> Path:
 
 
 def read_error(path: str | Path) -> DataError:
+    return read_error_with(path)
+
+
+def read_error_with(path: str | Path, **options) -> DataError:
     with pytest.raises(DataError) as caught:
-        read_table(path)
+        read_table(path, **options)
     assert caught.value.hint
     return caught.value
 
@@ -131,13 +135,84 @@ def test_read_table_reports_a_corrupt_parquet_file_and_chains_the_cause(tmp_path
     assert error.__cause__ is not None
 
 
-def test_read_table_reports_a_csv_that_is_not_utf8(tmp_path):
-    """A CSV in another encoding is a DataError whose hint asks for UTF-8."""
+def test_read_table_reports_a_csv_that_is_not_utf8_with_the_offset_and_the_encoding_key(tmp_path):
+    """A non-UTF-8 CSV is a DataError naming the file, the first bad byte's offset and line,
+    and the encoding key as the fix, chained from the decode error."""
     path = tmp_path / "latin.csv"
-    path.write_bytes("name\nJos\xe9\n".encode("latin-1"))
+    path.write_bytes("name,n\nAna,1\nJos\xe9,2\n".encode("latin-1"))
     error = read_error(path)
-    assert "latin.csv" in str(error)
-    assert "UTF-8" in error.hint
+    assert "latin.csv is not utf-8 text: byte 0xe9 at byte offset 16 (line 3)" in str(error)
+    assert 'encoding = "cp1252"' in error.hint
+    assert isinstance(error.__cause__, UnicodeDecodeError)
+
+
+def test_read_table_finds_the_bad_byte_past_the_first_megabyte_of_a_compressed_csv(tmp_path):
+    """The offset counts decompressed bytes, across the blocks the scan reads."""
+    path = tmp_path / "big.csv.gz"
+    body = "name,n\n" + "Ana,1\n" * 200_000
+    with gzip.open(path, "wb") as stream:
+        stream.write((body + "Jos\xe9,2\n").encode("latin-1"))
+    error = read_error(path)
+    assert f"at byte offset {len(body) + 3} (line 200002)" in str(error)
+
+
+def test_read_table_decodes_the_encoding_it_is_given(tmp_path):
+    """With encoding="latin-1" the same file reads, accents intact."""
+    path = tmp_path / "latin.csv"
+    path.write_bytes("name,n\nAna,1\nJos\xe9,2\n".encode("latin-1"))
+    assert read_table(path, encoding="latin-1")["name"].tolist() == ["Ana", "Jos\xe9"]
+
+
+def test_read_table_reports_an_unknown_encoding_name(tmp_path):
+    """An encoding Python does not know is a DataError listing known ones."""
+    path = write_csv(tmp_path / "t.csv", "a,b\n1,2\n")
+    error = read_error_with(path, encoding="klingon")
+    assert "'klingon'" in str(error)
+    assert "cp1252" in error.hint
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_read_table_sniffs_the_delimiter_of_a_csv_from_its_header(tmp_path, delimiter):
+    """A .csv separated by ';', tabs or '|' is split on it without being told."""
+    rows = [f"name{delimiter}amount", f"x{delimiter}1,5", f"y{delimiter}2,5"]
+    frame = read_table(write_csv(tmp_path / "t.csv", "\n".join(rows) + "\n"))
+    assert list(frame.columns) == ["name", "amount"]
+    assert frame["amount"].tolist() == ["1,5", "2,5"]
+
+
+def test_read_table_sniffing_ignores_delimiters_inside_quoted_names(tmp_path):
+    """Commas separate this header; the semicolons inside a quoted name do not count."""
+    path = write_csv(tmp_path / "t.csv", '"a;b;c",d\n1,2\n')
+    assert list(read_table(path).columns) == ["a;b;c", "d"]
+
+
+def test_read_table_sniffs_a_compressed_csv(tmp_path):
+    """The header of a compressed CSV is sniffed after decompression."""
+    path = tmp_path / "t.csv.bz2"
+    TABLE.to_csv(path, index=False, sep=";")
+    pd.testing.assert_frame_equal(read_table(path), TABLE)
+
+
+def test_read_table_uses_the_delimiter_it_is_given(tmp_path):
+    """An explicit delimiter wins over sniffing."""
+    path = write_csv(tmp_path / "t.csv", "a;b,c\n1;2,3\n")
+    assert list(read_table(path, delimiter=";").columns) == ["a", "b,c"]
+
+
+def test_read_table_with_the_wrong_delimiter_names_the_merged_column_and_the_fix(tmp_path):
+    """A table read as one column holding ';' is an error whose hint names delimiter = ";"."""
+    path = write_csv(tmp_path / "t.csv", "a;b;c\n1;2;3\n")
+    error = read_error_with(path, delimiter=",")
+    assert "one column named 'a;b;c'" in str(error)
+    assert 'delimiter = ";"' in error.hint
+
+
+def test_read_table_reads_extra_missing_value_markers(tmp_path):
+    """missing_values adds texts read as missing, so a numeric column stays numeric."""
+    path = write_csv(tmp_path / "t.csv", "a,b\n1,x\n?,y\n3,z\n")
+    frame = read_table(path, missing_values=["?"])
+    assert frame["a"].isna().tolist() == [False, True, False]
+    assert pd.api.types.is_float_dtype(frame["a"])
 
 
 def test_read_table_reports_ragged_csv_rows(tmp_path):
@@ -216,3 +291,10 @@ def test_read_table_reports_duplicate_parquet_column_names(tmp_path):
     error = read_error(path)
     assert "dup.parquet" in str(error)
     assert "'k'" in str(error)
+
+
+def test_read_table_names_a_multibyte_character_cut_off_at_the_end_of_the_file(tmp_path):
+    """A file ending inside a UTF-8 sequence names the offset where that sequence starts."""
+    path = tmp_path / "cut.csv"
+    path.write_bytes(b"name\nJos\xc3")
+    assert "byte 0xc3 at byte offset 8 (line 2)" in str(read_error(path))

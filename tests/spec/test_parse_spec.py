@@ -93,6 +93,15 @@ BAD_SPECS = [
     (("{ learning_rate", "{ max_depth = [2, 4], learning_rate"), "candidates.gbm.grid.max_depth",
      "both in params and in grid", "remove 'max_depth' from params"),
     (('"lightgbm"', '"lightgmb"'), "candidates.gbm.model", "unknown candidate", "'lightgbm'"),
+    (('drop = ["race", "sex"]', 'encoding = "latin-2x"'), "data.encoding",
+     "unknown encoding 'latin-2x'", 'encoding = "cp1252"'),
+    (('drop = ["race", "sex"]', 'delimiter = ";;"'), "data.delimiter", "one character", ""),
+    (('drop = ["race", "sex"]', 'delimiter = "\\""'), "data.delimiter", "would split values",
+     'delimiter = ";"'),
+    (('drop = ["race", "sex"]', 'categorical = "zip"'), "data.categorical",
+     "must be an array of column names", ""),
+    (('drop = ["race", "sex"]', "missing_values = [1]"), "data.missing_values[0]",
+     "must be a string, got 1", ""),
     (('"native"', '"natve"'), "candidates.gbm.preprocessing", "got", "did you mean 'native'?"),
     (("candidates.gbm]", 'candidates."my gbm"]'), 'candidates."my gbm"', "name", "rename"),
 ]
@@ -107,6 +116,25 @@ def test_each_bad_spec_reports_one_problem_at_its_key_path(replacement, path, me
     assert list(problems) == [path]
     assert message in problems[path][0]
     assert hint in problems[path][1]
+
+
+def test_text_options_of_the_data_table_are_read_into_the_spec():
+    """categorical, encoding, delimiter and missing_values reach DataSpec as given."""
+    extra = 'categorical = ["zip"]\nencoding = "cp1252"\ndelimiter = "\\t"\nmissing_values = ["?"]'
+    data = parse_spec(variant(('drop = ["race", "sex"]', extra))).data
+    assert data.categorical == ("zip",)
+    assert (data.encoding, data.delimiter, data.missing_values) == ("cp1252", "\t", ("?",))
+    assert data.read_options() == {
+        "encoding": "cp1252", "delimiter": "\t", "missing_values": ("?",),
+    }  # fmt: skip
+
+
+def test_text_options_default_to_utf8_a_sniffed_delimiter_and_no_extra_markers():
+    """Without the keys: UTF-8, the delimiter sniffed (None), no declared categoricals."""
+    data = parse_spec(BASE).data
+    assert (data.encoding, data.delimiter, data.categorical, data.missing_values) == (
+        "utf-8", None, (), (),
+    )  # fmt: skip
 
 
 def test_base_spec_is_valid():

@@ -69,3 +69,19 @@ def test_content_hash_changes_with_the_content():
     """Changing a value changes the hash."""
     changed = parse_spec(SPEC.replace("n_estimators = 50", "n_estimators = 51"))
     assert changed.content_hash() != parse_spec(SPEC).content_hash()
+
+
+def test_content_of_a_spec_without_the_text_options_is_as_it_always_was():
+    """Unset categorical, encoding, delimiter and missing_values stay out of the hashed content,
+    so specs recorded before these keys existed keep their hash."""
+    data = parse_spec(SPEC).to_dict()["data"]
+    assert set(data) == {"path", "target", "time_column", "id_column", "drop"}
+
+
+def test_content_hash_changes_with_each_text_option():
+    """Each [data] key that changes how the table is read changes the hash."""
+    base = parse_spec(SPEC).content_hash()
+    for key in ('categorical = ["zip"]', 'encoding = "cp1252"', 'delimiter = ";"',
+                'missing_values = ["?"]'):  # fmt: skip
+        changed = parse_spec(SPEC.replace('target = "approve"', f'target = "approve"\n{key}'))
+        assert changed.content_hash() != base, key

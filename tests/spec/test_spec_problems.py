@@ -55,7 +55,10 @@ def test_unknown_key_without_a_close_match_lists_the_allowed_keys():
     """When nothing is close, the hint lists the keys the table accepts."""
     message, hint = problems_of(HEAD.replace("[data]", "[data]\nxyz = 1") + CANDIDATE)["data.xyz"]
     assert message == "unknown key 'xyz'"
-    assert hint == "allowed keys: path, target, time_column, id_column, drop"
+    assert hint == (
+        "allowed keys: path, target, time_column, id_column, drop, categorical, encoding, "
+        "delimiter, missing_values"
+    )
 
 
 def test_candidate_given_as_a_value_is_not_a_table():

@@ -76,6 +76,25 @@ def test_spec_to_toml_leaves_out_what_is_not_set():
     assert replace(parse_spec(text), text="") == minimal
 
 
+def test_spec_to_toml_writes_the_text_options_and_reads_them_back():
+    """categorical, encoding, delimiter (a tab) and missing_values round-trip through TOML."""
+    data = replace(
+        FULL.data, categorical=("zip",), encoding="cp1252", delimiter="\t", missing_values=("?",)
+    )
+    spec = replace(FULL, data=data)
+    text = spec_to_toml(spec)
+    assert 'categorical = ["zip"]\nencoding = "cp1252"\ndelimiter = "\\t"\n' in text
+    assert 'missing_values = ["?"]' in text
+    assert replace(parse_spec(text), text="") == spec
+
+
+def test_spec_to_toml_leaves_out_the_default_text_options():
+    """UTF-8, a sniffed delimiter and no markers are not written."""
+    text = spec_to_toml(FULL)
+    for key in ("categorical", "encoding", "delimiter", "missing_values"):
+        assert key not in text
+
+
 def test_spec_to_toml_reports_values_toml_cannot_hold():
     """A None param (TOML has no null) is a SpecError at the param's key path."""
     spec = replace(FULL, candidates=(CandidateSpec("rf", "random_forest", {"max_depth": None}),))

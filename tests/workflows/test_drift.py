@@ -162,3 +162,21 @@ def test_a_bundle_can_leave_every_training_row_out(folder, result, tmp_path):
     assert bundle.reference_sample is None and "reference.parquet" not in bundle.manifest["files"]
     report = check_bundle_drift(path, pd.read_csv(folder / "moved.csv"))
     assert report.drifted_columns == ("x0",) and report.multivariate is None
+
+
+def test_the_cli_reads_current_rows_in_the_encoding_and_delimiter_it_is_given(
+    bundle_path, folder, tmp_path
+):
+    """A cp1252 file separated by ';' needs --encoding; its ';' is sniffed, or given."""
+    rows = pd.read_csv(folder / "same.csv").assign(note="café")
+    rows.to_csv(tmp_path / "euro.csv", index=False, sep=";", encoding="cp1252")
+    runner = CliRunner()
+    plain = runner.invoke(app, ["drift", str(bundle_path), str(tmp_path / "euro.csv")])
+    assert plain.exit_code == 2
+    assert "byte offset" in plain.output and "--encoding" in plain.output
+    for extra in ([], ["--delimiter", ";"]):
+        done = runner.invoke(
+            app, ["drift", str(bundle_path), str(tmp_path / "euro.csv"), "--encoding", "cp1252",
+                  *extra],
+        )  # fmt: skip
+        assert done.exit_code == 0, done.output

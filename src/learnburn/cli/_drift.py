@@ -51,6 +51,10 @@ def drift(
     trust: list[str] = typer.Option(
         [], "--trust", help="Also load this type from the bundle's model (repeatable)."
     ),
+    encoding: str = typer.Option("utf-8", "--encoding", help="CURRENT's text encoding (CSV)."),
+    delimiter: str | None = typer.Option(
+        None, "--delimiter", help="CURRENT's field separator [default: sniffed from the header]."
+    ),
 ) -> None:
     """Compare CURRENT with the training data's profile the bundle carries: per feature an
     effect size (normalised Wasserstein, or Jensen-Shannon distance), PSI with the value no
@@ -72,7 +76,8 @@ def drift(
     console = Console()
     with Console(stderr=True).status("comparing with the reference"):
         report = check_bundle_drift(
-            bundle_path, read_table(str(current)), preset=preset, alpha=alpha,
+            bundle_path, read_table(str(current), encoding=encoding, delimiter=delimiter),
+            preset=preset, alpha=alpha,
             correction=None if correction == "none" else correction,
             multivariate=multivariate, trusted=tuple(trust),
         )  # fmt: skip

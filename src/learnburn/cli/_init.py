@@ -19,12 +19,20 @@ def init(
     ),
     name: str | None = typer.Option(None, "--name", help="Experiment name [default: file stem]."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing spec file."),
+    encoding: str = typer.Option(
+        "utf-8", "--encoding", help="The CSV file's text encoding (written into the spec)."
+    ),
+    delimiter: str | None = typer.Option(
+        None, "--delimiter", help="The CSV field separator [default: sniffed from the header]."
+    ),
 ) -> None:
     """Write a commented starter spec for DATA_FILE, ready to edit and run."""
     from learnburn.workflows import default_experiment_name, init_spec
 
     path = output or Path("experiments") / f"{name or default_experiment_name(data_file)}.toml"
-    text = init_spec(data_file, target=target, name=name, spec_file=path)
+    text = init_spec(
+        data_file, target=target, name=name, spec_file=path, encoding=encoding, delimiter=delimiter
+    )
     if path.exists() and not force:
         stderr.print(f"[bold red]Error:[/] {path} already exists.")
         stderr.print(

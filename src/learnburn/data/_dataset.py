@@ -1,9 +1,15 @@
 """Turn a table into a :class:`Dataset`: feature columns, target, time and ids, with reasons.
 
 Every column that is not a feature is listed in ``Dataset.excluded`` with the reason, in table
-order. Columns left out because of what they hold (entirely missing, identifier-like, constant)
-are reported with a :class:`~learnburn.errors.DataWarning`; datetime columns are left out
-silently (they are recorded, and the time column is never a feature).
+order. Columns left out because of what they hold (entirely missing, identifier-like, constant,
+dates or times) are reported with a :class:`~learnburn.errors.DataWarning`; the text of every
+warning is also kept in ``Dataset.warnings``, so that the run record holds what was said.
+
+Before any of that, a text column that is mostly numbers with a few stray values is an error
+(``_text_columns.py``), and the columns declared ``categorical`` are turned into text. A
+classification target is refused when it looks continuous: numbers with more than
+``MAX_NUMERIC_CLASSES`` distinct values (a regression target), or any values with more than
+``MAX_NUMERIC_CLASSES`` distinct values and fewer than two rows per class on average.
 
 A classification target of floats that are all whole numbers (an integer column that pandas read
 as float because some targets were missing) is turned back into integers once those rows are
@@ -25,9 +31,12 @@ from learnburn.data._fingerprint import Fingerprint, fingerprint_table
 from learnburn.data._infer import infer_schema
 from learnburn.data._read import read_table
 from learnburn.data._schema import ColumnSchema, Schema
+from learnburn.data._text_columns import as_categorical, check_numeric_text
 from learnburn.errors import DataError, DataWarning
 
 TASKS = ("classification", "clustering")
+MAX_NUMERIC_CLASSES = 20
+_DATETIME = "datetime (not used as a feature)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,6 +54,7 @@ class Dataset:
     source: str = ""
     dropped_rows: int = 0
     excluded: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     @property
     def n_rows(self) -> int:
@@ -59,15 +69,21 @@ def load_dataset(
     drop: Iterable[str] = (),
     id_column: str | None = None,
     time_column: str | None = None,
+    categorical: Iterable[str] = (),
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
+    missing_values: Iterable[str] = (),
 ) -> Dataset:
     """Read the table at ``path`` (see :func:`read_table`) and prepare it as a :class:`Dataset`."""
+    frame = read_table(path, encoding=encoding, delimiter=delimiter, missing_values=missing_values)
     return prepare_dataset(
-        read_table(path),
+        frame,
         target=target,
         task=task,
         drop=drop,
         id_column=id_column,
         time_column=time_column,
+        categorical=categorical,
         source=os.fspath(path),
     )
 
@@ -80,20 +96,27 @@ def prepare_dataset(
     drop: Iterable[str] = (),
     id_column: str | None = None,
     time_column: str | None = None,
+    categorical: Iterable[str] = (),
     source: str = "",
 ) -> Dataset:
-    """Split ``frame`` into features, target, time and ids; drop rows whose target is missing."""
+    """Split ``frame`` into features, target, time and ids; drop rows whose target is missing.
+
+    ``categorical`` names columns that are categories whatever they hold (codes such as zip
+    codes): they are learnt from as text, and never refused as numeric-looking."""
     where = source or "the table"
     frame = _checked_frame(frame, where)
     roles = _roles(frame, task, target, drop, id_column, time_column, where)
+    declared = _declared(frame, categorical, roles, where)
+    others = [c for c in frame.columns if c not in roles]
+    check_numeric_text(frame, [c for c in others if c not in declared], where)
+    notes: list[str] = []
     full_schema = infer_schema(frame)
     fingerprint = fingerprint_table(frame, schema=full_schema)
-    frame, dropped = _drop_missing_target(frame, target, where)
-    others = [c for c in frame.columns if c not in roles]
-    schema = infer_schema(frame[others]) if dropped else full_schema
-    excluded, features = _choose_columns(frame.columns, schema, roles, where)
-    frame = frame.reset_index(drop=True)
+    frame, dropped = _drop_missing_target(frame, target, where, notes)
+    frame = as_categorical(frame, declared).reset_index(drop=True)
     labels = _target_values(frame, target, task, where)
+    schema = infer_schema(frame[others]) if dropped or declared else full_schema
+    excluded, features = _choose_columns(frame.columns, schema, roles, where, notes)
     return Dataset(
         features=frame[features],
         target=labels,
@@ -106,6 +129,7 @@ def prepare_dataset(
         source=source,
         dropped_rows=dropped,
         excluded=excluded,
+        warnings=tuple(notes),
     )
 
 
@@ -177,8 +201,24 @@ def _check_exists(frame: pd.DataFrame, column: str, role: str, where: str) -> No
     raise DataError(f"{what} {column!r} is not a column of {where}", hint=hint)
 
 
+def _declared(
+    frame: pd.DataFrame, categorical: Iterable[str], roles: dict[str, str], where: str
+) -> list[str]:
+    """The declared categorical columns that are features, after checking each exists."""
+    categorical = (categorical,) if isinstance(categorical, str) else tuple(categorical)
+    for column in categorical:
+        _check_exists(frame, column, "categorical column", where)
+    return [column for column in dict.fromkeys(categorical) if column not in roles]
+
+
+def _warn(notes: list[str], message: str) -> None:
+    """Warn ``message`` (a DataWarning, pointing at the caller of prepare_dataset) and note it."""
+    notes.append(message)
+    warnings.warn(message, DataWarning, stacklevel=5)
+
+
 def _drop_missing_target(
-    frame: pd.DataFrame, target: str | None, where: str
+    frame: pd.DataFrame, target: str | None, where: str, notes: list[str]
 ) -> tuple[pd.DataFrame, int]:
     if target is None:
         return frame, 0
@@ -190,17 +230,14 @@ def _drop_missing_target(
             hint="Check that the target column is the one you meant and that it is filled in.",
         )
     if count:
-        warnings.warn(
-            f"{where}: dropped {count} of {len(frame)} rows whose target {target!r} is missing",
-            DataWarning,
-            stacklevel=3,
-        )
+        rows = f"{count} of {len(frame)} rows"
+        _warn(notes, f"{where}: dropped {rows} whose target {target!r} is missing")
         frame = frame[~missing]
     return frame, count
 
 
 def _choose_columns(
-    columns: pd.Index, schema: Schema, roles: dict[str, str], where: str
+    columns: pd.Index, schema: Schema, roles: dict[str, str], where: str, notes: list[str]
 ) -> tuple[dict[str, str], list[str]]:
     """The reason each non-feature column is left out, and the feature columns, in table order."""
     excluded: dict[str, str] = {}
@@ -211,7 +248,7 @@ def _choose_columns(
             excluded[name] = reason
         else:
             features.append(name)
-    _warn_left_out(excluded, where)
+    _warn_left_out(excluded, where, notes)
     if not features:
         reasons = ", ".join(f"{name} ({why})" for name, why in excluded.items())
         raise DataError(
@@ -229,29 +266,29 @@ def _content_reason(column: ColumnSchema) -> str:
     if column.constant:
         return "constant"
     if column.kind == "datetime":
-        return "datetime (not used as a feature)"
+        return _DATETIME
     return ""
 
 
-def _warn_left_out(excluded: dict[str, str], where: str) -> None:
+def _warn_left_out(excluded: dict[str, str], where: str, notes: list[str]) -> None:
     empty = [name for name, why in excluded.items() if why == "all missing"]
     if empty:
-        warnings.warn(
-            f"{where}: left out of the features because entirely missing: "
-            + ", ".join(map(repr, empty)),
-            DataWarning,
-            stacklevel=4,
-        )
+        names = ", ".join(map(repr, empty))
+        _warn(notes, f"{where}: left out of the features because entirely missing: {names}")
     flagged = [
         f"{name!r} ({why})"
         for name, why in excluded.items()
         if why in ("identifier-like", "constant")
     ]
     if flagged:
-        warnings.warn(
-            f"{where}: left out of the features: {', '.join(flagged)}",
-            DataWarning,
-            stacklevel=4,
+        _warn(notes, f"{where}: left out of the features: {', '.join(flagged)}")
+    dates = [name for name, why in excluded.items() if why == _DATETIME]
+    if dates:
+        _warn(
+            notes,
+            f"{where}: left out of the features because they hold dates or times: "
+            f"{', '.join(map(repr, dates))} (derive features from them, such as a month or an "
+            "age, or name one time_column for time-ordered splits)",
         )
 
 
@@ -263,7 +300,31 @@ def _target_values(
     labels = frame[target]
     if types.is_float_dtype(labels.dtype) and (labels % 1 == 0).all():
         labels = labels.astype("int64")
-    if task == "classification" and labels.nunique() < 2:
+    if task == "classification":
+        _check_classes(labels, target, where)
+    return labels
+
+
+def _check_classes(labels: pd.Series, target: str, where: str) -> None:
+    """A classification target has at least two classes and does not look continuous."""
+    distinct = labels.nunique()
+    numeric = types.is_numeric_dtype(labels.dtype) and not types.is_bool_dtype(labels.dtype)
+    if numeric and distinct > MAX_NUMERIC_CLASSES:
+        raise DataError(
+            f"Target {target!r} of {where} has {distinct} distinct numeric values (from "
+            f"{labels.min():.6g} to {labels.max():.6g}): this looks like a regression "
+            "target; learnburn handles classification and clustering",
+            hint="Choose the column that holds the classes, or turn this one into a few classes "
+            "in the data first (e.g. above or below a threshold).",
+        )
+    if distinct > MAX_NUMERIC_CLASSES and distinct * 2 > len(labels):
+        raise DataError(
+            f"Target {target!r} of {where} has {distinct} distinct values in {len(labels)} rows: "
+            "fewer than two rows per class, which looks like an identifier or free text, "
+            "not classes",
+            hint="Choose the column that holds the classes to predict.",
+        )
+    if distinct < 2:
         value = labels.iloc[0]
         raise DataError(
             f"Target {target!r} of {where} has one class only: {_scalar(value)!r} "
@@ -271,7 +332,6 @@ def _target_values(
             hint="Check that the target column is the right one, or filter the data so that "
             "at least two classes appear.",
         )
-    return labels
 
 
 def _classes(labels: pd.Series | None) -> tuple:

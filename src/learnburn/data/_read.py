@@ -5,6 +5,11 @@ The format is chosen by the file's suffix: ``.csv`` and ``.tsv``, each optionall
 A path ``pkg://PACKAGE/relative/path`` names a file inside an installed package, found with
 ``importlib.resources.files(PACKAGE) / "relative/path"``.
 
+Delimited text is decoded with ``encoding`` (UTF-8 by default) and split on ``delimiter``
+(sniffed from the header line when not given; see ``_delimited.py``); the ``missing_values``
+texts are read as missing, besides pandas' own (empty, ``NA``, ``NaN``, ``null``, ...).
+Parquet files carry their own types, so these three options do not apply to them.
+
 Every failure is a :class:`~learnburn.errors.DataError` that names the file; pandas and pyarrow
 errors are chained with ``from``.
 """
@@ -15,12 +20,15 @@ import os
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Iterable
 from contextlib import ExitStack
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from learnburn.data._delimited import read_delimited
 from learnburn.errors import DataError
 
 PACKAGE_SCHEME = "pkg://"
@@ -35,12 +43,19 @@ SUPPORTED_SUFFIXES = (
 _READ_ERRORS = (ValueError, OSError, EOFError, NotImplementedError, zipfile.BadZipFile)
 
 
-def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
+def read_table(
+    path: str | os.PathLike[str],
+    *,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
+    missing_values: Iterable[str] = (),
+) -> pd.DataFrame:
     """Read the table at ``path`` (a file or ``pkg://PACKAGE/relative/path``) into a DataFrame."""
     source = os.fspath(path)
+    text = {"encoding": encoding, "delimiter": delimiter, "missing_values": tuple(missing_values)}
     with ExitStack() as stack:
         file = _resolve(source, stack)
-        frame = _read_file(file, source)
+        frame = _read_file(file, source, text)
     _check_not_empty(frame, source)
     return frame
 
@@ -98,7 +113,7 @@ def _suffix(name: str) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def _read_file(file: Path, source: str) -> pd.DataFrame:
+def _read_file(file: Path, source: str, text: dict[str, Any]) -> pd.DataFrame:
     suffix = _suffix(file.name)
     if suffix not in SUPPORTED_SUFFIXES:
         raise DataError(
@@ -108,7 +123,7 @@ def _read_file(file: Path, source: str) -> pd.DataFrame:
     try:
         if suffix in _PARQUET:
             return _read_parquet(file, source)
-        return _read_delimited(file, source, _SEPARATORS["." + suffix.split(".")[1]])
+        return _read_delimited(file, source, _SEPARATORS["." + suffix.split(".")[1]], text)
     except DataError:
         raise
     except pd.errors.EmptyDataError as error:
@@ -117,17 +132,19 @@ def _read_file(file: Path, source: str) -> pd.DataFrame:
         raise DataError(
             f"Cannot read {source}: {type(error).__name__}: {error}",
             hint="Check that the file is a complete, valid file of the type its suffix says "
-            "(CSV files must be UTF-8 text).",
+            "(for CSV: its delimiter and encoding, which [data] delimiter and encoding name).",
         ) from error
 
 
-def _read_delimited(file: Path, source: str, sep: str) -> pd.DataFrame:
-    frame = pd.read_csv(file, sep=sep, low_memory=False)
+def _read_delimited(file: Path, source: str, default: str, text: dict[str, Any]) -> pd.DataFrame:
+    frame, sep = read_delimited(file, source, default=default, **text)
     # pandas renames a repeated column 'a' to 'a.1'; only then read the raw header to be sure.
     names = {str(c) for c in frame.columns}
     mangled = [c for c in names if (m := re.fullmatch(r"(.*)\.\d+", c)) and m.group(1) in names]
     if mangled:
-        header = pd.read_csv(file, sep=sep, header=None, nrows=1, dtype=str).iloc[0]
+        header = pd.read_csv(
+            file, sep=sep, header=None, nrows=1, dtype=str, encoding=text["encoding"]
+        ).iloc[0]
         _check_unique([h for h in header.tolist() if isinstance(h, str)], source)
     return frame
 

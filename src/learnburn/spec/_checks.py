@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+
 from learnburn.errors import SpecProblem
 from learnburn.spec._tables import DataTable, DecisionTable, EvaluationTable, ExperimentTable
 
@@ -28,6 +30,21 @@ def check_columns(experiment: ExperimentTable | None, data: DataTable) -> list[S
             message = f"is the target '{target}'"
             hint = f"a column is either the target or the {role.replace('_', ' ')}, not both"
             problems.append(SpecProblem(f"data.{role}", message, hint))
+    return problems
+
+
+def check_text_options(data: DataTable) -> list[SpecProblem]:
+    """The encoding is one Python knows, and the delimiter is a character that can separate."""
+    problems = []
+    try:
+        codecs.lookup(data.encoding)
+    except LookupError:
+        hint = 'use a Python codec name, e.g. encoding = "cp1252" (or "latin-1", "utf-16")'
+        problems.append(SpecProblem("data.encoding", f"unknown encoding '{data.encoding}'", hint))
+    if data.delimiter is not None and (data.delimiter in '"\r\n' or data.delimiter.isalnum()):
+        message = f"cannot be {data.delimiter!r}: it would split values or lines"
+        hint = 'use the character between fields, e.g. delimiter = ";" (or "\\t", "|")'
+        problems.append(SpecProblem("data.delimiter", message, hint))
     return problems
 
 

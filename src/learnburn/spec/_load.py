@@ -10,7 +10,12 @@ from typing import Any
 
 from learnburn.errors import SpecError, SpecProblem
 from learnburn.spec._candidate_checks import check_candidates
-from learnburn.spec._checks import check_columns, check_costs, check_splitter
+from learnburn.spec._checks import (
+    check_columns,
+    check_costs,
+    check_splitter,
+    check_text_options,
+)
 from learnburn.spec._model import ClusteringSpec, ExperimentSpec
 from learnburn.spec._problems import M, key_path, validate_table
 from learnburn.spec._tables import (
@@ -128,6 +133,7 @@ def _check_across(
     problems = []
     if data is not None:
         problems += check_columns(experiment, data)
+        problems += check_text_options(data)
     if evaluation is not None:
         problems += check_splitter(evaluation, data)
     if decision is not None:

@@ -45,13 +45,35 @@ DEFAULT_ROPE = {
 
 @dataclass(frozen=True)
 class DataSpec:
-    """Where the table is and which columns play which role."""
+    """Where the table is, how its text is read, and which columns play which role.
+
+    ``categorical``: columns learnt from as categories whatever they hold (codes such as zip
+    codes); ``encoding``, ``delimiter`` (None: sniffed from the header) and ``missing_values``
+    (texts read as missing, besides the usual ones) apply to CSV and TSV files.
+    """
 
     path: str
     target: str | None = None
     time_column: str | None = None
     id_column: str | None = None
     drop: tuple[str, ...] = ()
+    categorical: tuple[str, ...] = ()
+    encoding: str = "utf-8"
+    delimiter: str | None = None
+    missing_values: tuple[str, ...] = ()
+
+    def read_options(self) -> dict[str, Any]:
+        """How to read the table's text: keywords of ``read_table`` and ``load_dataset``."""
+        return {
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "missing_values": self.missing_values,
+        }
+
+
+# DataSpec keys added after specs were first recorded: at their defaults they stay out of the
+# content hash, so a spec that does not use them hashes as it always did.
+_LATER_DATA_KEYS = {"categorical": (), "encoding": "utf-8", "delimiter": None, "missing_values": ()}
 
 
 @dataclass(frozen=True)
@@ -174,6 +196,9 @@ class ExperimentSpec:
         content.pop("text")
         if content["clustering"] is None:  # classification specs hash as they always did
             content.pop("clustering")
+        for key, default in _LATER_DATA_KEYS.items():
+            if content["data"][key] == default:
+                content["data"].pop(key)
         return content
 
     def content_hash(self) -> str:

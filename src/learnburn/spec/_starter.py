@@ -12,15 +12,25 @@ _MAX_LISTED = 20
 _FEW_CLASSES = 20
 
 
-def starter_spec(data_path: str, schema: Schema, *, target: str | None, name: str) -> str:
+def starter_spec(
+    data_path: str,
+    schema: Schema,
+    *,
+    target: str | None,
+    name: str,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
+) -> str:
     """A commented spec for the table at ``data_path``; it parses as is when ``target`` is set.
 
     ``data_path`` is written as given: make it relative to the folder the spec is saved in.
+    ``encoding`` and ``delimiter`` are written when they are not the defaults (UTF-8, sniffed).
     """
+    text = {"encoding": encoding if encoding != "utf-8" else None, "delimiter": delimiter}
     sections = [
         _header(data_path),
         _experiment(name),
-        _data(data_path, schema, target),
+        _data(data_path, schema, target, text),
         _EVALUATION.format(metrics=" | ".join(METRICS)),
         _DECISION,
         _CANDIDATES,
@@ -44,12 +54,13 @@ def _experiment(name: str) -> str:
     )
 
 
-def _data(data_path: str, schema: Schema, target: str | None) -> str:
+def _data(data_path: str, schema: Schema, target: str | None, text: dict) -> str:
     lines = [
         "[data]",
         "# A CSV/Parquet path, relative to this file's folder, or pkg://PACKAGE/path.",
         f"path = {toml_value(data_path)}",
     ]
+    lines += [f"{key} = {toml_value(value)}" for key, value in text.items() if value is not None]
     if target is not None:
         lines.append(f"target = {toml_value(target)}  # the column to predict")
     else:

@@ -71,9 +71,31 @@ class DataTable(_Table):
         examples=[["name", "zip_code"]],
         json_schema_extra={"item": "a column name"},
     )
+    categorical: list[Column] = Field(
+        default_factory=list,
+        description="an array of column names",
+        examples=[["zip_code"]],
+        json_schema_extra={"item": "a column name"},
+    )
+    encoding: Name = Field("utf-8", description="a text encoding name", examples=["cp1252"])
+    delimiter: str | None = Field(
+        None,
+        min_length=1,
+        max_length=1,
+        description="one character",
+        examples=[";"],
+    )
+    missing_values: list[str] = Field(
+        default_factory=list,
+        description="an array of strings",
+        examples=[["?", "-"]],
+        json_schema_extra={"item": "a string"},
+    )
 
     def to_spec(self) -> DataSpec:
-        return DataSpec(**{**self.model_dump(), "drop": tuple(self.drop)})
+        arrays = ("drop", "categorical", "missing_values")
+        tuples = {key: tuple(getattr(self, key)) for key in arrays}
+        return DataSpec(**{**self.model_dump(), **tuples})
 
 
 class EvaluationTable(_Table):

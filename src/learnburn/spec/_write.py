@@ -39,7 +39,8 @@ def toml_value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, _SCALARS):
-        return tomli_w.dumps({"v": value}).removeprefix("v = ").strip()
+        text = tomli_w.dumps({"v": value}).removeprefix("v = ").strip()
+        return text.replace("\t", "\\t") if isinstance(value, str) else text  # "\t", not a tab
     raise TypeError(f"TOML has no value for {value!r} ({type(value).__name__})")
 
 
@@ -71,6 +72,10 @@ def _data_keys(spec: ExperimentSpec) -> dict[str, Any]:
         "time_column": data.time_column,
         "id_column": data.id_column,
         "drop": list(data.drop) or None,
+        "categorical": list(data.categorical) or None,
+        "encoding": data.encoding if data.encoding != "utf-8" else None,
+        "delimiter": data.delimiter,
+        "missing_values": list(data.missing_values) or None,
     }
     return {key: value for key, value in keys.items() if value is not None}
 

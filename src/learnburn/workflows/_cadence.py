@@ -96,14 +96,14 @@ def run_cadence(
     chosen = _candidate(spec, candidate)
     measurements = read_measurements(cost_profile) if cost_profile is not None else None
 
-    notify(ProgressEvent("stage", "reading data"))
-    dataset = _load(spec)
-    if dataset.time is None:
+    if spec.data.time_column is None:  # known before the data is read
         raise CadenceError(
             f"{spec.source or 'the spec'} has no time column: a cadence backtest walks forward "
             "in time",
             hint='name the column of timestamps under [data]: time_column = "applied_at"',
         )
+    notify(ProgressEvent("stage", "reading data"))
+    dataset = _load(spec)
     periods, labels = assign_periods(dataset.time, unit)
     plan = plan_cadence(
         periods.to_numpy(), every, label_delay=label_delay, window=window, warmup=warmup,

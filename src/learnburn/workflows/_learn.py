@@ -277,11 +277,14 @@ def init_spec(
     target: str | None = None,
     name: str | None = None,
     spec_file: str | os.PathLike | None = None,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
 ) -> str:
     """The text of a commented starter spec for a data file (``learnburn init``).
 
-    With ``spec_file``, a relative data path is written relative to that file's folder."""
-    frame = read_table(data_path)
+    With ``spec_file``, a relative data path is written relative to that file's folder;
+    ``encoding`` and ``delimiter`` read the file and are written into the spec."""
+    frame = read_table(data_path, encoding=encoding, delimiter=delimiter)
     if target is not None and target not in frame.columns:
         raise DataError(
             f"target column {target!r} is not in {data_path}",
@@ -291,7 +294,9 @@ def init_spec(
     schema = infer_schema(frame)
     written_path = data_path if spec_file is None else relative_data_path(data_path, spec_file)
     name = name or default_experiment_name(data_path)
-    return starter_spec(written_path, schema, target=target, name=name)
+    return starter_spec(
+        written_path, schema, target=target, name=name, encoding=encoding, delimiter=delimiter
+    )
 
 
 def _load(spec: ExperimentSpec) -> Dataset:
@@ -302,6 +307,8 @@ def _load(spec: ExperimentSpec) -> Dataset:
         drop=spec.data.drop,
         id_column=spec.data.id_column,
         time_column=spec.data.time_column,
+        categorical=spec.data.categorical,
+        **spec.data.read_options(),
     )
 
 
@@ -315,6 +322,7 @@ def _describe_data(dataset: Dataset) -> dict:
         "classes": list(dataset.classes),
         "features": list(dataset.schema.names),
         "excluded": dict(dataset.excluded),
+        "warnings": list(dataset.warnings),
         "schema": dataset.schema.to_dict(),
     }
 

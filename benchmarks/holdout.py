@@ -9,7 +9,8 @@ Python-tracked allocations (tracemalloc, which sees numpy's buffers) in a second
 Baseline, measured in the same run: the method learnburn used before,
 ``scipy.stats.bootstrap(vectorized=False)`` with BCa, whose jackknife computes n leave-one-out
 statistics of n - 1 rows (an n x (n - 1) index matrix). It is timed and its allocations are
-measured at a few small sizes and extrapolated to 1,000,000 rows with the fitted power of n.
+measured at a few small sizes and extrapolated to 1,000,000 rows by its structure: 2000 + n
+metric calls costing a + b·n each, and c·n + d·n² bytes of index matrices (least squares).
 
 Agreement with the exact method on small cases: on 200 rows the bootstrap equals scipy's BCa
 with the same seed (same row draws); on 1,000 rows DeLong's AUC interval is compared with
@@ -101,10 +102,20 @@ def in_child(kind: str, metric: str, rows: int):
     return result
 
 
-def extrapolate(sizes, values, rows: int) -> tuple[float, float]:
-    """The power law through the measurements (log-log least squares) evaluated at ``rows``."""
-    power, intercept = np.polyfit(np.log(sizes), np.log(values), 1)
-    return float(np.exp(intercept) * rows**power), float(power)
+def extrapolate_time(sizes, seconds, rows: int, resamples: int = 2000) -> float:
+    """scipy's BCa makes ``resamples + n`` metric calls (resamples, then the jackknife), each
+    costing a + b·n: fit a and b by least squares and evaluate at ``rows``."""
+    n = np.asarray(sizes, dtype=float)
+    per_call = np.asarray(seconds) / (resamples + n)
+    (a, b), *_ = np.linalg.lstsq(np.column_stack([np.ones_like(n), n]), per_call, rcond=None)
+    return float((resamples + rows) * (max(a, 0.0) + max(b, 0.0) * rows))
+
+
+def extrapolate_memory(sizes, megabytes, rows: int) -> float:
+    """Index matrices of resamples x n and n x (n - 1): fit c·n + d·n² and evaluate at ``rows``."""
+    n = np.asarray(sizes, dtype=float)
+    (c, d), *_ = np.linalg.lstsq(np.column_stack([n, n**2]), np.asarray(megabytes), rcond=None)
+    return float(max(c, 0.0) * rows + max(d, 0.0) * rows**2)
 
 
 def agreement() -> tuple[float, float]:
@@ -146,10 +157,10 @@ def main() -> None:
         times.append(seconds)
         peaks.append(peak)
         print(f"  {size:>6} rows: {seconds:7.2f} s, peak {peak:8.1f} MB")
-    base_s, time_power = extrapolate(BASELINE_SIZES, times, rows)
-    base_mb, memory_power = extrapolate(BASELINE_SIZES, peaks, rows)
-    print(f"  extrapolated to {rows:,} rows: {base_s:,.0f} s (time ~ n^{time_power:.2f}), "
-          f"{base_mb:,.0f} MB (memory ~ n^{memory_power:.2f})")  # fmt: skip
+    base_s = extrapolate_time(BASELINE_SIZES, times, rows)
+    base_mb = extrapolate_memory(BASELINE_SIZES, peaks, rows)
+    print(f"  extrapolated to {rows:,} rows: {base_s:,.0f} s ((2000 + n) calls of a + b·n), "
+          f"{base_mb:,.0f} MB (c·n + d·n²)")  # fmt: skip
 
     lines = []
     for metric, label in (("roc_auc", "auc"), ("log_loss", "log_loss")):

@@ -32,6 +32,7 @@ def test_loans_example_runs_end_to_end_on_a_smaller_evaluation():
     )
     with pytest.warns(DataWarning, match="msa"), pytest.warns(EvaluationWarning):
         result = run_experiment(small)
+    assert result.comparison["warnings"][0].startswith("Only 2 fold scores")
     assert result.winner in {c.name for c in small.candidates}
     assert 0.5 < result.holdout.score <= 1.0
     assert result.holdout.rows == 398

@@ -117,10 +117,13 @@ def metric_interval(
     labels = np.asarray(classes)
     score = get_metric(name).score
     estimate = float(score(y, p, labels))
-    weighted = weighted_metric(name, y, p, labels)
     n = y.shape[0]
-    with np.errstate(all="ignore"):
-        unit = float(weighted.of_weights(np.ones((1, n)))[0])
+    try:
+        weighted = weighted_metric(name, y, p, labels)
+        with np.errstate(all="ignore"):
+            unit = float(weighted.of_weights(np.ones((1, n)))[0])
+    except ValueError:  # a label outside the classes: the metric itself will say what is wrong
+        unit = math.nan
     if not (math.isfinite(estimate) and math.isclose(unit, estimate, rel_tol=1e-9, abs_tol=1e-12)):
         return bootstrap_metric(
             lambda yy, pp: score(yy, pp, labels), y, p, n_resamples=n_resamples,

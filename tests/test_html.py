@@ -20,7 +20,7 @@ def test_experiment_result_shows_its_leaderboard(tmp_path, table_csv, monkeypatc
     """A result's HTML is the leaderboard, the chosen candidate starred, with the holdout."""
     monkeypatch.chdir(tmp_path)
     result = Experiment(
-        "html", data="table.csv", target="label", folds=2, repeats=1,
+        "html", data="table.csv", target="label", folds=5, repeats=1,
         candidates=["logistic_regression", "knn"],
     ).run()  # fmt: skip
     shown = result._repr_html_()

@@ -15,6 +15,7 @@
 
     LearnburnWarning          something worth knowing that did not stop the work
     ├── DataWarning           rows dropped, columns left out of the features
+    ├── EvaluationWarning     intervals and tests resting on too few fold scores
     ├── ProvenanceWarning     a run recorded outside git: it cannot be reproduced from git
     └── CostWarning           a cost resting on old or undated prices, or a missed p99 target
 
@@ -104,6 +105,10 @@ class LearnburnWarning(UserWarning):
 
 class DataWarning(LearnburnWarning):
     """Rows were dropped or columns were left out of the features."""
+
+
+class EvaluationWarning(LearnburnWarning):
+    """Intervals and tests rest on too few fold scores (folds x repeats) to mean much."""
 
 
 class ProvenanceWarning(LearnburnWarning):

@@ -120,3 +120,69 @@ def test_equal_sizes_go_to_the_better_mean():
     summaries = [replace(s, model_bytes=1000) for s in summaries]
     _, comparison = compare_candidates(summaries, folds, metric="roc_auc", rope=0.01)
     assert comparison.chosen == "best"
+
+
+def _near_one(scores_per_candidate, folds_per_repeat=5):
+    folds, summaries = [], []
+    for rank, (name, scores) in enumerate(scores_per_candidate.items(), start=1):
+        folds += [
+            FoldScore(name, i // folds_per_repeat, i % folds_per_repeat, s, {}, 0.01, 0.001, 80, 20)
+            for i, s in enumerate(scores)
+        ]
+        summaries.append(_summary(name, scores, rank))
+    return summaries, folds
+
+
+def test_corrected_interval_of_a_bounded_metric_is_clipped_to_its_range_with_a_note():
+    """An AUC near 1 whose t interval passes 1 ends at 1, and the interval note says so."""
+    scores = [1.0, 0.99, 1.0, 0.995, 1.0, 0.985, 1.0, 1.0, 0.99, 1.0]
+    summaries, folds = _near_one({"a": scores})
+    (result,), _ = compare_candidates(summaries, folds, metric="roc_auc", rope=0.01)
+    assert result.ci_high == 1.0
+    assert result.ci_low < result.mean
+    assert "clipped to the metric's range [0, 1]" in result.interval
+    assert "the t interval was [" in result.interval
+
+
+def test_intervals_of_bounded_metrics_never_leave_zero_to_one():
+    """Over random fold scores near either bound, every [0, 1] metric's interval stays inside."""
+    rng = np.random.default_rng(5)
+    for metric in ("roc_auc", "average_precision", "accuracy", "balanced_accuracy", "f1"):
+        for centre in (0.02, 0.5, 0.98):
+            scores = np.clip(centre + rng.normal(0, 0.05, 10), 0, 1)
+            summaries, folds = _near_one({"a": scores})
+            (result,), _ = compare_candidates(summaries, folds, metric=metric, rope=0.01)
+            assert 0.0 <= result.ci_low <= result.ci_high <= 1.0
+
+
+def test_log_loss_interval_is_clipped_at_zero_only():
+    """log_loss lies in [0, inf): its interval may not go below 0 and has no upper clip."""
+    scores = [0.01, 0.2, 0.02, 0.3, 0.01, 0.25, 0.02, 0.4, 0.01, 0.5]
+    summaries, folds = _near_one({"a": scores})
+    (result,), _ = compare_candidates(summaries, folds, metric="log_loss", rope=0.01)
+    assert result.ci_low == 0.0
+    assert "[0, inf]" in result.interval
+    assert result.ci_high > max(scores) / 2
+
+
+def test_two_folds_by_one_repeat_warn_that_the_intervals_mean_little_and_record_it():
+    """2 folds x 1 repeat: an EvaluationWarning, and the same sentence in the comparison."""
+    from learnburn.errors import EvaluationWarning
+
+    summaries, folds = _near_one({"a": [0.8, 0.9], "b": [0.7, 0.75]}, folds_per_repeat=2)
+    with pytest.warns(EvaluationWarning, match=r"Only 2 fold scores .*2 folds x 1 repeats"):
+        result, comparison = compare_candidates(summaries, folds, metric="roc_auc", rope=0.01)
+    assert len(comparison.warnings) == 1
+    assert "at least 5" in comparison.warnings[0]
+    assert all(0 <= s.ci_low <= s.ci_high <= 1 for s in result)
+
+
+def test_five_fold_scores_are_enough_and_do_not_warn():
+    """5 folds x 1 repeat meets the rule (J >= 5): no warning, nothing recorded."""
+    import warnings
+
+    summaries, folds = _near_one({"a": [0.8, 0.9, 0.85, 0.82, 0.88]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _, comparison = compare_candidates(summaries, folds, metric="roc_auc", rope=0.01)
+    assert comparison.warnings == ()

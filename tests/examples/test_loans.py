@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from learnburn.errors import DataWarning
+from learnburn.errors import DataWarning, EvaluationWarning
 from learnburn.spec import EvaluationSpec, load_spec
 from learnburn.workflows import check_experiment, run_experiment
 
@@ -22,15 +22,17 @@ def test_loans_example_spec_is_valid_and_leaves_out_race_and_sex():
 
 
 def test_loans_example_runs_end_to_end_on_a_smaller_evaluation():
-    """The demo's first two candidates run on 2 folds and produce a holdout score."""
+    """The demo's first two candidates run on 2 folds (warned as too few for the intervals) and
+    produce a holdout score."""
     spec = load_spec(SPEC)
     small = replace(
         spec,
         candidates=spec.candidates[:2],
         evaluation=replace(spec.evaluation, folds=2, repeats=1),
     )
-    with pytest.warns(DataWarning, match="msa"):
+    with pytest.warns(DataWarning, match="msa"), pytest.warns(EvaluationWarning):
         result = run_experiment(small)
+    assert result.comparison["warnings"][0].startswith("Only 2 fold scores")
     assert result.winner in {c.name for c in small.candidates}
     assert 0.5 < result.holdout.score <= 1.0
     assert result.holdout.rows == 398

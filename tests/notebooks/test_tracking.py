@@ -124,7 +124,7 @@ def test_a_committed_notebook_saved_with_outputs_does_not_make_a_run_dirty(proje
     (project / "experiments").mkdir()
     spec_text = (
         '[experiment]\nname = "small"\n[data]\npath = "../data/table.csv"\ntarget = "label"\n'
-        "[evaluation]\nfolds = 2\nrepeats = 1\n[candidates.logistic_regression]\n"
+        "[evaluation]\nfolds = 5\nrepeats = 1\n[candidates.logistic_regression]\n"
     )
     (project / "experiments" / "small.toml").write_text(spec_text)
     commit(project, "notebook and spec")

@@ -23,7 +23,7 @@ SPEC = """
     path = "train.csv"
     target = "label"
     [evaluation]
-    folds = 3
+    folds = 5
     repeats = 1
     seed = 4
     holdout = 0.25

@@ -34,7 +34,7 @@ MULTICLASS = """
     path = "iris.csv"
     target = "species"
     [evaluation]
-    folds = 3
+    folds = 5
     repeats = 1
     metric = "accuracy"
     [decision]

@@ -113,6 +113,10 @@ def print_result(console: Console, result: ExperimentResult) -> None:
         _print_decision(console, result)
 
 
+def _holdout_method(method: str) -> str:
+    return escape(method if method == "DeLong" else f"{method} bootstrap")
+
+
 def _print_holdout(console: Console, result: ExperimentResult) -> None:
     h = result.holdout
     if h is None:
@@ -125,7 +129,7 @@ def _print_holdout(console: Console, result: ExperimentResult) -> None:
     if h.interval:
         i = h.interval
         line += (
-            f", {i['confidence']:.0%} {i['method']} bootstrap interval "
+            f", {i['confidence']:.0%} {_holdout_method(i['method'])} interval "
             f"[{_number(i['low'])}, {_number(i['high'])}] (conditional on the fitted model)"
         )
     console.print(line + ".")

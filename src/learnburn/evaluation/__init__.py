@@ -1,5 +1,6 @@
 """Splits, metrics, the fold engine, the comparison of candidates and the result records."""
 
+from learnburn.evaluation._bootstrap import BootstrapInterval, bootstrap_metric, metric_interval
 from learnburn.evaluation._cluster_choice import (
     GREATER_IS_BETTER,
     choose_clustering,
@@ -22,11 +23,10 @@ from learnburn.evaluation._engine import (
 )
 from learnburn.evaluation._holdout import refit_on_development, score_holdout
 from learnburn.evaluation._holdout_stats import (
-    BootstrapInterval,
     DeLongResult,
     McNemarResult,
+    auc_interval,
     auc_variance,
-    bootstrap_metric,
     delong_test,
     mcnemar,
     mcnemar_from_table,
@@ -74,6 +74,7 @@ __all__ = [
     "Segment",
     "Splits",
     "TTestResult",
+    "auc_interval",
     "auc_variance",
     "bayesian_correlated_ttest",
     "binary_auc",
@@ -95,6 +96,7 @@ __all__ = [
     "make_splits",
     "mcnemar",
     "mcnemar_from_table",
+    "metric_interval",
     "naive_ttest",
     "predict_proba_aligned",
     "profile_segments",

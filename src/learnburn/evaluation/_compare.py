@@ -4,7 +4,9 @@ Every candidate is compared with the best one (highest mean, or lowest for a los
 per-fold differences: the Nadeau-Bengio corrected t-test (two-sided, Holm-adjusted across the
 candidates), and the Bayesian correlated t-test with a region of practical equivalence (ROPE),
 giving P(better), P(equivalent) and P(worse). Each candidate's interval uses the corrected
-variance too. Mean ± std is never offered as a significance statement.
+variance too, clipped to the metric's range (its ``interval`` note says when). With fewer than
+``MIN_FOLD_SCORES`` fold scores an ``EvaluationWarning`` says the intervals and tests mean
+little, and the comparison records it. Mean ± std is never offered as a significance statement.
 
 ``simplest-equivalent`` then picks, among the best and the candidates not practically worse than
 it, the simplest by model size (``_simplicity.py`` states the rule): a deterministic cost, so the
@@ -13,19 +15,23 @@ same commit and data always make the same choice; measured times never decide.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from learnburn.errors import EvaluationWarning
 from learnburn.evaluation._metrics import get_metric
 from learnburn.evaluation._records import CandidateSummary, FoldScore
 from learnburn.evaluation._simplicity import COST_MEASURE, describe_size, simplicity, size_words
 from learnburn.evaluation._stats import (
     bayesian_correlated_ttest,
+    clip_interval,
     corrected_interval,
     corrected_ttest,
     holm,
+    too_few_scores,
 )
 
 DECISIVE = 0.95  # a probability above this is stated as a finding
@@ -45,6 +51,7 @@ class Comparison:
     p_better: dict[str, dict[str, float]]  # p_better[a][b] = P(a practically better than b)
     cost: str = COST_MEASURE  # what simplest-equivalent ranks by
     costs: dict[str, int | None] = field(default_factory=dict)  # each candidate's model size
+    warnings: tuple[str, ...] = ()  # e.g. too few fold scores for the intervals to mean much
 
 
 def compare_candidates(
@@ -56,15 +63,16 @@ def compare_candidates(
     policy: str = "simplest-equivalent",
 ) -> tuple[tuple[CandidateSummary, ...], Comparison]:
     """Intervals, probabilities, Holm p-values and a verdict per candidate, then the choice."""
-    greater = get_metric(metric).greater_is_better
+    greater, bounds = get_metric(metric).greater_is_better, get_metric(metric).bounds
+    notes = _check_fold_count(folds)
     ok = sorted((s for s in summaries if s.status == "ok"), key=lambda s: s.rank or 0)
     scores = {s.name: _paired_scores(s.name, folds) for s in ok}
     n_train, n_test = _mean_sizes(folds)
     best = ok[0] if ok else None
     updated = {s.name: s for s in summaries}
     for s in ok:
-        low, high = _interval(scores[s.name], n_train, n_test, s.mean)
-        updated[s.name] = replace(s, ci_low=low, ci_high=high)
+        low, high, note = _interval(scores[s.name], n_train, n_test, s.mean, bounds)
+        updated[s.name] = replace(s, ci_low=low, ci_high=high, interval=s.interval + note)
     if best is not None:
         _against_best(updated, ok, best, scores, n_train, n_test, rope, greater)
     matrix = _pairwise(ok, scores, n_train, n_test, rope, greater)
@@ -77,7 +85,15 @@ def compare_candidates(
     )
     costs = {s.name: s.model_bytes for s in ok}
     comparison = Comparison(
-        best.name if best else None, chosen, reason, policy, rope, method, matrix, costs=costs
+        best.name if best else None,
+        chosen,
+        reason,
+        policy,
+        rope,
+        method,
+        matrix,
+        costs=costs,
+        warnings=notes,
     )
     return result, comparison
 
@@ -99,11 +115,28 @@ def _differences(a: dict, b: dict) -> np.ndarray:
     return diff[np.isfinite(diff)]
 
 
-def _interval(scores: dict, n_train: float, n_test: float, mean: float) -> tuple[float, float]:
+def _check_fold_count(folds: Sequence[FoldScore]) -> tuple[str, ...]:
+    """Warn (and return the sentence to record) when there are too few fold scores."""
+    keys = {(f.repeat, f.fold) for f in folds}
+    repeats = len({repeat for repeat, _ in keys})
+    message = too_few_scores(len(keys), len(keys) // max(repeats, 1), repeats)
+    if message is None or not keys:
+        return ()
+    warnings.warn(EvaluationWarning(message), stacklevel=3)
+    return (message,)
+
+
+def _interval(scores: dict, n_train, n_test, mean, bounds) -> tuple[float, float, str]:
+    """The corrected interval clipped to the metric's range, and a note when it was."""
     values = np.array([v for v in scores.values() if np.isfinite(v)], dtype=float)
     if len(values) < 2:
-        return mean, mean
-    return corrected_interval(values, n_train, n_test)
+        return mean, mean, ""
+    raw = corrected_interval(values, n_train, n_test)
+    low, high, clipped = clip_interval(*raw, bounds)
+    if not clipped:
+        return low, high, ""
+    note = f", clipped to the metric's range [{bounds[0]:g}, {bounds[1]:g}]"
+    return low, high, note + f" (the t interval was [{raw[0]:.4f}, {raw[1]:.4f}])"
 
 
 def _against_best(updated, ok, best, scores, n_train, n_test, rope, greater) -> None:

@@ -1,4 +1,4 @@
-"""Comparing fitted models on one held-out set: McNemar, DeLong and the test-row bootstrap.
+"""Comparing fitted models on one held-out set: McNemar, DeLong, and the AUC's interval.
 
 These tests see only test-sample variability: they say whether two *fitted models* differ on
 this population, not whether two *learning procedures* do (that needs the corrected CV tests in
@@ -10,22 +10,24 @@ this population, not whether two *learning procedures* do (that needs the correc
   correction is skipped when b = c, where it would overshoot.
 - ``delong_test``: paired DeLong test of two ROC AUCs (pROC's ``delong.paired.test``), computed
   from midranks in O(n log n) as in Sun & Xu (2014).
-- ``bootstrap_metric``: an interval for any metric of one model, resampling test rows with
-  ``scipy.stats.bootstrap`` (BCa by default, percentile when BCa is undefined).
+- ``auc_interval``: the interval of one ROC AUC from its DeLong variance, as pROC's ``ci.auc``
+  does: AUC ± z·sqrt(var), clipped to [0, 1] (the note says when it was). O(n log n) time and
+  O(n) memory; the same placement values give the paired test.
+
+Every function here is linear in memory and O(n log n) in time: McNemar counts, DeLong ranks.
+The bootstrap for other metrics is in ``_bootstrap``.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
-import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
-BOOTSTRAP_METHODS = ("BCa", "percentile", "basic")
+from learnburn.evaluation._bootstrap import BootstrapInterval
+
 EXACT_BELOW = 25  # b + c below this: exact binomial test
 
 
@@ -51,19 +53,6 @@ class DeLongResult:
     covariance: float
     statistic: float
     p_value: float
-
-
-@dataclass(frozen=True)
-class BootstrapInterval:
-    """A bootstrap interval for one metric of one fitted model."""
-
-    estimate: float
-    low: float
-    high: float
-    confidence: float
-    method: str
-    n_resamples: int
-    note: str = "conditional on the fitted model: resamples test rows only"
 
 
 def mcnemar(
@@ -129,56 +118,24 @@ def auc_variance(y_true, scores) -> tuple[float, float]:
     return float(aucs[0]), float(cov[0, 0])
 
 
-def bootstrap_metric(
-    metric: Callable[[np.ndarray, np.ndarray], float],
-    y_true,
-    proba,
-    *,
-    n_resamples: int = 2000,
-    confidence: float = 0.95,
-    seed: int = 0,
-    method: str = "BCa",
-) -> BootstrapInterval:
-    """Bootstrap interval for ``metric(y_true, proba)``, resampling rows of y and proba together.
-
-    Resamples on which the metric is undefined (NaN, or a ValueError such as a missing class) are
-    left out. If the requested interval is undefined, a percentile interval over the defined
-    resamples is returned and ``method`` says so.
-    """
-    y, p = _bootstrap_inputs(y_true, proba, n_resamples, confidence, method)
-    estimate = float(metric(y, p))
-    if math.isnan(estimate):
-        raise ValueError("The metric given to bootstrap_metric is NaN on the full test set.")
-
-    def on_rows(rows: np.ndarray) -> float:
-        try:
-            return float(metric(y[rows], p[rows]))
-        except ValueError:
-            return math.nan
-
-    with warnings.catch_warnings():
-        # degenerate resamples make metrics and BCa warn thousands of times; NaN says it once
-        warnings.simplefilter("ignore")
-        result = stats.bootstrap(
-            (np.arange(y.shape[0]),),
-            on_rows,
-            n_resamples=n_resamples,
-            vectorized=False,
-            confidence_level=confidence,
-            method=method,
-            rng=np.random.default_rng(seed),
+def auc_interval(y_true, scores, *, confidence: float = 0.95) -> BootstrapInterval:
+    """ROC AUC ± z·sqrt(DeLong variance), clipped to [0, 1]; positives are True / 1."""
+    if not (isinstance(confidence, float | int) and 0 < confidence < 1):
+        raise ValueError(
+            "The 'confidence' parameter of auc_interval must be in (0, 1). "
+            f"Got {confidence!r} instead."
         )
-    low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
-    if not (math.isfinite(low) and math.isfinite(high)):
-        low, high, method = _percentile_fallback(result.bootstrap_distribution, confidence, method)
+    auc, variance = auc_variance(y_true, scores)
+    half = float(stats.norm.ppf(0.5 + confidence / 2)) * math.sqrt(max(variance, 0.0))
+    raw = (auc - half, auc + half)
+    low, high = max(raw[0], 0.0), min(raw[1], 1.0)
+    note = "conditional on the fitted model: DeLong's variance over test rows"
+    if (low, high) != raw:
+        note += f"; clipped to [0, 1] (AUC ± z·se gave [{raw[0]:.4f}, {raw[1]:.4f}])"
     return BootstrapInterval(
-        estimate=estimate,
-        low=low,
-        high=high,
-        confidence=float(confidence),
-        method=method,
-        n_resamples=int(n_resamples),
-    )
+        estimate=auc, low=low, high=high, confidence=float(confidence), method="DeLong",
+        n_resamples=0, note=note,
+    )  # fmt: skip
 
 
 def _mcnemar(b: int, c: int, exact: bool | None, correction: bool) -> McNemarResult:
@@ -210,46 +167,6 @@ def _delong(positive: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.nd
     s10 = np.atleast_2d(np.cov(v10, ddof=1))
     s01 = np.atleast_2d(np.cov(v01, ddof=1))
     return aucs, s10 / m + s01 / n
-
-
-def _percentile_fallback(
-    distribution: np.ndarray, confidence: float, method: str
-) -> tuple[float, float, str]:
-    defined = distribution[np.isfinite(distribution)]
-    dropped = distribution.size - defined.size
-    label = "percentile" if method == "percentile" else f"percentile ({method} undefined)"
-    if dropped:
-        label += f", {dropped} undefined resamples left out"
-    if defined.size == 0:
-        return math.nan, math.nan, label
-    alpha = (1 - confidence) / 2
-    low, high = np.quantile(defined, [alpha, 1 - alpha])
-    return float(low), float(high), label
-
-
-def _bootstrap_inputs(y_true, proba, n_resamples, confidence, method):
-    name = "bootstrap_metric"
-    y, p = np.asarray(y_true), np.asarray(proba)
-    if y.ndim == 0 or p.ndim == 0 or y.shape[0] != p.shape[0] or y.shape[0] < 2:
-        raise ValueError(
-            f"y_true and proba given to {name} must have the same number of rows (at least 2). "
-            f"Got shapes {y.shape} and {p.shape} instead."
-        )
-    if method not in BOOTSTRAP_METHODS:
-        choices = ", ".join(repr(m) for m in BOOTSTRAP_METHODS)
-        raise ValueError(
-            f"The 'method' parameter of {name} must be one of {choices}. Got {method!r} instead."
-        )
-    if not (isinstance(n_resamples, numbers.Integral) and n_resamples >= 1):
-        raise ValueError(
-            f"The 'n_resamples' parameter of {name} must be a positive integer. "
-            f"Got {n_resamples!r} instead."
-        )
-    if not (isinstance(confidence, numbers.Real) and 0 < confidence < 1):
-        raise ValueError(
-            f"The 'confidence' parameter of {name} must be in (0, 1). Got {confidence!r} instead."
-        )
-    return y, p
 
 
 def _boolean(values, label: str, name: str) -> np.ndarray:

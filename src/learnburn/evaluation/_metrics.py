@@ -9,6 +9,7 @@ returns NaN rather than failing the fold.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ class Metric:
     greater_is_better: bool
     score: Scorer
     summary: str
+    bounds: tuple[float, float] = (0.0, 1.0)  # every value lies in it; intervals are clipped to it
 
     def better(self, a: float, b: float) -> bool:
         """Whether score ``a`` is strictly better than ``b``."""
@@ -118,8 +120,9 @@ METRICS: dict[str, Metric] = {
             "roc_auc", True, _roc_auc, "area under the ROC curve (multiclass: one-vs-rest macro)"
         ),
         Metric("average_precision", True, _average_precision, "area under precision-recall"),
-        Metric("log_loss", False, _log_loss, "cross-entropy of the probabilities"),
-        Metric("brier", False, _brier, "mean squared error of the probabilities"),
+        Metric("log_loss", False, _log_loss, "cross-entropy of the probabilities", (0.0, math.inf)),
+        # binary Brier lies in [0, 1]; the multiclass sum over classes in [0, 2]
+        Metric("brier", False, _brier, "mean squared error of the probabilities", (0.0, 2.0)),
         Metric("accuracy", True, _accuracy, "share of rows whose most probable class is right"),
         Metric("balanced_accuracy", True, _balanced_accuracy, "mean recall over classes"),
         Metric("f1", True, _f1, "F1 of the positive class (multiclass: macro)"),

@@ -11,7 +11,14 @@ difference. Nadeau & Bengio (2003) add back the term ``n_test / n_train``; Bouck
 - ``bayesian_correlated_ttest``: Benavoli et al. (2017), the Student-t posterior of the mean
   difference with the same scale, and the probabilities of better / equivalent (inside the ROPE) /
   worse. It reproduces baycomp 1.0.3's ``CorrelatedTTest``.
-- ``corrected_interval``: an interval for one candidate's mean score with the corrected variance.
+- ``corrected_interval``: an interval for one candidate's mean score with the corrected variance;
+  ``clip_interval`` keeps it inside the metric's range (a t interval is symmetric and can leave
+  [0, 1] near a bound: AUC [0.9875, 1.0033]).
+- ``too_few_scores``: the rule for when J scores are too few for these to mean much:
+  J < ``MIN_FOLD_SCORES`` (5). The t quantile then has J - 1 < 4 degrees of freedom, so it is
+  above 2.78 (4.30 at J = 3, 12.7 at J = 2, against 1.96 for a normal), and the variance it
+  multiplies is estimated from fewer than 4 degrees of freedom: the interval's width reflects the
+  few folds more than the data (2 folds x 1 repeat gave an AUC interval of [0.0750, 1.6368]).
 - ``holm``: Holm step-down adjusted p-values for many pairwise tests.
 
 Tests on one held-out set (McNemar, DeLong, the bootstrap) are in ``_holdout_stats``. Formulas
@@ -28,6 +35,7 @@ import numpy as np
 from scipy import stats
 
 ALTERNATIVES = ("two-sided", "greater", "less")
+MIN_FOLD_SCORES = 5  # fewer fold scores: intervals and tests too wide or too unstable to use
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,28 @@ def corrected_interval(
     factor = 1 / summary.n + _test_train_ratio(n_train, n_test, name)
     half = stats.t.ppf(0.5 + confidence / 2, summary.n - 1) * math.sqrt(factor * summary.var)
     return (summary.mean - float(half), summary.mean + float(half))
+
+
+def clip_interval(
+    low: float, high: float, bounds: tuple[float, float]
+) -> tuple[float, float, bool]:
+    """(low, high) limited to ``bounds``, and whether either end moved."""
+    clipped = (max(low, bounds[0]), min(high, bounds[1]))
+    return clipped[0], clipped[1], clipped != (low, high)
+
+
+def too_few_scores(n_scores: int, folds: int, repeats: int) -> str | None:
+    """A sentence saying why J = ``n_scores`` fold scores are too few, or None if enough."""
+    if n_scores >= MIN_FOLD_SCORES:
+        return None
+    quantile = float(stats.t.ppf(0.975, n_scores - 1)) if n_scores > 1 else math.inf
+    return (
+        f"Only {n_scores} fold scores per candidate ({folds} folds x {repeats} repeats): the "
+        f"corrected intervals and tests rest on {max(n_scores - 1, 0)} degrees of freedom "
+        f"(95% t quantile {quantile:.2f}, against 1.96 for a normal), too few for them to mean "
+        f"much; they need at least {MIN_FOLD_SCORES} scores. Set evaluation.folds x "
+        "evaluation.repeats to 5 or more (5 x 5, or 10 x 10, is better)."
+    )
 
 
 def _ttest(summary: _Summary, factor: float, alternative: str) -> TTestResult:

@@ -2,6 +2,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from learnburn.backends import LocalBackend
@@ -102,6 +103,22 @@ def test_a_given_window_restricts_the_search(sea_spec):
     two = run_cadence(spec, every=[1, 2], unit="day", window="expanding,sliding:5")
     assert [w.window for w in two.windows] == ["expanding", "sliding:5"]
     assert two.warmup == 2  # several windows: the longest interval, for all
+
+
+def test_a_window_whose_fit_fails_is_left_out_with_a_note(sea_spec, tmp_path):
+    """Days 8 and 9 hold one class only: logistic regression cannot learn from the 2-day
+    window at day 10, so the search goes on without sliding:2 and says why."""
+    spec = sea_spec()
+    frame = pd.read_csv(tmp_path / "sea.csv")
+    frame.loc[8 * 60 : 10 * 60 - 1, "label"] = 0
+    frame.to_csv(tmp_path / "sea.csv", index=False)
+    report = run_cadence(spec, every=[1, 2, 4], unit="day")
+    assert [w.window for w in report.windows] == ["expanding", "sliding:3", "sliding:4",
+                                                  "sliding:6"]  # fmt: skip
+    (note,) = [n for n in report.notes if n.startswith("sliding:2 window left out")]
+    assert "logistic_regression failed to fit at period 2024-01-11" in note
+    with pytest.raises(CandidateError, match="failed to fit at period 2024-01-11"):
+        run_cadence(spec, every=[1, 2, 4], unit="day", window="sliding:2")
 
 
 def test_the_drift_makes_waiting_cost_accuracy(sea_spec):

@@ -243,6 +243,19 @@ def test_the_runner_up_is_the_k_most_measures_prefer():
     assert "stability points at k = 5 (adjusted Rand index 0.95" in runner_up["why"]
 
 
+def test_a_runner_up_practically_as_good_says_the_fewest_clusters_rule_chose():
+    """BIC points at k = 5, whose silhouette is a little higher than the chosen k = 3's: the
+    why says the two are practically equal and the rule takes the fewest clusters."""
+    a = replace(score("a", 3, 0.500, 0.9), bic=300.0)
+    b = replace(score("b", 5, 0.505, 0.9), bic=200.0)
+    _, comparison = choose_clustering((a, b), metric="silhouette", floor=0.6)
+    assert comparison["chosen"] == "a" and comparison["runner_up"]["k"] == 5
+    assert comparison["runner_up"]["why"].endswith(
+        "not chosen: its silhouette 0.505 is practically as good as 0.5, and of practically "
+        "equal clusterings the rule takes the fewest clusters."
+    )
+
+
 def test_fewer_clusters_win_among_practically_equal_ones():
     """Within 0.01 of the best silhouette, the clustering with fewer clusters is chosen."""
     _, comparison = choose_clustering(

@@ -111,6 +111,12 @@ def _not_chosen(pointed: ClusterScore, chosen: ClusterScore, metric: str) -> str
     value = pointed.quality(metric)
     if value is None:
         return f"{pointed.name} has no {label}"
+    sign = 1 if GREATER_IS_BETTER[metric] else -1
+    if sign * value >= sign * chosen.quality(metric):  # within the band: a tie-break chose
+        return (
+            f"its {label} {value:.3g} is practically as good as {chosen.quality(metric):.3g}, "
+            f"and of practically equal clusterings the rule takes the fewest clusters"
+        )
     return (
         f"the choice ranks stable clusterings by {label}, and {pointed.name} scores "
         f"{value:.3g} against {chosen.quality(metric):.3g}"

@@ -52,6 +52,30 @@ def test_cadence_prints_the_intervals_the_recommendation_and_the_aging_curve(spe
     assert [r["every"] for r in report["intervals"]] == [1, 2, 4]
     assert f"retrain every {report['recommended']} day" in result.output
     assert report["window"] == "sliding:2" and report["unit"] == "day"
+    assert [w["window"] for w in report["windows"]] == ["sliding:2"]  # given: not searched
+    assert "Training windows" not in result.output
+
+
+def test_cadence_searches_training_windows_by_default_and_shows_the_pair(spec_path, tmp_path):
+    """Without --window, the expanding window and sliding ones are backtested: a table of
+    windows by intervals, the recommended pair with the sentence why, all in the JSON."""
+    out = tmp_path / "cadence.json"
+    result = runner.invoke(
+        app,
+        ["cadence", str(spec_path), "--every", "2,4", "--unit", "day", "--json", str(out), "-q"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    windows = [w["window"] for w in report["windows"]]
+    assert windows == ["expanding", "sliding:2", "sliding:3", "sliding:4", "sliding:6"]
+    assert "Training windows: mean accuracy loss of each (interval, window)" in result.output
+    for window in windows:
+        assert window in result.output
+    assert f"{report['window']} *" in result.output  # the chosen window is marked
+    every = report["recommended"]
+    assert report["reason"].startswith(f"retrain every {every} day")
+    assert f"Recommended: retrain every {every} day" in result.output
+    assert "windows backtested" in report["reason"] and report["reference_window"] in windows
 
 
 def test_cadence_with_a_cost_profile_shows_a_monthly_cost_column(spec_path):

@@ -21,6 +21,19 @@ def blobs(n_rows: int = 320, seed: int = 3) -> pd.DataFrame:
     return frame
 
 
+def elongated(seed: int = 0, sizes: tuple[int, int, int] = (500, 250, 80)) -> pd.DataFrame:
+    """Three groups of unequal size: two long thin parallel ones close together (3 wide, 0.3
+    thick, 2.5 apart) and a small round one far away; ``group`` holds the true group. The
+    silhouette, which favours round and equal groups, prefers two clusters here."""
+    rng = np.random.default_rng(seed)
+    long = rng.normal(size=(sizes[0] + sizes[1], 2)) * [3.0, 0.3]
+    long[sizes[0] :, 1] += 2.5
+    small = rng.normal(size=(sizes[2], 2)) * 0.5 + [10.0, 7.0]
+    frame = pd.DataFrame(np.vstack([long, small]), columns=["x", "y"])
+    frame["group"] = np.repeat([0, 1, 2], sizes)
+    return frame
+
+
 def clustering_spec(path: Path, data: Path, body: str, *, target: str | None = None) -> Path:
     """A clustering spec at ``path`` reading ``data`` (an absolute path), with ``body``
     (tables) appended."""
@@ -37,6 +50,13 @@ def clustering_spec(path: Path, data: Path, body: str, *, target: str | None = N
 def blobs_csv(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("blobs") / "blobs.csv"
     blobs().to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def elongated_csv(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("elongated") / "elongated.csv"
+    elongated().to_csv(path, index=False)
     return path
 
 

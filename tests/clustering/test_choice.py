@@ -7,8 +7,10 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from rich.console import Console
 
 from learnburn.backends import LocalBackend
+from learnburn.cli._render_clusters import print_clustering
 from learnburn.data import load_dataset
 from learnburn.evaluation import (
     ClusterScore,
@@ -119,6 +121,139 @@ def test_the_best_stable_quality_wins_and_unstable_ones_are_passed_over():
     assert comparison["chosen"] == "b" and comparison["best"] == "a"
     verdicts = {s.name: s.verdict for s in ranked}
     assert verdicts == {"a": "unstable (ARI low 0.40 < 0.6)", "b": "chosen"}
+
+
+@pytest.fixture(scope="module")
+def elongated_result(elongated_csv, tmp_path_factory):
+    spec = clustering_spec(
+        tmp_path_factory.mktemp("spec") / "elongated.toml", elongated_csv,
+        """
+        [clustering]
+        k = [2, 5]
+        resamples = 5
+        [candidates.kmeans]
+        [candidates.gaussian_mixture]
+        """,
+        target="group",
+    )  # fmt: skip
+    return run_experiment(load_spec(spec))
+
+
+def test_on_elongated_unequal_groups_the_silhouette_prefers_too_few_and_says_so(
+    elongated_result,
+):
+    """Three groups, two long and thin, sizes 500/250/80: the silhouette's choice has two
+    clusters, BIC points at the true three, and the record names k = 3 as the runner-up with
+    what prefers it and why it was not chosen."""
+    assert elongated_result.chosen.n_clusters == 2
+    measures = {m["measure"]: m["k"] for m in elongated_result.comparison["measures"]}
+    assert measures == {"silhouette": 2, "bic": 3, "stability": 2}
+    runner_up = elongated_result.runner_up
+    assert runner_up["k"] == 3 and runner_up["measures"] == ["bic"]
+    assert runner_up["clustering"] == "gaussian_mixture[k=3]"
+    assert runner_up["why"].startswith("BIC of the mixtures points at k = 3 (")
+    assert "not chosen: the choice ranks stable clusterings by silhouette" in runner_up["why"]
+    pointed = next(c for c in elongated_result.candidates if c.name == runner_up["clustering"])
+    assert pointed.known_groups_ari > 0.9  # the runner-up is the true grouping
+    assert elongated_result.to_dict()["comparison"]["runner_up"] == runner_up
+
+
+def test_the_output_shows_where_each_measure_points_and_the_runner_up(elongated_result):
+    """The printed run says the measures disagree, where each points, and the runner-up k."""
+    console = Console(record=True, width=300)
+    print_clustering(console, elongated_result)
+    text = console.export_text()
+    assert "The measures disagree (silhouette k = 2, BIC k = 3, stability k = 2)." in text
+    assert "Runner-up: k = 3 (gaussian_mixture[k=3]): BIC of the mixtures points at" in text
+
+
+def test_the_sentence_names_the_best_by_the_metric_when_a_tie_break_chose_another(
+    elongated_result,
+):
+    """Two clusterings at k = 2 are practically equal on silhouette; the sentence names the
+    better one as the best and the rule that chose the other."""
+    best = next(c for c in elongated_result.candidates if c.name == elongated_result.best)
+    chosen = elongated_result.chosen
+    assert best.name != chosen.name and best.n_clusters == chosen.n_clusters
+    reason = elongated_result.explanation
+    assert f"the best silhouette is {best.silhouette:.3g} (gaussian_mixture with k = 2)" in reason
+    assert elongated_result.comparison["decided_by"] in ("more stable", "spec order")
+    assert f"the best silhouette ({chosen.silhouette:.3g})" not in reason
+
+
+def test_a_stability_tie_break_at_the_same_k_is_named():
+    """Silhouette 0.531 chosen over 0.536 at the same k because it is more stable: the sentence
+    says 0.536 is the best and that stability broke the tie."""
+    _, comparison = choose_clustering(
+        (score("steady", 3, 0.531, 0.9), score("shaky", 3, 0.536, 0.7)),
+        metric="silhouette", floor=0.6,
+    )  # fmt: skip
+    assert comparison["chosen"] == "steady" and comparison["best"] == "shaky"
+    assert comparison["decided_by"] == "more stable"
+    reason = comparison["reason"]
+    assert "although the best silhouette is 0.536 (shaky)" in reason
+    assert "more stable (adjusted Rand index 0.95 against 0.75), which breaks the tie" in reason
+    assert "the best silhouette (0.531)" not in reason
+
+
+def test_an_unstable_best_is_named_with_why_it_was_passed_over():
+    """The best silhouette overall is unstable: the sentence names it and says so."""
+    _, comparison = choose_clustering(
+        (score("a", 3, 0.70, 0.4), score("b", 4, 0.60, 0.9)), metric="silhouette", floor=0.6
+    )
+    assert "although the best silhouette is 0.7 (a): that one is unstable" in comparison["reason"]
+    assert "this is the best among the 1 clustering whose stability" in comparison["reason"]
+
+
+def test_when_the_best_is_chosen_the_sentence_says_best_of_all():
+    """No other rule applied: the chosen clustering is the best of all, and stable."""
+    _, comparison = choose_clustering(
+        (score("a", 3, 0.70, 0.9), score("b", 4, 0.60, 0.9)), metric="silhouette", floor=0.6
+    )
+    assert comparison["decided_by"] == "best"
+    assert comparison["reason"].startswith("Chose a: the best silhouette (0.7) of all")
+
+
+def test_measures_that_agree_leave_no_runner_up():
+    """Silhouette, BIC and stability all at k = 3: no runner-up."""
+    a = replace(score("a", 3, 0.70, 0.9), bic=100.0)
+    b = replace(score("b", 4, 0.60, 0.8), bic=150.0)
+    _, comparison = choose_clustering((a, b), metric="silhouette", floor=0.6)
+    assert [m["k"] for m in comparison["measures"]] == [3, 3, 3]
+    assert comparison["runner_up"] is None
+
+
+def test_a_bic_difference_under_2_is_not_a_disagreement():
+    """BIC 100.0 at k = 4 against 101.5 at the chosen k = 3 is a tie: it goes to k = 3."""
+    a = replace(score("a", 3, 0.70, 0.9), bic=101.5)
+    b = replace(score("b", 4, 0.60, 0.9), bic=100.0)
+    _, comparison = choose_clustering((a, b), metric="silhouette", floor=0.6)
+    assert comparison["runner_up"] is None
+
+
+def test_the_runner_up_is_the_k_most_measures_prefer():
+    """BIC and stability both point at k = 5 while silhouette chose k = 3."""
+    a = replace(score("a", 3, 0.70, 0.7), bic=300.0)
+    b = replace(score("b", 5, 0.55, 0.9), bic=200.0)
+    c = replace(score("c", 4, 0.50, 0.8), bic=250.0)
+    _, comparison = choose_clustering((a, b, c), metric="silhouette", floor=0.6)
+    runner_up = comparison["runner_up"]
+    assert runner_up["k"] == 5 and runner_up["measures"] == ["bic", "stability"]
+    assert "BIC of the mixtures points at k = 5 (200.0, against 300.0 at k = 3)" in runner_up["why"]
+    assert "stability points at k = 5 (adjusted Rand index 0.95" in runner_up["why"]
+
+
+def test_a_runner_up_practically_as_good_says_the_fewest_clusters_rule_chose():
+    """BIC points at k = 5, whose silhouette is a little higher than the chosen k = 3's: the
+    why says the two are practically equal and the rule takes the fewest clusters."""
+    a = replace(score("a", 3, 0.500, 0.9), bic=300.0)
+    b = replace(score("b", 5, 0.505, 0.9), bic=200.0)
+    _, comparison = choose_clustering((a, b), metric="silhouette", floor=0.6)
+    assert comparison["chosen"] == "a" and comparison["runner_up"]["k"] == 5
+    assert comparison["runner_up"]["why"].endswith(
+        "not chosen: its silhouette 0.505 is practically as good as 0.5, and of practically "
+        "equal clusterings the rule takes the fewest clusters."
+    )
 
 
 def test_fewer_clusters_win_among_practically_equal_ones():

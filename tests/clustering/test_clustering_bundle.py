@@ -127,6 +127,7 @@ def test_run_prints_the_clusterings_the_choice_and_the_segments(tmp_path, blobs_
     out = result.output
     assert "stability (ARI)" in out and "kmeans[k=4]" in out and "chosen" in out
     assert "Chose kmeans with k = 4" in out
+    assert "The measures agree: silhouette k = 4, BIC k = 4, stability k = 4." in out
     assert "Known groups (group, 4 groups): adjusted Rand index 1.000, which beats" in out
     assert "Segments" in out and "what sets it apart" in out
     assert json.loads((tmp_path / "out.json").read_text())["task"] == "clustering"

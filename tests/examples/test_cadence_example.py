@@ -26,8 +26,9 @@ def documented_command() -> list[str]:
 
 def test_the_cadence_example_recommends_a_short_interval_on_the_drifting_loan_stream(tmp_path):
     """The example's generator writes the stream with its known drift times, and the documented
-    command backtests it: the loss grows with the interval, and under a rule that changes
-    twice a year the recommendation is well short of a quarter."""
+    command backtests it: the loss grows with the interval, under a rule that changes twice a
+    year the recommendation is well short of a quarter, and on a sliding window: the expanding
+    one, retrained every week, trails the rule."""
     written = subprocess.run(
         [sys.executable, str(EXAMPLE / "loan_stream.py"), str(tmp_path)],
         capture_output=True, text=True, check=True,
@@ -46,4 +47,8 @@ def test_the_cadence_example_recommends_a_short_interval_on_the_drifting_loan_st
     assert [r["every"] for r in report["intervals"]] == [1, 2, 4, 8, 13]
     assert losses == sorted(losses) and losses[-1] > 0.05
     assert report["recommended"] in (1, 2, 4)
+    windows = {w["window"]: w for w in report["windows"]}
+    assert list(windows) == ["expanding", "sliding:2", "sliding:5", "sliding:11", "sliding:26"]
+    assert report["window"].startswith("sliding:")  # all history mixes the rules
+    assert windows["expanding"]["mean_metric"] < windows[report["window"]]["mean_metric"] - 0.05
     assert f"retrain every {report['recommended']} week" in result.output

@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 
 from learnburn.errors import CadenceError
-from learnburn.monitoring._cadence import backtest_cadence, plan_cadence, summarise_cadence
+from learnburn.monitoring._cadence import (
+    backtest_cadence,
+    plan_cadence,
+    plan_windows,
+    summarise_cadence,
+    summarise_windows,
+)
+from learnburn.monitoring._cadence_checks import parse_windows, search_widths
 from learnburn.testing import sea_stream
 
 ROWS_PER_PERIOD = 300
@@ -56,6 +63,89 @@ def test_frequent_abrupt_drift_shrinks_the_recommended_interval(seed):
     assert rare.recommended >= 4
     assert frequent.recommended == 1 < rare.recommended
     assert frequent.interval(2).mean_degradation > rare.interval(2).mean_degradation
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_window_search_recommends_a_shorter_interval_for_more_frequent_drift(seed):
+    """With the default window search, a change every 5 periods gets a shorter recommended
+    interval than a change every 20, on a short sliding window."""
+    frequent = sea_backtest(5, seed=seed, window="auto")
+    rare = sea_backtest(20, seed=seed, window="auto")
+    assert frequent.recommended < rare.recommended
+    assert frequent.window.startswith("sliding:")
+    assert [w.window for w in frequent.windows] == [
+        "expanding", "sliding:2", "sliding:4", "sliding:8", "sliding:15"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_expanding_window_alone_hides_frequent_drift_and_the_search_says_so(seed):
+    """Backtested alone, the expanding window recommends the longest interval for a change
+    every 5 periods (its every-period model already trails the data); the search recommends
+    retraining every period and notes what the expanding window loses."""
+    assert sea_backtest(5, seed=seed, window="expanding").recommended == 8
+    searched = sea_backtest(5, seed=seed, window="auto")
+    assert searched.recommended == 1
+    assert any(note.startswith("the expanding window loses") for note in searched.notes)
+    assert searched.reason.startswith(f"retrain every 1 period on a {searched.window} window")
+
+
+def two_windows(tolerance: float):
+    """Expanding scores 0.9 fresh and loses 0.02 per period of age; sliding:3 scores 0.895
+    at every age."""
+    search = plan_windows(np.repeat(np.arange(40), 5), (1, 2, 4), windows="expanding,sliding:3")
+    expanding, sliding = search.plans
+    flat = {key: 0.895 for key in scored_by_age(sliding, 0.0)}
+    return summarise_windows(
+        [(expanding, scored_by_age(expanding, 0.02)), (sliding, flat)], tolerance=tolerance
+    )
+
+
+def test_the_pair_is_the_longest_interval_any_window_keeps_within_the_tolerance():
+    """Against the best every-period model (expanding, 0.9), expanding every 2 loses 0.01 and
+    sliding:3 loses 0.005 at every interval: within 0.008 the pair is (4, sliding:3), and the
+    sentence names the reference and the bound."""
+    report = two_windows(0.008)
+    assert (report.recommended, report.window) == (4, "sliding:3")
+    assert report.reference_window == "expanding"
+    expanding, sliding = report.windows
+    assert expanding.recommended == 1 and sliding.recommended == 4
+    assert [i.mean_degradation for i in sliding.intervals] == pytest.approx([0.005] * 3)
+    assert report.interval(1).mean_degradation == pytest.approx(0.005)  # not the base here
+    assert "expanding retrained every period scores best (mean metric 0.9000" in report.reason
+    assert "sliding:3 every 4 periods stays within 0.008 of it" in report.reason
+
+
+def test_at_equal_interval_the_window_that_loses_least_is_recommended():
+    """When both windows keep the longest interval within the tolerance, the one that loses
+    less wins: here the tolerance admits expanding every 4 (loss 0.03) and sliding:3 (0.005)."""
+    report = two_windows(0.04)
+    assert (report.recommended, report.window) == (4, "sliding:3")
+    assert all(w.recommended == 4 for w in report.windows)
+
+
+def test_a_window_that_leaves_a_retrain_nothing_to_learn_from_is_left_out_with_a_note():
+    """A gap in the data empties a short sliding window: the search goes on without it."""
+    periods = np.concatenate([np.repeat(np.arange(20), 3), np.repeat(np.arange(23, 60), 3)])
+    search = plan_windows(periods, (1, 2), windows="expanding,sliding:2,sliding:8")
+    assert [p.window for p in search.plans] == [None, 8]
+    assert search.notes[0].startswith("sliding:2 window left out: no labelled rows")
+
+
+def test_a_bad_list_of_windows_is_a_cadence_error_with_a_hint():
+    """An empty entry in a list of windows says what a list looks like."""
+    with pytest.raises(CadenceError, match="a list of them separated by commas") as caught:
+        plan_windows(np.repeat(np.arange(30), 2), (1, 2), windows="expanding,")
+    assert "--window expanding,sliding:8" in caught.value.hint
+
+
+def test_search_widths_span_2_periods_to_a_quarter_of_the_data():
+    """Four sliding windows on a log scale from 2 periods to a quarter of the periods."""
+    assert search_widths(60) == (2, 4, 8, 15)
+    assert search_widths(104) == (2, 5, 11, 26)
+    assert search_widths(7) == ()
+    assert parse_windows("auto") is None
+    assert parse_windows("expanding, sliding:4") == (None, 4)
 
 
 def test_under_drift_the_loss_grows_with_the_interval_and_with_model_age():

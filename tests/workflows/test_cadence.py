@@ -2,6 +2,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from learnburn.backends import LocalBackend
@@ -60,7 +61,7 @@ def test_run_cadence_fits_the_first_candidate_once_a_period_through_the_backend(
     backend, events = CountingBackend(), []
     report = run_cadence(
         sea_spec(), every=[1, 2, 4], unit="day", tolerance=0.01, backend=backend,
-        progress=events.append,
+        progress=events.append, window="expanding",
     )  # fmt: skip
     assert backend.tasks == 24 - 4  # warmup: the longest interval, 4 days
     assert [e.total for e in events if e.kind == "folds"] == [20]
@@ -74,6 +75,50 @@ def test_run_cadence_fits_the_first_candidate_once_a_period_through_the_backend(
     )
     assert report.fit_seconds > 0
     assert report.cost is None and all(r.monthly_cost_usd is None for r in report.intervals)
+
+
+def test_the_window_search_fits_each_distinct_training_window_once(sea_spec):
+    """By default the expanding window and sliding ones of 2, 3, 4 and 6 days (up to a quarter
+    of the 24 days) are backtested from the same first retrain (day 4); a sliding window no
+    shorter than the history so far is the expanding one, and is not fitted twice."""
+    backend, events = CountingBackend(), []
+    report = run_cadence(
+        sea_spec(), every=[1, 2, 4], unit="day", tolerance=0.01, backend=backend,
+        progress=events.append,
+    )  # fmt: skip
+    windows = [w.window for w in report.windows]
+    assert windows == ["expanding", "sliding:2", "sliding:3", "sliding:4", "sliding:6"]
+    assert backend.tasks == 20 + 20 + 20 + 19 + 17  # sliding:4 at day 4, sliding:6 at 4-6
+    assert [e.total for e in events if e.kind == "folds"] == [backend.tasks]
+    assert report.window in windows and report.reference_window in windows
+    assert len(report.periods) == 24 - 4 - 3
+
+
+def test_a_given_window_restricts_the_search(sea_spec):
+    """--window names the windows backtested: one (as before the search), or several."""
+    spec = sea_spec()
+    one = run_cadence(spec, every=[1, 2], unit="day", window="sliding:3")
+    assert [w.window for w in one.windows] == ["sliding:3"] and one.window == "sliding:3"
+    assert one.reference_window == "sliding:3" and one.warmup == 3
+    two = run_cadence(spec, every=[1, 2], unit="day", window="expanding,sliding:5")
+    assert [w.window for w in two.windows] == ["expanding", "sliding:5"]
+    assert two.warmup == 2  # several windows: the longest interval, for all
+
+
+def test_a_window_whose_fit_fails_is_left_out_with_a_note(sea_spec, tmp_path):
+    """Days 8 and 9 hold one class only: logistic regression cannot learn from the 2-day
+    window at day 10, so the search goes on without sliding:2 and says why."""
+    spec = sea_spec()
+    frame = pd.read_csv(tmp_path / "sea.csv")
+    frame.loc[8 * 60 : 10 * 60 - 1, "label"] = 0
+    frame.to_csv(tmp_path / "sea.csv", index=False)
+    report = run_cadence(spec, every=[1, 2, 4], unit="day")
+    assert [w.window for w in report.windows] == ["expanding", "sliding:3", "sliding:4",
+                                                  "sliding:6"]  # fmt: skip
+    (note,) = [n for n in report.notes if n.startswith("sliding:2 window left out")]
+    assert "logistic_regression failed to fit at period 2024-01-11" in note
+    with pytest.raises(CandidateError, match="failed to fit at period 2024-01-11"):
+        run_cadence(spec, every=[1, 2, 4], unit="day", window="sliding:2")
 
 
 def test_the_drift_makes_waiting_cost_accuracy(sea_spec):

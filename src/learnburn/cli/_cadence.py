@@ -74,17 +74,18 @@ def cadence(
         0, "--label-delay", min=0, help="Periods before a row's label is known (0: at once)."
     ),
     window: str = typer.Option(
-        "expanding",
+        "auto",
         "--window",
-        help="Rows each retrain learns from: 'expanding' (all labelled history) or "
-        "'sliding:W' (the last W periods).",
+        help="Rows each retrain learns from: 'auto' (backtest the expanding window and sliding "
+        "ones of 2 periods up to a quarter of the data, and recommend one), 'expanding' (all "
+        "labelled history), 'sliding:W' (the last W periods), or several separated by commas.",
     ),
     warmup: int | None = typer.Option(
         None,
         "--warmup",
         min=1,
-        help="Periods of labels the first model learns from (default: W of a sliding window, "
-        "else the longest interval).",
+        help="Periods of labels the first model learns from (default: W of a single sliding "
+        "window, else the longest interval).",
     ),
     candidate: str | None = typer.Option(
         None, "--candidate", "-c", help="The spec's candidate to retrain (default: the first)."
@@ -104,13 +105,15 @@ def cadence(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     cluster: str | None = CLUSTER,
 ) -> None:
-    """Backtest retraining intervals on the spec's time column and recommend a cadence.
+    """Backtest retraining intervals and training windows on the spec's time column and
+    recommend a cadence.
 
-    Walks forward period by period: for each interval it retrains the candidate on the labels
-    known at each retrain time and scores the periods until the next one, then compares each
-    period with a model retrained for that very period. It recommends the longest interval
-    whose loss (a 95% moving-block bootstrap upper bound of its mean) is within --tolerance,
-    and prints the aging curve: the metric against the model's age.
+    Walks forward period by period: for each interval and window it retrains the candidate on
+    the labels known at each retrain time and scores the periods until the next one, then
+    compares each period with a model retrained for that very period on the best window. It
+    recommends the longest interval whose loss (a 95% moving-block bootstrap upper bound of its
+    mean) is within --tolerance, and the window that keeps it so, and prints the aging curve:
+    the metric against the model's age.
 
     Exits 0 with a recommendation, 1 on an error, 2 on a bad option.
     """
@@ -145,15 +148,13 @@ def cadence(
 
 
 def render_cadence(report: CadenceReport, console: Console) -> None:
-    """The intervals table, the recommendation, the aging curve and the notes."""
+    """The windows table (when several were backtested), the chosen window's intervals, the
+    recommendation and why, the aging curve and the notes."""
+    if len(report.windows) > 1:
+        console.print(windows_table(report))
     console.print(intervals_table(report))
     unit = report.unit
-    console.print(
-        f"[bold]Recommended:[/] retrain every [bold]{_periods(report.recommended, unit)}[/]: "
-        f"the longest interval whose {report.confidence:.0%} upper bound of mean "
-        f"{escape(report.metric)} loss is within {report.tolerance:g}.",
-        highlight=False,
-    )
+    console.print(f"[bold]Recommended:[/] {escape(report.reason)}", highlight=False)
     if report.cost is not None and "instance" not in report.cost:
         console.print(f"[yellow]Not priced:[/] {escape(report.cost['note'])}.", highlight=False)
     elif report.cost is None:
@@ -179,9 +180,9 @@ def intervals_table(report: CadenceReport) -> Table:
     priced = report.cost is not None and "instance" in report.cost
     table = Table(
         title=f"Retraining {escape(report.candidate or 'the model')} every N {report.unit}s, "
-        f"against every {report.unit}: {escape(report.metric)} on {len(report.periods)} "
-        f"{report.unit}s ({first} to {last}); {report.window} window, label delay "
-        f"{_periods(report.label_delay, report.unit)}",
+        f"against every {report.unit}{_reference(report)}: {escape(report.metric)} on "
+        f"{len(report.periods)} {report.unit}s ({first} to {last}); {report.window} window, "
+        f"label delay {_periods(report.label_delay, report.unit)}",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -201,7 +202,7 @@ def intervals_table(report: CadenceReport) -> Table:
             _number(r.mean_metric),
             _number(r.mean_degradation, signed=True),
             _number(r.upper_bound, signed=True),
-            "base" if r.every == 1 else ("yes" if r.within_tolerance else "no"),
+            "base" if _is_reference(report, r.every) else ("yes" if r.within_tolerance else "no"),
             _number(r.retrains_per_month, digits=2),
         ]
         if priced:
@@ -215,6 +216,45 @@ def intervals_table(report: CadenceReport) -> Table:
         )
         table.caption_justify = "left"
     return table
+
+
+def windows_table(report: CadenceReport) -> Table:
+    """Every (interval, window) pair backtested: mean loss against the reference, and its
+    upper bound when it is within the tolerance."""
+    table = Table(
+        title=f"Training windows: mean {escape(report.metric)} loss of each (interval, window) "
+        f"against every {report.unit} on {report.reference_window} (the best window retrained "
+        f"every {report.unit}, by the {escape(report.metric)} column); + within "
+        f"{report.tolerance:g} at the {report.confidence:.0%} upper bound",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("window", no_wrap=True)
+    table.add_column(escape(report.metric), justify="right")
+    for every in (r.every for r in report.intervals):
+        table.add_column(_periods(every, report.unit), justify="right", no_wrap=True)
+    table.add_column("longest within", justify="right", no_wrap=True)
+    for window in report.windows:
+        chosen = window.window == report.window
+        cells = [window.window + (" *" if chosen else ""), _number(window.mean_metric)]
+        for pair in window.intervals:
+            mark = " +" if pair.within_tolerance else "  "
+            cells.append(_number(pair.mean_degradation, signed=True) + mark)
+        longest = window.recommended
+        cells.append("—" if longest is None else _periods(longest, report.unit))
+        table.add_row(*cells, style="bold" if chosen else None)
+    return table
+
+
+def _reference(report: CadenceReport) -> str:
+    if report.reference_window in (None, report.window):
+        return ""
+    return f" on {report.reference_window}"
+
+
+def _is_reference(report: CadenceReport, every: int) -> bool:
+    return every == 1 and report.reference_window in (None, report.window)
 
 
 def aging_table(report: CadenceReport) -> Table:

@@ -38,6 +38,7 @@ def print_clustering(console: Console, result: ClusteringResult) -> None:
         console.print(f"[bold red]{escape(result.explanation)}[/]")
         return
     console.print(escape(result.explanation))
+    print_measures(console, result.comparison)
     known = result.known_groups
     if known is not None:
         verdict = "beats" if known["beats_chance"] else "[yellow]does not beat[/]"
@@ -47,6 +48,26 @@ def print_clustering(console: Console, result: ClusteringResult) -> None:
             f"{known['shuffled_mean']:.3f}, 95th percentile {known['shuffled_high']:.3f})."
         )
     console.print(segments_table(result))
+
+
+def print_measures(console: Console, comparison: dict) -> None:
+    """Where silhouette (or the metric), BIC and stability point; the runner-up k and why
+    when they disagree."""
+    measures = comparison.get("measures") or []
+    if len(measures) < 2:
+        return
+    names = {"bic": "BIC", "stability": "stability"}
+    pointing = ", ".join(f"{names.get(m['measure'], m['measure'])} k = {m['k']}" for m in measures)
+    runner_up = comparison.get("runner_up")
+    if runner_up is None:
+        console.print(f"[dim]The measures agree: {escape(pointing)}.[/]", highlight=False)
+        return
+    console.print(
+        f"[yellow]The measures disagree[/] ({escape(pointing)}). Runner-up: "
+        f"[bold]k = {runner_up['k']}[/] ({escape(runner_up['clustering'])}): "
+        f"{escape(runner_up['why'])}",
+        highlight=False,
+    )
 
 
 def clustering_table(scores) -> Table:

@@ -11,18 +11,28 @@ The rule, in order:
    clusters wins (then the more stable one): a simpler segmentation that is as good.
 3. When none is eligible, the most stable clustering is chosen (among those whose clusters all
    hold ``min_share``, when there are any), and the sentence says so.
+
+The sentence names the best clustering by the metric, of all of them, and when another was chosen
+it says which rule chose otherwise: the best was unstable or had a tiny cluster, or a clustering
+practically as good won on fewer clusters, on stability, or on the spec's order
+(``comparison["decided_by"]``). When the metric, BIC (mixtures) and stability point at different
+k, ``comparison["runner_up"]`` names the other k and why it was not chosen
+(``_cluster_measures.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from learnburn.evaluation._cluster_measures import (
+    EQUIVALENT,
+    GREATER_IS_BETTER,
+    band,
+    point_measures,
+    runner_up,
+)
 from learnburn.evaluation._cluster_records import ClusterScore
 
-GREATER_IS_BETTER = {"silhouette": True, "calinski_harabasz": True, "davies_bouldin": False}
-# differences smaller than these are practically nil: absolute for silhouette and
-# Davies-Bouldin, relative to the best for Calinski-Harabasz (which has no fixed scale)
-EQUIVALENT = {"silhouette": 0.01, "davies_bouldin": 0.01, "calinski_harabasz": 0.01}
 _LABEL = {
     "silhouette": "silhouette",
     "calinski_harabasz": "Calinski-Harabasz index",
@@ -39,15 +49,19 @@ def choose_clustering(
     sizeable = [s for s in usable if s.smallest_share >= min_share]
     stable = [s for s in sizeable if _value(s.stability_low) >= floor]
     best = _best(usable, metric)
+    decided_by = None
     if stable:
-        chosen, equivalent = _simplest_of_best(stable, metric)
-        reason = _reason(chosen, metric, floor, len(stable), equivalent, _best(stable, metric))
+        chosen, decided_by = _simplest_of_best(stable, metric)
+        reason = _reason(chosen, best, _best(stable, metric), decided_by, metric, floor,
+                         (len(stable), min_share))  # fmt: skip
     elif usable:
         chosen = max(sizeable or usable, key=lambda s: (_value(s.stability), -s.n_clusters))
+        decided_by = "most stable (none stable)"
         reason = _unstable_reason(chosen, metric, floor)
     else:
         chosen, reason = None, "No clustering found two or more clusters, so none was chosen."
     ranked = _ranked(scores, stable, usable, chosen, metric, (floor, min_share))
+    measures = point_measures(sizeable or usable, chosen, metric) if chosen else []
     comparison = {
         "chosen": chosen.name if chosen else None,
         "best": best.name if best else None,
@@ -56,7 +70,10 @@ def choose_clustering(
         "min_share": min_share,
         "stable": len(stable),
         "policy": "best quality among stable clusterings; fewest clusters among equivalent",
+        "decided_by": decided_by,
         "reason": reason,
+        "measures": measures,
+        "runner_up": runner_up(measures, chosen, ranked, metric) if chosen else None,
     }
     return ranked, comparison
 
@@ -72,16 +89,21 @@ def _best(scores: list[ClusterScore], metric: str) -> ClusterScore | None:
     return max(scores, key=lambda s: sign * s.quality(metric))
 
 
-def _simplest_of_best(stable: list[ClusterScore], metric: str) -> tuple[ClusterScore, bool]:
+def _simplest_of_best(stable: list[ClusterScore], metric: str) -> tuple[ClusterScore, str]:
     """The clustering with the fewest clusters among those practically as good as the best
-    (then the more stable, then the first in spec order), and whether it has fewer clusters
-    than the best."""
+    (then the more stable, then the first in spec order), and the rule that chose it: "best",
+    "fewer clusters", "more stable" or "spec order"."""
     best = _best(stable, metric)
     top = best.quality(metric)
-    band = EQUIVALENT[metric] * (abs(top) if metric == "calinski_harabasz" else 1.0)
-    close = [s for s in stable if abs(s.quality(metric) - top) <= band]
+    close = [s for s in stable if abs(s.quality(metric) - top) <= band(metric, top)]
     chosen = min(close, key=lambda s: (s.n_clusters, -_value(s.stability), stable.index(s)))
-    return chosen, chosen.n_clusters < best.n_clusters
+    if chosen is best:
+        return chosen, "best"
+    if chosen.n_clusters < best.n_clusters:
+        return chosen, "fewer clusters"
+    if _value(chosen.stability) > _value(best.stability):
+        return chosen, "more stable"
+    return chosen, "spec order"
 
 
 def _ranked(scores, stable, usable, chosen, metric, limits) -> tuple[ClusterScore, ...]:
@@ -130,21 +152,68 @@ def _stability_text(score: ClusterScore) -> str:
     )
 
 
-def _reason(chosen, metric, floor, n_stable, equivalent, best) -> str:
+def _reason(chosen, best, best_stable, decided_by, metric, floor, counts) -> str:
+    """Chose X; the best by the metric; and, when they differ, the rule that chose otherwise."""
+    n_stable, min_share = counts
     label = _LABEL[metric]
-    value = chosen.quality(metric)
-    head = f"Chose {describe_clustering(chosen)}: "
-    if equivalent:
-        middle = (
-            f"its {label} {value:.3g} is practically as good as the best "
-            f"({best.quality(metric):.3g}, {describe_clustering(best)}) with fewer clusters, "
+    eligible = (
+        f"the {n_stable} clustering{'s' if n_stable != 1 else ''} whose stability interval "
+        f"stays above {floor:g} and whose clusters are not tiny"
+    )
+    if chosen is best:
+        return (
+            f"Chose {describe_clustering(chosen)}: the best {label} "
+            f"({chosen.quality(metric):.3g}) of all, and among {eligible} "
+            f"({_stability_text(chosen)})."
         )
+    head = (
+        f"Chose {describe_clustering(chosen)} ({label} {chosen.quality(metric):.3g}, "
+        f"{_stability_text(chosen)}), although the best {label} is {best.quality(metric):.3g} "
+        f"({describe_clustering(best)}): "
+    )
+    parts = []
+    if best is not best_stable:
+        parts.append(f"that one is {_passed_over(best, floor, min_share)}")
+        if chosen is not best_stable:
+            parts.append(
+                f"the best among {eligible} is {best_stable.quality(metric):.3g} "
+                f"({describe_clustering(best_stable)})"
+            )
+    if chosen is not best_stable:
+        parts.append(_tie_break(chosen, best_stable, decided_by, metric))
     else:
-        middle = f"the best {label} ({value:.3g}) "
+        parts.append(f"this is the best among {eligible}")
+    return head + "; ".join(parts) + "."
+
+
+def _passed_over(score: ClusterScore, floor: float, min_share: float) -> str:
+    if score.smallest_share < min_share:
+        return (
+            f"not a segmentation: its smallest cluster holds {score.smallest_share:.1%} of the "
+            f"rows (< {min_share:.0%})"
+        )
+    low = score.stability_low
+    return f"unstable (its adjusted Rand index interval falls to {low:.2f} < {floor:g})"
+
+
+def _tie_break(chosen, best, decided_by, metric) -> str:
+    within = (
+        f"{EQUIVALENT[metric]:.0%}" if metric == "calinski_harabasz" else f"{EQUIVALENT[metric]:g}"
+    )
+    close = f"within {within} of it, which counts as practically as good"
+    if decided_by == "fewer clusters":
+        return (
+            f"it is {close}, with fewer clusters ({chosen.n_clusters} against "
+            f"{best.n_clusters}), and of practically equal clusterings the rule takes the fewest "
+            "clusters"
+        )
+    if decided_by == "more stable":
+        return (
+            f"it is {close}, with as many clusters, and more stable (adjusted Rand index "
+            f"{chosen.stability:.2f} against {best.stability:.2f}), which breaks the tie"
+        )
     return (
-        f"{head}{middle}among the {n_stable} clustering{'s' if n_stable != 1 else ''} whose "
-        f"stability interval stays above {floor:g} and whose clusters are not tiny "
-        f"({_stability_text(chosen)})."
+        f"it is {close}, with as many clusters and the same stability, and comes first in the spec"
     )
 
 

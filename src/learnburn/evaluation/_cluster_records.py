@@ -107,6 +107,12 @@ class ClusteringResult:
         return self.comparison.get("reason", "")
 
     @property
+    def runner_up(self) -> dict[str, Any] | None:
+        """The k that other quality measures prefer to the chosen one, and why it was not
+        chosen (None when they agree): ``comparison["runner_up"]``."""
+        return self.comparison.get("runner_up")
+
+    @property
     def chosen(self) -> ClusterScore | None:
         return next((c for c in self.candidates if c.name == self.winner), None)
 

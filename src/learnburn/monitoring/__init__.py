@@ -1,8 +1,20 @@
 """Monitoring: drift of current data against the reference profile a bundle carries
 (``check_drift``), and the retraining cadence backtested on time-ordered data."""
 
-from learnburn.monitoring._cadence import backtest_cadence, plan_cadence, summarise_cadence
-from learnburn.monitoring._cadence_report import AgePoint, CadenceReport, IntervalResult
+from learnburn.monitoring._cadence import (
+    backtest_cadence,
+    plan_cadence,
+    plan_windows,
+    summarise_cadence,
+    summarise_windows,
+)
+from learnburn.monitoring._cadence_report import (
+    AgePoint,
+    CadenceReport,
+    IntervalResult,
+    WindowInterval,
+    WindowResult,
+)
 from learnburn.monitoring._drift import check_drift
 from learnburn.monitoring._multivariate import domain_classifier
 from learnburn.monitoring._presets import PRESETS
@@ -18,11 +30,15 @@ __all__ = [
     "DriftReport",
     "IntervalResult",
     "RankedFeature",
+    "WindowInterval",
+    "WindowResult",
     "backtest_cadence",
     "build_reference",
     "check_drift",
     "check_reference",
     "domain_classifier",
     "plan_cadence",
+    "plan_windows",
     "summarise_cadence",
+    "summarise_windows",
 ]

@@ -27,35 +27,48 @@ curve of Vela et al. (2022) as re-implemented in ``ageml``:
 4. The recommendation is the longest interval whose upper bound is within the tolerance.
 5. The aging curve pools every model at every age ``a`` (``m(r, r + a)``) with quantiles, and
    the paired degradation against the model retrained for that very period.
+6. The training window is searched too, unless one is given: an expanding window hides
+   frequent drift (its every-period model already trails the data, so waiting seems to cost
+   nothing), which only a short sliding window reveals. :func:`plan_windows` plans the
+   expanding window and a few sliding ones on the same periods, and every (interval, window)
+   pair is compared with the best window retrained every period (``_cadence_summary.py``).
 
-Fitting is a hook: :func:`plan_cadence` lists the fits (:class:`RetrainTask`), the caller runs
-them where it likes (a backend), and :func:`summarise_cadence` turns the scores into a
+Fitting is a hook: :func:`plan_cadence` (one window) or :func:`plan_windows` lists the fits
+(:class:`RetrainTask`), the caller runs them where it likes (a backend), and
+:func:`summarise_cadence` or :func:`summarise_windows` turns the scores into a
 :class:`CadenceReport`. :func:`backtest_cadence` does all three here, with a callable.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from learnburn.errors import CadenceError
-from learnburn.monitoring._bootstrap import block_length, moving_block_upper
 from learnburn.monitoring._cadence_checks import (
     check_intervals,
     check_periods,
     check_tolerance,
     parse_window,
+    parse_windows,
+    search_widths,
     window_text,
 )
-from learnburn.monitoring._cadence_report import (
-    QUANTILES,
-    AgePoint,
-    CadenceReport,
-    IntervalResult,
-)
+from learnburn.monitoring._cadence_report import CadenceReport
+from learnburn.monitoring._cadence_summary import summarise_cadence, summarise_windows
+
+__all__ = [
+    "CadencePlan",
+    "RetrainTask",
+    "WindowSearch",
+    "backtest_cadence",
+    "plan_cadence",
+    "plan_windows",
+    "summarise_cadence",
+]
 
 FitAndScore = Callable[[np.ndarray, Sequence[np.ndarray]], Sequence[float]]
 """``fit_and_score(train_rows, test_row_groups) -> one metric per group``."""
@@ -151,56 +164,70 @@ def plan_cadence(
     )
 
 
-def summarise_cadence(
-    plan: CadencePlan,
-    scores: Mapping[tuple[int, int], float],
+@dataclass(frozen=True, eq=False)
+class WindowSearch:
+    """The plans of every training window backtested (the same periods, intervals and first
+    retrain), and a note for each window left out. A retrain whose training rows two windows
+    share (a sliding window longer than the history so far is the expanding one) is one task."""
+
+    plans: tuple[CadencePlan, ...]
+    notes: tuple[str, ...] = ()
+
+    @cached_property
+    def tasks(self) -> tuple[RetrainTask, ...]:
+        """Every distinct fit, in order of first use."""
+        unique = {(t.period, t.train): t for plan in self.plans for t in plan.tasks}
+        return tuple(unique.values())
+
+    def scores(self, plan: CadencePlan, results: Mapping) -> dict[tuple[int, int], float]:
+        """One window's ``scores[(retrain period, scored period)]`` from ``results[(period,
+        train)]``, each a mapping of scored period to its metric."""
+        return {
+            (t.period, p): value
+            for t in plan.tasks
+            for p, value in results.get((t.period, t.train), {}).items()
+        }
+
+
+def plan_windows(
+    periods,
+    intervals: Sequence[int],
     *,
-    tolerance: float,
-    metric: str = "metric",
-    greater_is_better: bool = True,
-    unit: str = "period",
-    confidence: float = 0.95,
-    resamples: int = 2000,
-    seed: int = 0,
-) -> CadenceReport:
-    """Per-interval degradation with its bootstrap bound, the recommendation and the aging
-    curve, from ``scores[(retrain period, scored period)]`` (missing or NaN: undefined)."""
-    tolerance = check_tolerance(tolerance)
-    sign = 1.0 if greater_is_better else -1.0
-    evaluation = plan.scored
+    windows: str | int | Sequence | None = "auto",
+    label_delay: int = 0,
+    warmup: int | None = None,
+    labels: Sequence[str] | None = None,
+) -> WindowSearch:
+    """The fits of a backtest over several training windows (see ``_cadence_summary.py``).
 
-    def score(r: int, p: int) -> float:
-        return float(scores.get((r, p), math.nan))
-
-    results = []
-    for every in plan.intervals:
-        metric_of = np.array([_over_phases(score, every, p) for p in evaluation])
-        baseline = np.array([score(p, p) for p in evaluation])
-        results.append(
-            _interval(plan, every, metric_of, sign * (baseline - metric_of), tolerance,
-                      confidence, resamples, seed)
-        )  # fmt: skip
-    passing = [r.every for r in results if r.within_tolerance]
-    recommended = max(passing) if passing else 1
-    aging = _aging(plan, score, sign)
-    return CadenceReport(
-        metric=metric,
-        greater_is_better=greater_is_better,
-        unit=unit,
-        tolerance=tolerance,
-        label_delay=plan.label_delay,
-        window=window_text(plan.window),
-        warmup=plan.warmup,
-        confidence=confidence,
-        resamples=resamples,
-        seed=seed,
-        periods=plan.labels[plan.scored.start :],
-        intervals=tuple(results),
-        recommended=recommended,
-        aging=aging,
-        crossing_age=next((a.age for a in aging if a.degradation["0.5"] > tolerance), None),
-        notes=_notes(results, recommended, tolerance, unit),
-    )
+    ``windows="auto"`` searches the expanding window and the sliding ones of
+    :func:`~learnburn.monitoring._cadence_checks.search_widths` (2 periods up to a quarter of
+    the data's periods); ``"expanding,sliding:8"`` (or a list) backtests those. One window is
+    planned as :func:`plan_cadence` plans it. With several, ``warmup`` defaults to the longest
+    interval for every window (so they are compared on the same periods, and the search needs
+    no more data than the expanding window alone); a sliding window longer than the history
+    at a retrain learns from all of it. A window that leaves a retrain nothing to learn from
+    is left out with a note, unless every window does.
+    """
+    widths = parse_windows(windows)
+    if widths is None:
+        n_periods = int(check_periods(periods).max()) + 1
+        widths = (None, *search_widths(n_periods))
+    settings = {"label_delay": label_delay, "labels": labels}
+    if len(widths) == 1:
+        return WindowSearch((plan_cadence(periods, intervals, window=widths[0], warmup=warmup,
+                                          **settings),))  # fmt: skip
+    warmup = max(check_intervals(intervals)) if warmup is None else warmup
+    plans, errors = [], []
+    for width in widths:
+        try:
+            plans.append(plan_cadence(periods, intervals, window=width, warmup=warmup, **settings))
+        except CadenceError as error:
+            errors.append((width, error))
+    if not plans:
+        raise errors[0][1]
+    notes = tuple(f"{window_text(w)} window left out: {error}" for w, error in errors)
+    return WindowSearch(tuple(plans), notes)
 
 
 def backtest_cadence(
@@ -210,7 +237,7 @@ def backtest_cadence(
     *,
     tolerance: float,
     label_delay: int = 0,
-    window: str | int | None = "expanding",
+    window: str | int | Sequence | None = "auto",
     warmup: int | None = None,
     labels: Sequence[str] | None = None,
     metric: str = "metric",
@@ -220,107 +247,27 @@ def backtest_cadence(
     resamples: int = 2000,
     seed: int = 0,
 ) -> CadenceReport:
-    """Plan, fit in this process with ``fit_and_score``, and summarise (see the module)."""
+    """Plan, fit in this process with ``fit_and_score``, and summarise (see the module);
+    ``window`` as :func:`plan_windows` reads it (default: search)."""
     check_tolerance(tolerance)
-    plan = plan_cadence(
-        periods, intervals, label_delay=label_delay, window=window, warmup=warmup, labels=labels
+    search = plan_windows(
+        periods, intervals, windows=window, label_delay=label_delay, warmup=warmup, labels=labels
     )
-    scores = {}
-    for task in plan.tasks:
+    plan = search.plans[0]  # any plan finds the rows: they do not depend on the window
+    results = {}
+    for task in search.tasks:
         values = list(fit_and_score(plan.train_rows(task), plan.test_rows(task)))
         if len(values) != len(task.tests):
             raise CadenceError(
                 f"fit_and_score returned {len(values)} scores for {len(task.tests)} periods",
                 hint="return one metric value per group of test rows, in order",
             )
-        scores.update({(task.period, p): v for p, v in zip(task.tests, values, strict=True)})
-    return summarise_cadence(
-        plan, scores, tolerance=tolerance, metric=metric, greater_is_better=greater_is_better,
-        unit=unit, confidence=confidence, resamples=resamples, seed=seed,
+        results[(task.period, task.train)] = dict(zip(task.tests, values, strict=True))
+    return summarise_windows(
+        [(p, search.scores(p, results)) for p in search.plans], tolerance=tolerance,
+        metric=metric, greater_is_better=greater_is_better, unit=unit, confidence=confidence,
+        resamples=resamples, seed=seed, notes=search.notes,
     )  # fmt: skip
-
-
-def _over_phases(score, every: int, period: int) -> float:
-    """The metric in ``period`` averaged over the ``every`` phases of the retrain schedule."""
-    return float(np.mean([score(period - age, period) for age in range(every)]))
-
-
-def _interval(plan, every, metric_of, degradation, tolerance, confidence, resamples, seed):
-    paired = np.isfinite(degradation)
-    retrains = len(range(plan.scored.start, plan.n_periods, every))
-    if paired.sum() < 2:
-        mean, upper = math.nan, math.nan
-    elif every == 1:
-        mean, upper = 0.0, 0.0  # the baseline against itself
-    else:
-        mean = float(degradation[paired].mean())
-        values = degradation[paired]
-        upper = moving_block_upper(
-            values, confidence=confidence, resamples=resamples, seed=seed + every,
-            length=min(len(values), max(block_length(len(values)), every)),
-        )  # fmt: skip
-    return IntervalResult(
-        every=every,
-        retrains=retrains,
-        periods=int(paired.sum()),
-        mean_metric=float(metric_of[paired].mean()) if paired.any() else math.nan,
-        mean_degradation=mean,
-        upper_bound=upper,
-        within_tolerance=bool(upper <= tolerance),
-        metric=tuple(float(v) for v in metric_of),
-        degradation=tuple(float(v) for v in degradation),
-    )
-
-
-def _aging(plan: CadencePlan, score, sign: float) -> tuple[AgePoint, ...]:
-    points = []
-    for age in range(max(plan.intervals)):
-        pairs = [(p - age, p) for p in range(plan.first + age, plan.n_periods)]
-        metric = np.array([score(r, p) for r, p in pairs])
-        loss = np.array([sign * (score(p, p) - score(r, p)) for r, p in pairs])
-        metric, loss = metric[np.isfinite(loss)], loss[np.isfinite(loss)]
-        if not len(metric):
-            continue
-        points.append(
-            AgePoint(
-                age=age,
-                count=len(metric),
-                mean_metric=float(metric.mean()),
-                metric=_quantiles(metric),
-                mean_degradation=float(loss.mean()),
-                degradation=_quantiles(loss),
-            )
-        )
-    return tuple(points)
-
-
-def _quantiles(values: np.ndarray) -> dict[str, float]:
-    return {
-        str(q): float(v) for q, v in zip(QUANTILES, np.quantile(values, QUANTILES), strict=True)
-    }
-
-
-def _notes(results, recommended: int, tolerance: float, unit: str) -> tuple[str, ...]:
-    notes = []
-    failing = [r.every for r in results if not r.within_tolerance and r.every < recommended]
-    if failing:
-        notes.append(
-            f"not monotone: retraining every {', '.join(map(str, failing))} {unit}(s) exceeded "
-            f"the tolerance while every {recommended} did not; how retrain times fall against "
-            "the changes in the data matters more than the interval here"
-        )
-    undefined = [r.every for r in results if r.periods < 2]
-    if undefined:
-        notes.append(
-            f"intervals {', '.join(map(str, undefined))}: the metric is undefined in nearly "
-            "every period (too few rows or one class per period): use a longer --unit"
-        )
-    if recommended == 1 and len(results) > 1:
-        notes.append(
-            f"every interval longer than 1 {unit} loses more than {tolerance:g}: retrain every "
-            f"{unit}, or test a shorter --unit"
-        )
-    return tuple(notes)
 
 
 def _check_count(name: str, value, *, minimum: int, hint: str) -> int:

@@ -11,6 +11,8 @@ import numpy as np
 from learnburn.errors import CadenceError
 
 _SLIDING = re.compile(r"^sliding:(\d+)$")
+AUTO = "auto"  # search the expanding window and a few sliding ones
+SEARCHED = 4  # sliding windows a search backtests
 
 
 def check_intervals(intervals: Sequence[int]) -> tuple[int, ...]:
@@ -51,9 +53,39 @@ def parse_window(window: str | int | None) -> int | None:
         raise CadenceError(
             f"window must be 'expanding' or 'sliding:W' with W >= 1 periods, got {window!r}",
             hint="--window expanding learns from all labelled history; --window sliding:26 "
-            "from the last 26 periods",
+            "from the last 26 periods; --window auto searches both kinds",
         )
     return int(match[1])
+
+
+def parse_windows(windows) -> tuple[int | None, ...] | None:
+    """The windows to backtest: None to search (``"auto"``, the default), else the windows
+    given (one, or several separated by commas), each as :func:`parse_window` reads it."""
+    if windows is None or windows == AUTO:
+        return None
+    if isinstance(windows, str):
+        parts = [part.strip() for part in windows.split(",")]
+    elif isinstance(windows, list | tuple):
+        parts = list(windows)
+    else:
+        parts = [windows]
+    if not parts or any(part == "" for part in parts):
+        raise CadenceError(
+            f"window must be 'auto', 'expanding', 'sliding:W' or a list of them separated by "
+            f"commas, got {windows!r}",
+            hint="--window auto searches; --window expanding,sliding:8 backtests those two",
+        )
+    return tuple(dict.fromkeys(parse_window(part) for part in parts))
+
+
+def search_widths(n_periods: int) -> tuple[int, ...]:
+    """The sliding windows a search backtests beside the expanding one: four lengths evenly
+    spaced on a log scale from 2 periods to a quarter of the data's periods (rounded, without
+    repeats; none when the data has fewer than 8 periods)."""
+    top = n_periods // 4
+    if top < 2:
+        return ()
+    return tuple(sorted({math.floor(v + 0.5) for v in np.geomspace(2, top, SEARCHED)}))
 
 
 def window_text(width: int | None) -> str:

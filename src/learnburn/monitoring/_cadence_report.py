@@ -55,14 +55,44 @@ class AgePoint:
 
 
 @dataclass(frozen=True)
+class WindowInterval:
+    """One (interval, window) pair of a window search, against the reference: retraining
+    every period on the window whose every-period model scores best."""
+
+    every: int
+    mean_metric: float
+    mean_degradation: float
+    upper_bound: float
+    within_tolerance: bool
+
+
+@dataclass(frozen=True)
+class WindowResult:
+    """One training window backtested: ``mean_metric`` of its every-period model, each
+    interval against the reference, and its longest interval within the tolerance (None:
+    none, not even every period)."""
+
+    window: str
+    mean_metric: float
+    recommended: int | None
+    intervals: tuple[WindowInterval, ...]
+
+
+@dataclass(frozen=True)
 class CadenceReport:
     """What a retraining-cadence backtest found, and the interval it recommends.
 
-    ``recommended`` is the longest interval whose bootstrap upper bound of mean degradation is
-    within ``tolerance`` (interval 1, the baseline, always is). ``aging`` is the aging curve;
-    ``crossing_age`` the first age whose median degradation exceeds the tolerance (None: never
-    within the ages tested). ``periods`` labels the periods every interval is compared on
-    (their starts).
+    The recommendation is the pair (``recommended``, ``window``): the longest interval that
+    some window backtested keeps within ``tolerance`` of the reference (the bootstrap upper
+    bound of its mean degradation), on the window that loses least at that interval. The
+    reference, ``reference_window``, is retraining every period on the window whose
+    every-period model scores best; with one window it is that window's own. ``intervals``,
+    ``aging`` and ``crossing_age`` are the chosen window's; ``windows`` holds every window
+    backtested (a table of both), ``reason`` the sentence that explains the pair.
+    ``aging`` is the aging curve against the window's every-period model; ``crossing_age``
+    the first age whose median degradation exceeds the tolerance (None: never within the
+    ages tested). ``periods`` labels the periods every interval is compared on (their
+    starts).
     """
 
     metric: str
@@ -81,6 +111,9 @@ class CadenceReport:
     aging: tuple[AgePoint, ...]
     crossing_age: int | None
     notes: tuple[str, ...] = ()
+    reference_window: str | None = None
+    windows: tuple[WindowResult, ...] = ()
+    reason: str = ""
     fit_seconds: float | None = None
     candidate: str | None = None
     cost: dict | None = None

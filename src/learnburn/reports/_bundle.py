@@ -189,7 +189,9 @@ def _cadence(cadence: Mapping[str, Any]) -> Section:
     section = Section("cadence", "Retraining cadence")
     unit = cadence.get("unit", "period")
     intervals = cadence.get("intervals") or []
-    if cadence.get("recommended") is not None:
+    if cadence.get("reason"):
+        section.text(f"Recommended: {cadence['reason']}")
+    elif cadence.get("recommended") is not None:
         section.text(f"Recommended: retrain every {cadence['recommended']} {unit}(s).")
     if intervals:
         section.table(

@@ -31,10 +31,16 @@ from learnburn.evaluation import get_metric, predict_proba_aligned
 from learnburn.monitoring._cadence import (
     CadencePlan,
     RetrainTask,
-    plan_cadence,
-    summarise_cadence,
+    WindowSearch,
+    plan_windows,
+    summarise_windows,
 )
-from learnburn.monitoring._cadence_checks import check_intervals, check_tolerance, parse_window
+from learnburn.monitoring._cadence_checks import (
+    check_intervals,
+    check_tolerance,
+    parse_windows,
+    window_text,
+)
 from learnburn.monitoring._cadence_periods import UNIT_HOURS, assign_periods, check_unit
 from learnburn.monitoring._cadence_report import CadenceReport
 from learnburn.profiling import (
@@ -70,7 +76,7 @@ def run_cadence(
     unit: str = "week",
     tolerance: float = 0.01,
     label_delay: int = 0,
-    window: str = "expanding",
+    window: str = "auto",
     warmup: int | None = None,
     candidate: str | None = None,
     jobs: int = 1,
@@ -82,17 +88,20 @@ def run_cadence(
     resamples: int = 2000,
 ) -> CadenceReport:
     """Walk forward through the spec's time column, retraining one candidate every ``every``
-    periods of ``unit``, and recommend the longest interval whose loss against retraining every
-    period stays within ``tolerance`` (see :mod:`learnburn.monitoring._cadence`).
+    periods of ``unit`` on each training window, and recommend the (interval, window) pair: the
+    longest interval whose loss against retraining every period on the best window stays within
+    ``tolerance`` (see :mod:`learnburn.monitoring._cadence`).
 
-    ``label_delay`` and ``warmup`` are in periods; ``window`` is ``expanding`` or
-    ``sliding:W``. With ``cost_profile`` (a ``profile.json``) each interval is priced a month.
+    ``label_delay`` and ``warmup`` are in periods; ``window`` is ``auto`` (search the expanding
+    window and sliding ones), ``expanding``, ``sliding:W``, or several separated by commas (the
+    search is restricted to them). With ``cost_profile`` (a ``profile.json``) each interval is
+    priced a month.
     """
     notify = progress or (lambda _event: None)
     check_unit(unit)
     check_intervals(every)
     check_tolerance(tolerance)
-    parse_window(window)
+    parse_windows(window)
     chosen = _candidate(spec, candidate)
     measurements = read_measurements(cost_profile) if cost_profile is not None else None
 
@@ -105,25 +114,26 @@ def run_cadence(
     notify(ProgressEvent("stage", "reading data"))
     dataset = _load(spec)
     periods, labels = assign_periods(dataset.time, unit)
-    plan = plan_cadence(
-        periods.to_numpy(), every, label_delay=label_delay, window=window, warmup=warmup,
+    search = plan_windows(
+        periods.to_numpy(), every, windows=window, label_delay=label_delay, warmup=warmup,
         labels=labels,
     )  # fmt: skip
     shared = _Shared(
         dataset.features, dataset.target.to_numpy(), dataset.schema, tuple(dataset.classes),
-        chosen, spec.evaluation.metric, spec.evaluation.seed, plan,
+        chosen, spec.evaluation.metric, spec.evaluation.seed, search.plans[0],
     )  # fmt: skip
-    notify(ProgressEvent("folds", f"retraining {chosen.name}", total=len(plan.tasks)))
+    notify(ProgressEvent("folds", f"retraining {chosen.name}", total=len(search.tasks)))
     outcomes = _backend(backend, jobs).map(
-        _fit_and_score, plan.tasks, shared=shared,
+        _fit_and_score, search.tasks, shared=shared,
         on_result=lambda _index, _outcome: notify(ProgressEvent("fold")),
     )  # fmt: skip
-    scores, fit_seconds, caught = _collect(outcomes, plan, chosen)
+    searched, left_out, fit_seconds, caught = _collect(outcomes, search, chosen)
     metric = spec.evaluation.metric
-    report = summarise_cadence(
-        plan, scores, tolerance=tolerance, metric=metric,
+    report = summarise_windows(
+        searched, tolerance=tolerance, metric=metric,
         greater_is_better=get_metric(metric).greater_is_better, unit=unit,
         confidence=confidence, resamples=resamples, seed=spec.evaluation.seed,
+        notes=search.notes + left_out,
     )  # fmt: skip
     cost, monthly = _retraining_cost(measurements, report, unit, prices, cost_profile)
     intervals = tuple(
@@ -178,14 +188,24 @@ def _fit_and_score(shared: _Shared, task: RetrainTask) -> tuple:
             started = time.perf_counter()
             pipeline.fit(shared.features.iloc[train], shared.target[train])
             fit_seconds = time.perf_counter() - started
-            scores = []
-            for period, rows in zip(task.tests, shared.plan.test_rows(task), strict=True):
-                proba = predict_proba_aligned(pipeline, shared.features.iloc[rows], labels)
-                scores.append((period, _score(metric, shared.target[rows], proba, labels)))
+            scores = _score_periods(shared, pipeline, task, metric, labels)
         except Exception as exc:  # a user's estimator may raise anything: say where
             return task.period, None, (), f"{type(exc).__name__}: {exc}", ()
     seen = tuple(sorted({f"{w.category.__name__}: {w.message}" for w in caught}))
     return task.period, fit_seconds, tuple(scores), None, seen
+
+
+def _score_periods(shared: _Shared, pipeline, task: RetrainTask, metric, labels) -> list:
+    """``(period, metric)`` of each test period: one prediction over them all, split."""
+    groups = shared.plan.test_rows(task)
+    if not groups:
+        return []
+    proba = predict_proba_aligned(pipeline, shared.features.iloc[np.concatenate(groups)], labels)
+    parts = np.split(proba, np.cumsum([len(rows) for rows in groups])[:-1])
+    return [
+        (period, _score(metric, shared.target[rows], part, labels))
+        for period, rows, part in zip(task.tests, groups, parts, strict=True)
+    ]
 
 
 def _score(metric, y_true: np.ndarray, proba: np.ndarray, classes: np.ndarray) -> float:
@@ -198,22 +218,40 @@ def _score(metric, y_true: np.ndarray, proba: np.ndarray, classes: np.ndarray) -
             return math.nan
 
 
-def _collect(outcomes, plan: CadencePlan, chosen: CandidateSpec):
-    scores, fits, caught = {}, [], set()
+def _collect(outcomes, search: WindowSearch, chosen: CandidateSpec):
+    """Each window's (plan, scores), notes on the windows left out, the mean fit time and the
+    warnings caught. A window with a fit that failed is left out (its note says where), unless
+    every window has one: then the first failure is the error."""
+    results, failed, fits, caught = {}, {}, [], set()
     for (period, fit_seconds, period_scores, error, seen), task in zip(
-        outcomes, plan.tasks, strict=True
+        outcomes, search.tasks, strict=True
     ):
+        key = (period, task.train)
         if error is not None:
-            raise CandidateError(
-                f"{chosen.name} failed to fit at period {plan.labels[period]} on "
-                f"{len(plan.train_rows(task))} rows: {error}",
-                hint="check the candidate on this window (e.g. one class only), or use a "
-                "longer --window or --unit",
-            )
+            failed[key] = _fit_error(chosen, search.plans[0], task, error)
+            continue
         fits.append(fit_seconds)
         caught.update(seen)
-        scores.update({(period, p): value for p, value in period_scores})
-    return scores, float(np.mean(fits)), tuple(sorted(caught))
+        results[key] = dict(period_scores)
+    searched, notes = [], []
+    for plan in search.plans:
+        errors = [failed[key] for t in plan.tasks if (key := (t.period, t.train)) in failed]
+        if errors:
+            notes.append(f"{window_text(plan.window)} window left out: {errors[0]}")
+        else:
+            searched.append((plan, search.scores(plan, results)))
+    if not searched:
+        raise next(iter(failed.values()))
+    return searched, tuple(notes), float(np.mean(fits)), tuple(sorted(caught))
+
+
+def _fit_error(chosen: CandidateSpec, plan: CadencePlan, task: RetrainTask, error: str):
+    return CandidateError(
+        f"{chosen.name} failed to fit at period {plan.labels[task.period]} on "
+        f"{len(plan.train_rows(task))} rows: {error}",
+        hint="check the candidate on this window (e.g. one class only), or use a "
+        "longer --window or --unit",
+    )
 
 
 def _retraining_cost(measurements, report: CadenceReport, unit: str, prices, profile):

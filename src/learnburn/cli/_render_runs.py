@@ -23,7 +23,11 @@ def _commit(commit: str | None, dirty: bool) -> str:
     return commit[:8] + (" [yellow]dirty[/]" if dirty else "")
 
 
-def runs_table(summaries, url: str) -> Table:
+def runs_table(summaries, url: str, notebooks: dict | None = None) -> Table:
+    """The runs; ``notebooks``: the results of the notebook runs among them, by run id."""
+    from learnburn.cli._nb import notebook_line
+
+    notebooks = notebooks or {}
     table = Table(
         title=f"Runs in {escape(url)}", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
     )
@@ -40,11 +44,13 @@ def runs_table(summaries, url: str) -> Table:
             escape(s.experiment),
             _STATUS.get(s.status, escape(s.status)),
             str(s.started_at)[:16].replace("T", " "),
-            escape(s.winner or "—"),
+            escape(notebook_line(notebooks[s.id]) if s.id in notebooks else s.winner or "—"),
             _number(s.score),
             (s.commit or "—")[:8] + ("[yellow]*[/]" if s.dirty else ""),
         )
     table.caption = "score: the chosen candidate's mean CV score; * dirty (its diff is stored)"
+    if notebooks:
+        table.caption += "; a notebook run shows its metrics and -p parameters under winner"
     if not summaries:
         table.caption = "No runs yet: `learnburn run SPEC` records one."
     return table

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from learnburn.evaluation import ExperimentResult
-from learnburn.notebooks import current_notebook, notebook_state, show_recorded
+from learnburn.notebooks import current_notebook, notebook_state, show_recorded, warn_untracked
 from learnburn.runs import RunStore
 from learnburn.spec import (
     CandidateSpec,
@@ -129,6 +129,7 @@ class Experiment:
         record: bool | None = None,
         store: RunStore | str | None = None,
         allow_dirty: bool | None = None,
+        notebook: str | os.PathLike | None = None,
     ) -> ExperimentResult:
         """Run the experiment; the same result as ``learnburn run``.
 
@@ -142,10 +143,16 @@ class Experiment:
         ``allow_dirty=False``): the run is marked dirty, the notebook's code (and the diff) is
         stored with it, and the cell shows a warning. Under ``learnburn nb run`` the run is
         attached to the notebook's run.
+
+        A kernel started by papermill, nbclient or ``jupyter execute`` cannot tell which
+        notebook it runs: pass ``notebook="train.ipynb"`` (its path) to record the run with
+        it; without it the run is not recorded, with a warning saying so.
         """
-        context = current_notebook()
+        context = current_notebook(notebook)
         if record is None:
             record = context is not None
+            if context is None and store is None:
+                warn_untracked(stacklevel=2)
         if not record and store is None:
             return run_experiment(self._spec, jobs=jobs, progress=progress)
         if context is None:

@@ -24,6 +24,26 @@ def test_unknown_candidate_suggests_the_closest_name():
     assert problem.hint.startswith("did you mean 'random_forest'?")
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("hist_gbm", "hist_gradient_boosting"), ("HistGBM", "hist_gradient_boosting"),
+     ("hgb", "hist_gradient_boosting"), ("xgb", "xgboost"), ("rf", "random_forest"),
+     ("logreg", "logistic_regression"), ("lgbm", "lightgbm")],
+)  # fmt: skip
+def test_unknown_candidate_suggests_the_registered_name_of_a_common_short_name(typed, meant):
+    """Short names people type point at the registered model, not at a lookalike spelling."""
+    [problem] = check_candidate(typed, {})
+    assert problem.hint.startswith(f"did you mean '{meant}'?")
+
+
+def test_every_short_name_points_at_a_registered_model():
+    """The alias table names only registered classifiers or clusterers."""
+    from learnburn.candidates._check import MODEL_ALIASES
+    from learnburn.candidates._clustering import clusterer_names
+
+    assert set(MODEL_ALIASES.values()) <= {*candidate_names(), *clusterer_names()}
+
+
 def test_unknown_candidate_without_a_close_name_lists_the_known_ones():
     """With nothing close, the hint lists every registered name and the import-path form."""
     [problem] = check_candidate("svm", {})

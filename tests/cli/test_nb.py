@@ -2,6 +2,7 @@
 git repository."""
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -186,3 +187,130 @@ def test_the_pre_commit_hooks_run_nb_check_and_nb_strip():
     assert all(h["language"] == "python" and h["types"] == ["jupyter"] for h in hooks.values())
     assert hooks["learnburn-nb-check"]["entry"] == "learnburn nb check"
     assert hooks["learnburn-nb-strip"]["entry"] == "learnburn nb strip"
+
+
+# -- notebooks as Jupyter, VS Code and jupytext save them -----------------------------------------
+
+METRIC = (
+    'import learnburn\nlearnburn.record_metric("auc", 0.5 + folds / 100)\nprint("folds", folds)\n'
+)
+
+
+def _saved_by_nbformat(path: Path) -> None:
+    """nbformat.write, as Jupyter saves: every source a list of lines, format 4.5 with ids."""
+    nbformat = pytest.importorskip("nbformat")
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    parameters = nbformat.v4.new_code_cell("folds = 2\n")
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells = [nbformat.v4.new_markdown_cell("# AUC\nby folds"), parameters]
+    notebook.cells.append(nbformat.v4.new_code_cell(METRIC))
+    nbformat.write(notebook, path)
+    assert isinstance(json.loads(path.read_text())["cells"][2]["source"], list)
+
+
+def _lines(source: str) -> list[str]:
+    return source.splitlines(keepends=True)
+
+
+def _saved_by_jupyterlab(path: Path, *, minor: int = 4, metadata: dict | None = None) -> None:
+    """Raw JSON as JupyterLab and VS Code write it: sources as lists of lines, no cell ids
+    before format 4.5, editor metadata."""
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": _lines("# AUC\nby folds")},
+        {"cell_type": "code", "execution_count": 3, "metadata": {"tags": ["parameters"]},
+         "outputs": [], "source": _lines("folds = 2\n")},
+        {"cell_type": "code", "execution_count": 4, "metadata": {}, "outputs": [STREAM],
+         "source": _lines(METRIC)},
+    ]  # fmt: skip
+    meta = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python", "version": "3.11.0"},
+        "vscode": {"interpreter": {"hash": "0" * 64}},
+        **(metadata or {}),
+    }
+    document = {"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": minor}
+    path.write_text(json.dumps(document, indent=1) + "\n")
+
+
+def _jupytext_pair(path: Path) -> None:
+    """A notebook paired by jupytext with a percent-format script beside it, written by hand."""
+    _saved_by_jupyterlab(path, minor=5, metadata={"jupytext": {"formats": "ipynb,py:percent"}})
+    document = json.loads(path.read_text())
+    for index, cell in enumerate(document["cells"]):
+        cell["id"] = f"cell{index}"  # 4.5 needs ids
+    path.write_text(json.dumps(document, indent=1) + "\n")
+    path.with_suffix(".py").write_text(
+        "# ---\n# jupyter:\n#   jupytext:\n#     formats: ipynb,py:percent\n# ---\n\n"
+        f'# %% [markdown]\n# # AUC\n# by folds\n\n# %% tags=["parameters"]\nfolds = 2\n\n'
+        f"# %%\n{METRIC}"
+    )
+
+
+@pytest.mark.parametrize(
+    "save", [_saved_by_nbformat, _saved_by_jupyterlab, _jupytext_pair],
+    ids=["nbformat-write", "jupyterlab-lines", "jupytext-pair"],
+)  # fmt: skip
+def test_nb_run_runs_notebooks_that_jupyter_vs_code_and_jupytext_saved(project, save):
+    """Sources stored as lists of lines, any 4.x minor, ids or none: the notebook runs with
+    its parameters and passes nb check once stripped (a jupytext pair as it is)."""
+    path = project / "auc.ipynb"
+    save(path)
+    assert runner.invoke(app, ["nb", "strip", str(path)]).exit_code == 0
+    checked = runner.invoke(app, ["nb", "check", str(path)])
+    assert checked.exit_code == 0, checked.output
+    commit(project, "auc notebook")
+    done = runner.invoke(app, ["nb", "run", str(path), "-p", "folds=5", "-q"])
+    assert done.exit_code == 0, done.output
+    assert "metric auc = 0.55" in done.output
+    with open_store(start=project) as store:
+        [run] = store.list_runs()
+        executed = json.loads(_artifact(store, store.get_run(run.id), "executed.ipynb"))
+    assert run.status == "finished" and not run.dirty
+    printed = [o["text"] for c in executed["cells"] for o in c.get("outputs", ()) if "text" in o]
+    assert "folds 5\n" in printed
+
+
+# -- notebook runs in runs, show and show --json --------------------------------------------------
+
+
+@pytest.fixture
+def notebook_run(project) -> str:
+    """The id of a finished notebook run with a -p parameter and a recorded metric."""
+    notebook = make_notebook(code_cell("folds = 2", tags=("parameters",)), code_cell(METRIC))
+    path = write_notebook(project / "auc.ipynb", notebook)
+    commit(project, "auc notebook")
+    done = runner.invoke(app, ["nb", "run", str(path), "-p", "folds=7", "-q"])
+    assert done.exit_code == 0, done.output
+    with open_store(start=project) as store:
+        [run] = store.list_runs()
+    return run.id
+
+
+def test_runs_lists_a_notebook_runs_metrics_and_parameters(project, notebook_run, monkeypatch):
+    """`learnburn runs` shows the metric and -p value; --json holds them under "notebook"."""
+    monkeypatch.chdir(project)
+    listed = runner.invoke(app, ["runs"])
+    assert listed.exit_code == 0, listed.output
+    assert "auc=0.57 -p folds=7" in listed.output
+    as_json = runner.invoke(app, ["runs", "--json"])
+    [row] = json.loads(as_json.output)
+    assert row["id"] == notebook_run
+    assert row["notebook"]["metrics"] == {"auc": pytest.approx(0.57)}
+    assert row["notebook"]["parameters"] == {"folds": 7}
+
+
+def test_show_prints_a_notebook_runs_parameters_and_metrics_as_text_and_json(project, notebook_run):
+    """show lists the parameters and metrics; show --json prints them, not an empty object."""
+    store = str(project / ".learnburn" / "store.db")  # its artifacts beside it, not in the cwd
+    shown = runner.invoke(app, ["show", notebook_run, "--store", store])
+    assert shown.exit_code == 0, shown.output
+    assert "notebook auc.ipynb (code committed" in shown.output
+    assert re.search(r"parameter\s+folds\s+7", shown.output)
+    assert re.search(r"metric\s+auc\s+0\.57", shown.output)
+    as_json = runner.invoke(app, ["show", notebook_run, "--json", "--store", store])
+    record = json.loads(as_json.output)
+    assert record["notebook"] == "auc.ipynb" and record["status"] == "finished"
+    assert record["parameters"] == {"folds": 7}
+    assert record["metrics"] == {"auc": pytest.approx(0.57)}
+    assert record["runs"] == []

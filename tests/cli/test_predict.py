@@ -72,3 +72,45 @@ def test_predict_reports_a_missing_column_as_an_error_with_a_hint(files, tmp_pat
     assert result.exit_code == 1
     assert "'region'" in result.output and "Hint:" in result.output
     assert not out.exists()
+
+
+def test_predict_help_names_only_options_it_has():
+    """--help describes --cluster without the --jobs that predict does not have."""
+    result = runner.invoke(app, ["predict", "--help"])
+    assert result.exit_code == 0
+    assert "--cluster" in result.output and "--jobs" not in result.output
+
+
+def _with_target(files, tmp_path):
+    """The bundle re-saved with its target named in its meta, and its training table (target
+    column included) as the table to score."""
+    bundle, _, features = files
+    loaded = load_bundle(bundle)
+    saved = save_bundle(
+        loaded.model, tmp_path / "t.lbm", schema=loaded.schema, classes=list(loaded.classes),
+        meta={"target": "approve"},
+    )  # fmt: skip
+    return saved, features.assign(approve=np.where(features["income"] > 50, "yes", "no"))
+
+
+def test_predict_ignores_the_bundles_target_column_without_a_warning(files, tmp_path):
+    """Scoring the training table: its target column is left out silently."""
+    bundle, table = _with_target(files, tmp_path)
+    table.to_csv(tmp_path / "train.csv", index=False)
+    out = tmp_path / "out.csv"
+    args = ["predict", str(bundle), str(tmp_path / "train.csv"), "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "approve" not in result.output and "ignored" not in result.output
+    assert list(pd.read_csv(out).columns) == ["proba_no", "proba_yes", "decision"]
+
+
+def test_predict_still_warns_about_other_unused_columns(files, tmp_path):
+    """A column that is neither a feature nor the target is named in the warning."""
+    bundle, table = _with_target(files, tmp_path)
+    table.assign(note="x").to_csv(tmp_path / "train.csv", index=False)
+    out = tmp_path / "out.csv"
+    args = ["predict", str(bundle), str(tmp_path / "train.csv"), "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "['note']" in result.output and "approve" not in result.output

@@ -70,7 +70,8 @@ def test_the_bundle_assigns_rows_to_the_training_clusters(recorded):
 
 
 def test_predict_writes_each_row_s_cluster_and_probabilities(recorded, tmp_path):
-    """`learnburn predict` scores a clustering bundle like any other."""
+    """`learnburn predict` scores a clustering bundle like any other; the decided label's
+    column is named cluster."""
     _, _, path = recorded
     data = tmp_path / "new.csv"
     blobs(40, seed=3).drop(columns="group").to_csv(data, index=False)
@@ -78,8 +79,9 @@ def test_predict_writes_each_row_s_cluster_and_probabilities(recorded, tmp_path)
     result = runner.invoke(app, ["predict", str(path), str(data), "--output", str(output)])
     assert result.exit_code == 0, result.output
     written = pd.read_csv(output)
-    assert len(written) == 40 and "decision" in written.columns
-    assert set(written["decision"]) <= {0, 1, 2, 3}
+    assert len(written) == 40 and "decision" not in written.columns
+    assert list(written.columns) == ["proba_0", "proba_1", "proba_2", "proba_3", "cluster"]
+    assert set(written["cluster"]) <= {0, 1, 2, 3}
 
 
 def test_v1_predict_answers_a_cluster_and_its_probability(recorded):

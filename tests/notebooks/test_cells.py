@@ -58,3 +58,14 @@ def test_notebook_text_is_written_as_jupyter_writes_it(tmp_path):
     text = notebook_text(read_notebook(path))
     assert text.endswith("}\n") and '\n "cells": [' in text and "héllo" in text
     assert text.index('"cells"') < text.index('"metadata"') < text.index('"nbformat"')
+
+
+def test_code_hash_and_script_are_the_same_for_sources_stored_as_lists_of_lines(tmp_path):
+    """Jupyter stores a source as a list of lines: the same code, the same hash and script."""
+    source = "x = 1\nprint(x)\n"
+    as_text = make_notebook(code_cell(source))
+    as_lines = make_notebook(code_cell(source.splitlines(keepends=True)))  # type: ignore[arg-type]
+    read = read_notebook(write_notebook(tmp_path / "lines.ipynb", as_lines))
+    assert read["cells"][0]["source"] == ["x = 1\n", "print(x)\n"]
+    assert code_hash(read) == code_hash(as_text)
+    assert code_script(read) == code_script(as_text) == "# %%\nx = 1\nprint(x)\n\n"

@@ -1,6 +1,8 @@
+import pytest
 from notebook_helpers import code_cell, make_notebook, write_notebook
 
-from learnburn.notebooks import current_notebook, find_notebook
+from learnburn.errors import NotebookError
+from learnburn.notebooks import NotebookContext, current_notebook, find_notebook
 
 
 def test_find_notebook_prefers_nb_run_then_jupyter_then_vs_code(tmp_path):
@@ -35,3 +37,22 @@ def test_outside_a_kernel_there_is_no_notebook(tmp_path, monkeypatch):
     path = write_notebook(tmp_path / "a.ipynb", make_notebook())
     monkeypatch.setenv("LEARNBURN_NOTEBOOK", str(path))
     assert current_notebook() is None
+
+
+def test_a_notebook_given_by_path_must_be_an_existing_notebook(tmp_path, monkeypatch):
+    """current_notebook(path) names the file it could not use and how to fix the call."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "script.py").write_text("")
+    for given in ("gone.ipynb", "script.py"):
+        with pytest.raises(NotebookError) as info:
+            current_notebook(given)
+        assert f"Got {given!r} instead" in info.value.message
+        assert "relative to the folder the kernel runs in" in info.value.hint
+
+
+def test_a_notebook_given_by_path_is_used_outside_a_kernel_too(tmp_path, monkeypatch):
+    """A script that names its notebook records with it (no parent run, no store override)."""
+    path = write_notebook(tmp_path / "a.ipynb", make_notebook())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LEARNBURN_RUN", "f" * 32)
+    assert current_notebook("a.ipynb") == NotebookContext(path=path.resolve())

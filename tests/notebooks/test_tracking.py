@@ -139,3 +139,50 @@ def test_a_committed_notebook_saved_with_outputs_does_not_make_a_run_dirty(proje
     assert not detail.summary.dirty
     assert detail.provenance["parent_run"] == "f" * 32
     assert detail.provenance["notebook"]["committed"] is True
+
+
+def _stderr(execution) -> str:
+    return "".join(
+        output.get("text", "")
+        for cell in execution.notebook["cells"]
+        for output in cell.get("outputs", ())
+        if output.get("name") == "stderr"
+    )
+
+
+def test_experiment_run_in_a_kernel_not_told_its_notebook_warns_that_it_records_nothing(project):
+    """Under papermill, nbclient or `jupyter execute` the kernel is not told its notebook:
+    the run is not recorded, and the cell says so and how to record it."""
+    path = write_notebook(
+        project / "notebooks" / "headless.ipynb", make_notebook(code_cell(EXPERIMENT))
+    )
+    commit(project, "headless")
+    execution = execute_notebook(read_notebook(path), cwd=path.parent, env=kernel_env())
+    assert execution.failure is None, execution.failure
+    warning = _stderr(execution)
+    assert "ProvenanceWarning: this run is not recorded" in warning
+    assert "Experiment.run(notebook='NAME.ipynb')" in warning
+    assert "learnburn nb run NAME.ipynb" in warning
+    with open_store(start=project) as store:
+        assert store.list_runs() == []
+
+
+def test_experiment_run_given_its_notebook_records_with_it_in_any_kernel(project):
+    """Experiment.run(notebook=...) records the run with that notebook where the kernel
+    cannot tell it (nbclient here), without a warning."""
+    source = EXPERIMENT.replace("experiment.run()", 'experiment.run(notebook="headless.ipynb")')
+    notebook = make_notebook(code_cell(source))
+    path = write_notebook(project / "notebooks" / "headless.ipynb", notebook)
+    commit(project, "headless")
+    execution = execute_notebook(read_notebook(path), cwd=path.parent, env=kernel_env())
+    assert execution.failure is None, execution.failure
+    assert "Warning" not in _stderr(execution)
+    [run_id] = read_reports(execution.notebook)[1]
+    with open_store(start=project) as store:
+        detail = store.get_run(run_id)
+    assert not detail.summary.dirty
+    assert detail.provenance["notebook"] == {
+        "path": "notebooks/headless.ipynb",
+        "code_hash": code_hash(notebook),
+        "committed": True,
+    }

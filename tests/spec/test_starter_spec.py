@@ -35,6 +35,15 @@ def test_starter_spec_with_a_target_parses_without_problems():
     ]
 
 
+def test_starter_spec_says_a_negative_cost_is_a_benefit_and_the_example_parses():
+    """The costs comment allows negative numbers (benefits), and the example it gives parses."""
+    text = starter_spec("data/loans.csv", SCHEMA, target="approve", name="loans")
+    assert ">= 0" not in text
+    assert "a negative cost is a benefit (true_positive = -200" in text
+    costs = "\n[decision.costs]\ntrue_positive = -200\nfalse_positive = 50\n"
+    assert parse_spec(text + costs).decision.costs["true_positive"] == -200
+
+
 def test_starter_spec_suggests_dropping_identifiers_and_constants():
     """A commented drop line lists identifier-like and constant columns."""
     text = starter_spec("loans.csv", SCHEMA, target="approve", name="loans")

@@ -96,6 +96,19 @@ def closest(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
     return matches[0] if matches else None
 
 
+def closest_model(word: str, names: tuple[str, ...] | list[str]) -> str | None:
+    """The registered name among ``names`` that ``word`` most likely means: a common short name
+    (``hist_gbm``, ``xgb``, ``rf``, ``kmeans``...), else the closest spelling of a name or of a
+    short name. None when nothing is close."""
+    key = re.sub(r"[\s\-]+", "_", word.strip().lower()).removesuffix("_classifier")
+    spellings = {name: name for name in names}
+    spellings |= {alias: name for alias, name in MODEL_ALIASES.items() if name in names}
+    if key in spellings:
+        return spellings[key]
+    found = difflib.get_close_matches(key, list(spellings), n=1, cutoff=0.6)
+    return spellings[found[0]] if found else None
+
+
 class ModelLoadFailure(Exception):
     """Carries the problem out of the import machinery (never leaves this package)."""
 
@@ -113,7 +126,7 @@ def _unknown_model(model: str) -> CandidateProblem:
     if "." in model and ":" not in model:
         module, _, cls = model.rpartition(".")
         hint = f"an import path separates module and class with ':', e.g. '{module}:{cls}'"
-    elif suggestion := closest(model, names):
+    elif suggestion := closest_model(model, names):
         hint = f"did you mean '{suggestion}'? {known}"
     else:
         hint = f"{known}; or give an import path such as 'sklearn.svm:SVC'"
@@ -150,3 +163,43 @@ def _missing_attribute(model: str, target: Any, part: str) -> CandidateProblem:
     where = getattr(target, "__name__", model.partition(":")[0])
     hint = f"did you mean '{suggestion}'?" if suggestion else "check the class name and its case"
     return CandidateProblem("", f"'{where}' has no attribute '{part}'", hint=hint)
+
+
+# -- the short names people type for registered models (targets must be registered names) -------
+
+MODEL_ALIASES: dict[str, str] = {
+    "baseline": "dummy",
+    "logreg": "logistic_regression",
+    "logistic": "logistic_regression",
+    "lr": "logistic_regression",
+    "k_neighbors": "knn",
+    "kneighbors": "knn",
+    "nearest_neighbors": "knn",
+    "tree": "decision_tree",
+    "dt": "decision_tree",
+    "rf": "random_forest",
+    "forest": "random_forest",
+    "et": "extra_trees",
+    "extratrees": "extra_trees",
+    "hist_gbm": "hist_gradient_boosting",
+    "hist_gb": "hist_gradient_boosting",
+    "histgb": "hist_gradient_boosting",
+    "hgb": "hist_gradient_boosting",
+    "hgbm": "hist_gradient_boosting",
+    "hist_boosting": "hist_gradient_boosting",
+    "gradient_boosting": "hist_gradient_boosting",
+    "histgradientboosting": "hist_gradient_boosting",
+    "lgbm": "lightgbm",
+    "lgb": "lightgbm",
+    "light_gbm": "lightgbm",
+    "xgb": "xgboost",
+    "neural_network": "mlp",
+    "neural_net": "mlp",
+    "k_means": "kmeans",
+    "minibatchkmeans": "minibatch_kmeans",
+    "mini_batch_kmeans": "minibatch_kmeans",
+    "gmm": "gaussian_mixture",
+    "gaussianmixture": "gaussian_mixture",
+    "agglomerative_clustering": "agglomerative",
+    "hierarchical": "agglomerative",
+}

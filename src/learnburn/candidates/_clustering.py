@@ -25,7 +25,7 @@ from learnburn.candidates._check import (
     ModelLoadFailure,
     _rule_hint,
     _unknown_param,
-    closest,
+    closest_model,
     import_param_names,
     is_import_path,
 )
@@ -143,7 +143,7 @@ def _unknown_clusterer(model: str) -> CandidateProblem:
     if find_entry(model) is not None:
         hint = f"'{model}' is a classifier; {known}"
         return CandidateProblem("", f"'{model}' is not a clustering candidate", hint=hint)
-    suggestion = closest(model, names)
+    suggestion = closest_model(model, names)
     hint = f"did you mean '{suggestion}'? {known}" if suggestion else known
     return CandidateProblem("", f"unknown clustering candidate '{model}'", hint=hint)
 

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from learnburn.cli._errors import EXIT_ERROR, handles_errors
 from learnburn.cli._store import STORE, store_for
@@ -125,6 +126,36 @@ def strip(paths: list[Path] | None = PATHS) -> None:
     for path in changed:
         console.print(f"stripped {escape(str(path))}")
     console.print(f"{len(changed)} of {_count(len(found))} stripped.")
+
+
+def notebook_line(results: dict) -> str:
+    """A notebook run in one line: its metrics, then its parameters (as -p NAME=VALUE)."""
+    metrics = [f"{name}={value:g}" for name, value in results["metrics"].items()]
+    parameters = [f"-p {name}={value!r}" for name, value in results["parameters"].items()]
+    return " ".join(metrics + parameters) or "notebook"
+
+
+def print_notebook_results(console: Console, results: dict) -> None:
+    """What a notebook run reported: its parameters, metrics and experiment runs."""
+    committed = {True: "code committed", False: "code not committed"}.get(results["committed"])
+    ran = f", ran {results['seconds']:.1f} s" if results.get("seconds") is not None else ""
+    state = f" ({committed}{ran})" if committed else ""
+    console.print(f"  notebook {escape(str(results['notebook']))}{state}")
+    if results.get("failed_cell"):
+        console.print(f"  [red]failed at cell {results['failed_cell']}[/]")
+    table = Table(title="notebook parameters and metrics", title_justify="left", box=None)
+    for column in ("kind", "name", "value"):
+        table.add_column(column, overflow="fold")
+    for name, value in results["parameters"].items():
+        table.add_row("parameter", escape(name), escape(repr(value)))
+    for name, value in results["metrics"].items():
+        table.add_row("metric", escape(name), f"{value:g}")
+    if table.row_count:
+        console.print(table)
+    else:
+        console.print("  no parameters or metrics recorded")
+    for run_id in results["runs"]:
+        console.print(f"  experiment run {run_id} (learnburn show {run_id[:12]})")
 
 
 @contextmanager

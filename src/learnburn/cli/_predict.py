@@ -13,9 +13,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from learnburn.bundles import load_bundle
 from learnburn.cli._errors import handles_errors
-from learnburn.cli._run import CLUSTER
 from learnburn.errors import DataError
 from learnburn.serving import predict_file, predict_partitions
+
+CLUSTER = typer.Option(
+    None,
+    "--cluster",
+    envvar="LEARNBURN_CLUSTER",
+    help="Score on this Dask scheduler (tcp://HOST:8786 or tls://HOST:8786), or local:N to start "
+    "N worker processes on 127.0.0.1 for this command; DATA must then be Parquet.",
+)
 
 
 @handles_errors
@@ -48,10 +55,12 @@ def predict(
     force: bool = typer.Option(False, "--force", help="Replace an existing output file."),
     cluster: str | None = CLUSTER,
 ) -> None:
-    """Score every row of DATA with the bundle: one probability per class and the decision.
+    """Score every row of DATA with the bundle: one probability per class and the decision
+    (for a clustering bundle: the cluster, in a column named cluster).
 
-    Columns the bundle does not use are ignored (with a warning); a missing or mistyped feature
-    column stops the scoring and no output is written.
+    Columns the bundle does not use are ignored with a warning; the bundle's target column (a
+    table it was trained on has one) is ignored silently. A missing or mistyped feature column
+    stops the scoring and no output is written.
     """
     if output.exists() and not force:
         raise DataError(f"'{output}' already exists", hint="choose another path, or pass --force")

@@ -23,7 +23,11 @@ def _commit(commit: str | None, dirty: bool) -> str:
     return commit[:8] + (" [yellow]dirty[/]" if dirty else "")
 
 
-def runs_table(summaries, url: str) -> Table:
+def runs_table(summaries, url: str, notebooks: dict | None = None) -> Table:
+    """The runs; ``notebooks``: the results of the notebook runs among them, by run id."""
+    from learnburn.cli._nb import notebook_line
+
+    notebooks = notebooks or {}
     table = Table(
         title=f"Runs in {escape(url)}", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
     )
@@ -40,11 +44,13 @@ def runs_table(summaries, url: str) -> Table:
             escape(s.experiment),
             _STATUS.get(s.status, escape(s.status)),
             str(s.started_at)[:16].replace("T", " "),
-            escape(s.winner or "—"),
+            escape(notebook_line(notebooks[s.id]) if s.id in notebooks else s.winner or "—"),
             _number(s.score),
             (s.commit or "—")[:8] + ("[yellow]*[/]" if s.dirty else ""),
         )
     table.caption = "score: the chosen candidate's mean CV score; * dirty (its diff is stored)"
+    if notebooks:
+        table.caption += "; a notebook run shows its metrics and -p parameters under winner"
     if not summaries:
         table.caption = "No runs yet: `learnburn run SPEC` records one."
     return table
@@ -95,11 +101,47 @@ def print_run(console: Console, detail) -> None:
                 escape(c["verdict"] or c["status"]),
             )
         console.print(table)
-        if record.get("holdout"):
-            console.print(f"  holdout {record['metric']} = {_number(record['holdout']['score'])}")
+        _print_holdout_and_decision(console, record)
     for artifact in detail.artifacts:
         name = escape(artifact.name)
         console.print(f"  artifact {name}: sha256 {artifact.sha256[:16]}, {artifact.size} bytes")
+
+
+def _print_holdout_and_decision(console: Console, record: dict) -> None:
+    """The holdout score with its interval, the decision threshold (or rule) and its expected
+    cost with its interval, and the cost realised on the holdout."""
+    holdout = record.get("holdout")
+    if holdout:
+        line = (
+            f"  holdout ({holdout['rows']} rows): {record['metric']} of "
+            f"{escape(str(holdout['candidate']))} = {_number(holdout['score'])}"
+        )
+        if interval := holdout.get("interval"):
+            line += (
+                f", {interval['confidence']:.0%} {interval['method']} bootstrap interval "
+                f"[{_number(interval['low'])}, {_number(interval['high'])}]"
+            )
+        console.print(line)
+    decision = record.get("decision")
+    if not decision:
+        return
+    if decision.get("kind") == "threshold":
+        positive = escape(f"{record['data']['target']} = {decision['classes'][1]}")
+        rule = f"decide {positive} when P({positive}) >= {decision['threshold']:.3f}"
+    else:
+        rule = "decide the class of least expected cost"
+    cost = decision["expected_cost"]
+    console.print(
+        f"  decision: {rule} ({escape(str(decision.get('calibration', 'none')))} calibration); "
+        f"expected cost {cost['per_1000']:.1f} per 1,000 decisions, {cost['confidence']:.0%} "
+        f"interval [{cost['low']:.1f}, {cost['high']:.1f}]"
+    )
+    realised = (holdout or {}).get("decision_cost")
+    if realised:
+        console.print(
+            f"  cost on the holdout: {realised['per_1000']:.1f} per 1,000 decisions "
+            f"[{realised['low']:.1f}, {realised['high']:.1f}]"
+        )
 
 
 def print_diff(console: Console, diff) -> None:

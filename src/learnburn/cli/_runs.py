@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from learnburn.cli._errors import EXIT_ERROR, handles_errors
+from learnburn.cli._nb import print_notebook_results
 from learnburn.cli._progress import fold_progress
 from learnburn.cli._render_runs import (
     print_diff,
@@ -36,7 +37,10 @@ def runs(
     as_json: bool = typer.Option(False, "--json", help="Print the list as JSON."),
     store: str | None = STORE,
 ) -> None:
-    """List recorded runs, newest first (exit 1 when --verify finds a bad artifact)."""
+    """List recorded runs, newest first (exit 1 when --verify finds a bad artifact); a notebook
+    run shows the metrics it recorded and its -p parameters."""
+    from learnburn.workflows import notebook_results_of
+
     console = Console()
     with store_for(store) as opened:
         if verify:
@@ -46,10 +50,16 @@ def runs(
                 raise typer.Exit(EXIT_ERROR)
             return
         listed = opened.list_runs(experiment=experiment, status=status, limit=limit)
+        notebooks = notebook_results_of(opened, listed)
         if as_json:
-            typer.echo(json.dumps([s.__dict__ for s in listed], default=str, indent=2))
+            rows = [s.__dict__ | _notebook_part(notebooks.get(s.id)) for s in listed]
+            typer.echo(json.dumps(rows, default=str, indent=2))
             return
-        console.print(runs_table(listed, opened.url))
+        console.print(runs_table(listed, opened.url, notebooks))
+
+
+def _notebook_part(results: dict | None) -> dict:
+    return {} if results is None else {"notebook": results}
 
 
 @handles_errors
@@ -64,17 +74,21 @@ def show(
     ),
     store: str | None = STORE,
 ) -> None:
-    """Show one run: status, provenance, data, leaderboard and artifacts."""
-    from learnburn.workflows import write_splits
+    """Show one run: status, provenance, data, leaderboard and artifacts; for a notebook run,
+    its parameters, metrics and experiment runs."""
+    from learnburn.workflows import notebook_results, write_splits
 
     with store_for(store) as opened:
         detail = opened.get_run(run_id)
+        notebook = notebook_results(opened, detail)
         written = write_splits(opened, run_id, splits) if splits else None
     if as_json:
-        typer.echo(json.dumps(detail.record or {}, indent=2))
+        typer.echo(json.dumps(detail.record or notebook or {}, indent=2, default=str))
         return
     console = Console()
     print_run(console, detail)
+    if notebook is not None:
+        print_notebook_results(console, notebook)
     if written is not None:
         console.print(f"Splits written to {escape(str(written))}.")
 

@@ -17,7 +17,12 @@ from learnburn.notebooks._clean import (
     strip_notebook,
     stripped,
 )
-from learnburn.notebooks._context import NotebookContext, current_notebook, find_notebook
+from learnburn.notebooks._context import (
+    NotebookContext,
+    current_notebook,
+    find_notebook,
+    warn_untracked,
+)
 from learnburn.notebooks._display import METRIC_MIME, RUN_MIME, record_metric, show_recorded
 from learnburn.notebooks._execute import CellFailure, Execution, execute_notebook
 from learnburn.notebooks._parameters import inject_parameters, parse_parameter
@@ -52,5 +57,6 @@ __all__ = [
     "show_recorded",
     "strip_notebook",
     "stripped",
+    "warn_untracked",
     "write_notebook",
 ]

@@ -14,16 +14,23 @@ A relative path is tried against the kernel's working folder, and then by its fi
 (Jupyter starts a kernel in its notebook's folder). Outside a Jupyter kernel (a script, the CLI,
 a test) there is no notebook, whatever the variables say. ``LEARNBURN_STORE`` names the run store,
 as for the CLI. This is the notebook front end: like the CLI, it reads the environment.
+
+A kernel started by papermill, nbclient or ``jupyter execute`` is told none of these, so
+``Experiment.run()`` there warns that it records nothing, and how to record: pass the notebook's
+path (``Experiment.run(notebook="train.ipynb")``) or run it with ``learnburn nb run``.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from learnburn.errors import NotebookError, ProvenanceWarning
 
 NOTEBOOK_VARIABLE = "LEARNBURN_NOTEBOOK"
 RUN_VARIABLE = "LEARNBURN_RUN"
@@ -39,9 +46,18 @@ class NotebookContext:
     store: str | None = None  # the run store to record in (None: the default one)
 
 
-def current_notebook() -> NotebookContext | None:
-    """The notebook this code runs in; None outside a Jupyter kernel or when none is found."""
+def current_notebook(notebook: str | os.PathLike | None = None) -> NotebookContext | None:
+    """The notebook this code runs in; None outside a Jupyter kernel or when none is found.
+
+    ``notebook``: its path, given by the caller (when the kernel cannot tell, as under
+    papermill); it must be an existing ``.ipynb`` file."""
     shell = _kernel_shell()
+    if notebook is not None:
+        return NotebookContext(
+            path=_given_notebook(notebook),
+            parent_run=(os.environ.get(RUN_VARIABLE) or None) if shell is not None else None,
+            store=(os.environ.get(STORE_VARIABLE) or None) if shell is not None else None,
+        )
     if shell is None:
         return None
     path = find_notebook(os.environ, shell.user_ns, Path.cwd())
@@ -71,6 +87,21 @@ def find_notebook(
     return None
 
 
+def warn_untracked(*, stacklevel: int = 2) -> None:
+    """In a kernel that cannot tell which notebook it runs, warn that an experiment run in it
+    is not recorded, and how to record it. Nothing outside a kernel."""
+    if not in_kernel():
+        return
+    warnings.warn(
+        "this run is not recorded: the Jupyter kernel does not say which notebook it runs "
+        "(papermill, nbclient and `jupyter execute` do not tell it). To record it with its "
+        "notebook, pass the notebook's path: Experiment.run(notebook='NAME.ipynb'), or run the "
+        "notebook with `learnburn nb run NAME.ipynb`; record=False silences this warning.",
+        ProvenanceWarning,
+        stacklevel=stacklevel + 1,
+    )
+
+
 def in_kernel() -> bool:
     """Whether this code runs in a Jupyter (IPython) kernel."""
     return _kernel_shell() is not None
@@ -85,6 +116,17 @@ def _existing_notebook(value: Any, cwd: Path) -> Path | None:
         if candidate.suffix == ".ipynb" and candidate.is_file():
             return candidate.resolve()
     return None
+
+
+def _given_notebook(value: str | os.PathLike) -> Path:
+    path = Path(value).expanduser()
+    if path.suffix != ".ipynb" or not path.is_file():
+        raise NotebookError(
+            f"The 'notebook' parameter must be the path of an existing .ipynb file. Got "
+            f"{os.fspath(value)!r} instead (looked in {Path.cwd()}).",
+            hint="pass the notebook's path, relative to the folder the kernel runs in",
+        )
+    return path.resolve()
 
 
 def _kernel_shell():

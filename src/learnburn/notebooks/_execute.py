@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,7 +70,7 @@ def execute_notebook(
     python3) with ``env`` as its environment; ``timeout``: seconds per cell (None: no limit);
     ``on_cell(done, total)`` is called after each code cell."""
     nbformat, client_class, exceptions, config_class, no_such_kernel = _nbclient()
-    node = nbformat.from_dict(notebook)
+    node = _node(nbformat, notebook)
     name = kernel or _kernel_name(notebook)
     started = time.perf_counter()
     failure = None
@@ -103,6 +104,16 @@ def execute_notebook(
             ) from error
     executed = json.loads(json.dumps(node))  # a plain document again
     return Execution(executed, failure, time.perf_counter() - started)
+
+
+def _node(nbformat, notebook: dict[str, Any]):
+    """The notebook as nbformat reads a file that Jupyter or VS Code saved: sources stored as
+    lists of lines joined, any 4.x minor accepted, a missing cell id (format 4.5) filled in."""
+    from nbformat.warnings import MissingIDFieldWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MissingIDFieldWarning)  # ids are added, not needed
+        return nbformat.reads(json.dumps(notebook), as_version=4)
 
 
 def _kernel_name(notebook: dict[str, Any]) -> str:

@@ -5,7 +5,8 @@ run is recorded as it starts, with the notebook's path, code hash and parameters
 provenance; the kernel is told the run's id, so that experiments run inside the notebook are
 recorded as runs attached to it (``provenance["parent_run"]``). When the kernel is done, the
 executed notebook is stored with the run (``executed.ipynb``), and what the notebook reported
-(metrics, the ids of its experiment runs) in ``notebook.json``. A failed cell fails the run with
+(metrics, the ids of its experiment runs) in ``notebook.json``, which ``learnburn runs``, ``show``
+and the UI read back (``workflows.notebook_results``). A failed cell fails the run with
 the cell's source and traceback; the notebook as executed up to there is still stored.
 """
 
@@ -28,10 +29,10 @@ from learnburn.notebooks._execute import Execution, execute_notebook
 from learnburn.notebooks._parameters import inject_parameters
 from learnburn.notebooks._state import NotebookState, notebook_state
 from learnburn.runs import RunStore, capture_diff, describe_environment
-from learnburn.workflows import check_provenance, recording
+from learnburn.workflows import NOTEBOOK_SUMMARY, check_provenance, recording
 
 EXECUTED_ARTIFACT = "executed.ipynb"
-SUMMARY_ARTIFACT = "notebook.json"
+SUMMARY_ARTIFACT = NOTEBOOK_SUMMARY
 
 CellCallback = Callable[[int, int], None]  # (cells done, cells in all)
 

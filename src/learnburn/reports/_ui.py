@@ -19,9 +19,11 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from learnburn.errors import LearnburnError, RunStoreError
+from learnburn.reports._notebook import notebook_section
 from learnburn.reports._page import CSP, Section, escape, link, number, page, table
 from learnburn.reports._run import provenance, run_sections
 from learnburn.runs import RunStore
+from learnburn.workflows import notebook_results
 
 STATUSES = ("", "running", "finished", "failed", "interrupted")
 _RUN_ID = re.compile(r"^[0-9a-f]{4,32}$")
@@ -43,7 +45,7 @@ def create_ui(store: RunStore, *, limit: int = 200) -> Starlette:
         return page(
             f"{summary.experiment}: run {summary.id[:12]}",
             f"{summary.status} · started {summary.started_at} · chosen {summary.winner or '–'}",
-            run_sections(store, detail),
+            _with_notebook(store, detail, run_sections(store, detail)),
             nav=_nav(),
         )
 
@@ -177,6 +179,14 @@ def _candidates_table(detail, head: str) -> str:
     body = table(["rank", "candidate", "mean", "low", "high"], rows, caption="Candidates",
                  numeric=(0, 2, 3, 4))  # fmt: skip
     return f"<div><h3>Run {head}</h3>{body}</div>"
+
+
+def _with_notebook(store, detail, sections):
+    """A notebook run's parameters, metrics and experiment runs, after its summary."""
+    results = notebook_results(store, detail)
+    if results is None:
+        return sections
+    return [*sections[:1], notebook_section(results), *sections[1:]]
 
 
 def _nav() -> str:

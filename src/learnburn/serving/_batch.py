@@ -19,7 +19,12 @@ import pandas as pd
 
 from learnburn.bundles import Bundle
 from learnburn.errors import DataError, DataWarning
-from learnburn.serving._checks import check_columns, coerce_numeric, ignored_columns
+from learnburn.serving._checks import (
+    check_columns,
+    coerce_numeric,
+    ignored_columns,
+    unexpected_columns,
+)
 from learnburn.serving._tables import (
     READ_ERRORS,
     ChunkWriter,
@@ -54,11 +59,13 @@ def predict_file(
 ) -> BatchSummary:
     """Score the table ``data`` (CSV, also compressed, or Parquet) with ``bundle`` and write
     ``output`` (``.csv`` or ``.parquet``): the id column if given, ``proba_<class>`` for every
-    class in bundle order, then ``decision``. An existing ``output`` is replaced.
+    class in bundle order, then ``decision`` (``cluster`` for a clustering bundle). An existing
+    ``output`` is replaced.
 
     The id column is copied as read: its Parquet type, or its text from a CSV (so ids keep
     leading zeros and one type in every chunk). Columns the bundle does not use are ignored
-    with one DataWarning; a missing or mistyped feature column is a SchemaError.
+    with one DataWarning (the bundle's target column silently: a training table has it); a
+    missing or mistyped feature column is a SchemaError.
     ``progress(rows_done, total_rows or None)`` is called after each chunk.
     """
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
@@ -141,9 +148,10 @@ def _check_first(
         )
     check_columns(names, bundle.columns, where)
     ignored = ignored_columns(names, bundle.columns, id_column)
-    if ignored:
+    unexpected = unexpected_columns(ignored, bundle.meta.get("target"))
+    if unexpected:
         warnings.warn(
-            f"{where}: the bundle does not use the columns {list(ignored)}; they are ignored",
+            f"{where}: the bundle does not use the columns {unexpected}; they are ignored",
             DataWarning,
             stacklevel=4,
         )
@@ -160,8 +168,13 @@ def _predictions(
         columns[id_column] = ids
     for index, label in enumerate(bundle.classes):
         columns[f"proba_{label}"] = proba[:, index]
-    columns["decision"] = bundle.decide_proba(proba)
+    columns[output_column(bundle)] = bundle.decide_proba(proba)
     return pd.DataFrame(columns, index=chunk.index)
+
+
+def output_column(bundle: Bundle) -> str:
+    """The column of the decided label: ``cluster`` for a clustering bundle, else ``decision``."""
+    return "cluster" if bundle.meta.get("task") == "clustering" else "decision"
 
 
 def _is_text(column: dict) -> bool:

@@ -34,6 +34,12 @@ def ignored_columns(names: Sequence[str], expected: Sequence[str], keep: str | N
     return tuple(str(name) for name in names if name not in used and name != keep)
 
 
+def unexpected_columns(ignored: Sequence[str], target: str | None) -> list[str]:
+    """The ignored columns worth a warning: all but the bundle's target, which a table the
+    model was trained on carries and which scoring rightly leaves out."""
+    return [name for name in ignored if name != target]
+
+
 def coerce_numeric(
     chunk: pd.DataFrame, numeric: Sequence[str], first_row: int, source: str
 ) -> pd.DataFrame:

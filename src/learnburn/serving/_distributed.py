@@ -37,6 +37,7 @@ from learnburn.serving._checks import (
     check_columns,
     coerce_numeric,
     ignored_columns,
+    unexpected_columns,
     with_columns,
 )
 from learnburn.serving._tables import PARQUET
@@ -77,8 +78,8 @@ def predict_partitions(
     """Score the Parquet files ``inputs`` (a folder, a glob pattern or one file) with the bundle
     at ``bundle_path`` on the Dask cluster of ``client`` (a ``distributed.Client``), writing the
     folder ``output`` of ``part-NNNNN.parquet`` files, in input order: the id column if given,
-    ``proba_<class>`` for every class in bundle order, then ``decision`` (the columns of
-    :func:`predict_file`).
+    ``proba_<class>`` for every class in bundle order, then ``decision`` (``cluster`` for a
+    clustering bundle; the columns of :func:`predict_file`).
 
     The columns are checked here, against the files' schemas, before any task runs; columns the
     bundle does not use are not read (one DataWarning). ``progress(rows_done, total_rows)`` is
@@ -170,9 +171,9 @@ def _check_inputs(files: list[Path], bundle: Bundle, id_column: str | None, wher
         total += metadata.num_rows
     if total == 0:
         raise DataError(f"{where} has no rows", hint="give files with at least one data row")
-    if ignored:
+    if unexpected := unexpected_columns(ignored, bundle.meta.get("target")):
         warnings.warn(
-            f"{where}: the bundle does not use the columns {ignored}; they are ignored",
+            f"{where}: the bundle does not use the columns {unexpected}; they are ignored",
             DataWarning,
             stacklevel=3,
         )

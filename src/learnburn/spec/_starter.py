@@ -140,7 +140,9 @@ holdout = 0.2  # fraction held out, untouched, to check the chosen model; in [0,
 
 _DECISION = """\
 # What each outcome of a decision costs (kept with the experiment for threshold choice).
-# Keys: true_positive, false_positive, true_negative, false_negative (numbers >= 0).
+# Keys: true_positive, false_positive, true_negative, false_negative: any numbers in one
+# unit (an outcome left out costs 0); a negative cost is a benefit (true_positive = -200: each
+# caught case earns 200).
 # [decision.costs]
 # false_positive = 1.0
 # false_negative = 5.0

@@ -17,6 +17,11 @@ from learnburn.workflows._learn import (
     init_spec,
     run_experiment,
 )
+from learnburn.workflows._notebook import (
+    NOTEBOOK_SUMMARY,
+    notebook_results,
+    notebook_results_of,
+)
 from learnburn.workflows._record import (
     RecordedRun,
     Reproduction,
@@ -31,6 +36,7 @@ from learnburn.workflows._record import (
 from learnburn.workflows._splits import write_splits
 
 __all__ = [
+    "NOTEBOOK_SUMMARY",
     "ProgressCallback",
     "ProgressEvent",
     "RecordedRun",
@@ -45,6 +51,8 @@ __all__ = [
     "diff_runs",
     "export_bundle",
     "init_spec",
+    "notebook_results",
+    "notebook_results_of",
     "open_store",
     "recording",
     "reference_for",

@@ -113,6 +113,16 @@ def test_dockerfile_installs_the_pinned_requirements_and_places_code_and_model(p
     )
 
 
+def test_the_server_runs_in_an_empty_read_only_working_folder(packaged):
+    """WORKDIR is set (else the server runs in /, where a relative path finds /etc), to a
+    folder made empty and not writable; it comes after the files are copied in."""
+    build = packaged.output
+    [workdir] = arguments(build, "WORKDIR")
+    assert workdir not in ("/", "/app", "/opt/ml/model", "/tmp") and workdir.startswith("/")
+    assert f"mkdir -p {workdir} && chmod 0555 {workdir}" in arguments(build, "RUN")
+    assert not any(copy.split()[-1].startswith(workdir) for copy in arguments(build, "COPY"))
+
+
 def test_dockerignore_admits_every_path_the_dockerfile_copies_and_nothing_else(packaged):
     """.dockerignore ignores everything, then re-admits exactly the sources of COPY."""
     lines = (packaged.output / ".dockerignore").read_text().splitlines()

@@ -12,7 +12,8 @@ same probabilities:
 
 A path is kept only when, at save time, its probabilities matched the native pipeline's within
 ``TOLERANCE`` on the rows given (the run's holdout); ``fast.json`` records each attempt and why
-a runtime was refused. Loading refuses an ONNX model that references external files.
+a runtime was refused. Loading refuses an ONNX model that references external files
+(``_onnx.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from learnburn.bundles._format import FAST
 from learnburn.bundles._format import FAST_ONNX as ONNX
 from learnburn.bundles._format import FAST_TREELITE as TREELITE
 from learnburn.bundles._json import load_object
+from learnburn.bundles._onnx import check_onnx
 from learnburn.errors import BundleError, SchemaError
 
 TOLERANCE = 1e-4  # the largest difference in any probability a fast path may show
@@ -315,25 +317,6 @@ def _two_columns(proba: np.ndarray, rows: int) -> np.ndarray:
     if proba.shape[1] == 1:  # binary models give the positive class only
         return np.hstack([1.0 - proba, proba])
     return proba
-
-
-def check_onnx(data: bytes, where: str) -> None:
-    """Refuse an ONNX model that could read files: any tensor stored as external data."""
-    import onnx
-    from onnx.external_data_helper import _get_all_tensors, uses_external_data
-
-    try:
-        model = onnx.load_model_from_string(data)
-    except Exception as exc:  # protobuf raises DecodeError and others
-        raise BundleError(
-            f"{where}: {ONNX} is not a valid ONNX model: {exc}",
-            hint="save the bundle again, or remove its fast path",
-        ) from exc
-    if any(uses_external_data(tensor) for tensor in _get_all_tensors(model)):
-        raise BundleError(
-            f"{where}: {ONNX} references external data files, which a bundle may not hold",
-            hint="a bundle's ONNX model must keep every tensor inside the file; save it again",
-        )
 
 
 # -- the loaded fast path -------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from learnburn.errors import BundleError, LearnburnError
 
 PORT = 8080
 HEALTH_PATH = "/ping"
+WORKDIR = "/srv/learnburn"  # the server's working folder in the image: empty, read-only
 README = "README.md"  # for people: written, but not sent to Docker
 OWNED = ("Dockerfile", "requirements.txt", "entrypoint.sh", ".dockerignore", README, "app", "model")
 _MAX_OBJECTS = 200_000  # a bound on the walk through a model's objects
@@ -381,6 +382,7 @@ def dockerfile(bundle_name: str, trusted: Sequence[str]) -> str:
         .replace("@PYTHON@", _python())
         .replace("@TRUST@", trust)
         .replace("@PROBE@", json.dumps(["python", "-c", probe]))
+        .replace("@WORKDIR@", WORKDIR)
     )
 
 
@@ -429,6 +431,12 @@ RUN groupadd --system --gid 10001 learnburn \\
     && useradd --system --uid 10001 --gid 10001 --no-create-home \\
        --shell /usr/sbin/nologin learnburn
 
+# The server's working folder: empty, and not writable by it. A relative path anything
+# resolves at run time (ONNX Runtime's external data, for one) finds nothing here, where in
+# the default folder, /, it would find /etc and /proc.
+RUN mkdir -p @WORKDIR@ && chmod 0555 @WORKDIR@
+WORKDIR @WORKDIR@
+
 COPY requirements.txt /tmp/requirements.txt
 RUN pip install --no-cache-dir -r /tmp/requirements.txt && rm /tmp/requirements.txt
 
@@ -471,8 +479,9 @@ ENTRYPOINT = """\
 # the model directory ${LEARNBURN_MODEL_DIR:-/opt/ml/model}, where SageMaker unpacks
 # model.tar.gz, holding an unpacked bundle (manifest.json) or exactly one NAME.lbm file.
 # The server listens on ${LEARNBURN_HOST:-0.0.0.0}:${SAGEMAKER_BIND_TO_PORT:-8080} with
-# $LEARNBURN_WORKERS worker processes (default: the CPUs available to the container, from the
-# cgroup v2 quota in /sys/fs/cgroup/cpu.max, else nproc). $LEARNBURN_TRUST (type names,
+# $LEARNBURN_WORKERS worker processes, else $SAGEMAKER_MODEL_SERVER_WORKERS (SageMaker's
+# variable), else the CPUs available to the container (from the cgroup v2 quota in
+# /sys/fs/cgroup/cpu.max, else nproc). $LEARNBURN_TRUST (type names,
 # comma-separated) become --trust flags. `exec` puts the server in this process, so the
 # SIGTERM of `docker stop`, SageMaker and ECS reaches it directly.
 set -eu
@@ -541,11 +550,14 @@ fi
 [ "$#" -eq 0 ] || shift
 
 find_model
-workers=${LEARNBURN_WORKERS:-}
+workers=${LEARNBURN_WORKERS:-} workers_from=LEARNBURN_WORKERS
+if [ -z "$workers" ]; then
+    workers=${SAGEMAKER_MODEL_SERVER_WORKERS:-} workers_from=SAGEMAKER_MODEL_SERVER_WORKERS
+fi
 if [ -z "$workers" ]; then
     workers=$(available_cpus)
 elif ! is_count "$workers" || [ "$workers" -lt 1 ]; then
-    fail "LEARNBURN_WORKERS is '$workers', not a whole number of at least 1" \\
+    fail "$workers_from is '$workers', not a whole number of at least 1" \\
         "set it to the number of server processes, or unset it for one per available CPU"
 fi
 
@@ -599,7 +611,8 @@ decision, one line per input line and in the same order.
 |---|---|---|
 | `SAGEMAKER_BIND_TO_PORT` | 8080 | the port |
 | `LEARNBURN_HOST` | 0.0.0.0 | the address to bind |
-| `LEARNBURN_WORKERS` | the CPUs available (cgroup quota, else nproc) | server processes |
+| `LEARNBURN_WORKERS` | the next, else the CPUs (cgroup quota, else nproc) | server processes |
+| `SAGEMAKER_MODEL_SERVER_WORKERS` | unset | server processes (SageMaker's name for it) |
 | `LEARNBURN_MODEL_DIR` | /opt/ml/model | the folder holding the bundle |
 | `LEARNBURN_BUNDLE` | unset | a bundle file or folder to serve instead (wins over the folder) |
 | `LEARNBURN_TRUST` | @TRUST@ | extra type names to load from the model, comma-separated |

@@ -12,7 +12,7 @@ from learnburn.bundles._documents import read_documents
 from learnburn.bundles._fast import load_fast_path, read_report
 from learnburn.bundles._format import FAST, MODEL, REFERENCE, REFERENCE_SAMPLE, upgrade
 from learnburn.bundles._reference import read_reference
-from learnburn.bundles._trust import check_trusted, load_model
+from learnburn.bundles._trust import check_model, check_trusted, load_model
 from learnburn.errors import BundleError
 
 
@@ -23,10 +23,11 @@ def load_bundle(path: str | Path, *, trusted: Sequence[str] = (), lazy: bool = F
     skops only when every type in it is on learnburn's allow-list or named in ``trusted``.
     Never unpickles; a bundle that fails any check is a BundleError naming the problem.
 
-    With ``lazy=True`` and a proven fast path, the fitted pipeline is checked and loaded only
-    when first needed (``Bundle.model``): a server that scores with the fast path starts
-    without deserialising it at all. Nothing in ``model.skops`` runs before its check either
-    way.
+    With ``lazy=True`` and a proven fast path, the fitted pipeline is loaded only when first
+    needed (``Bundle.model``): a server that scores with the fast path starts without
+    deserialising it at all. Its types are still checked against the allow-list at once, from
+    the skops file's JSON tree, so an untrusted or non-skops model is refused at load either
+    way; nothing in ``model.skops`` runs before its check.
     """
     names = check_trusted(trusted)
     source = Path(path)
@@ -47,7 +48,11 @@ def load_bundle(path: str | Path, *, trusted: Sequence[str] = (), lazy: bool = F
 
     if fast is not None:
         _check_classes(fast.classes, documents.classes, where)
-    model = Deferred(load_native) if lazy and fast is not None else load_native()
+    if lazy and fast is not None:
+        check_model(files[MODEL], where, names)  # refused now, though loaded only when needed
+        model: object = Deferred(load_native)
+    else:
+        model = load_native()
     return Bundle(
         model=model,
         schema=documents.schema,

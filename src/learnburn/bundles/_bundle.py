@@ -67,6 +67,7 @@ class Bundle:
     path: Path
     fast: FastPath | None = None  # the proven fast path, when the bundle has one
     fast_report: dict | None = None  # fast.json: what was tried at save time, and why
+    fast_refused: str | None = None  # why the proven fast path failed its proof at load
     reference: dict | None = None  # reference.json: the training data's drift profile
     reference_sample_bytes: bytes | None = field(default=None, repr=False)  # reference.parquet
 
@@ -95,6 +96,8 @@ class Bundle:
         report = self.fast_report
         if not report:
             return "native (the bundle was saved without a fast path)"
+        if self.fast_refused:
+            return f"native (its fast path failed its proof at load: {self.fast_refused})"
         if report.get("status") == "ready" and self.fast is not None:
             runtime = self.scoring_path
             attempts = report.get("attempts", [])

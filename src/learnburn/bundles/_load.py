@@ -38,7 +38,7 @@ def load_bundle(path: str | Path, *, trusted: Sequence[str] = (), lazy: bool = F
     files = upgrade(manifest["version"], files)
     documents = read_documents(files, where)
     report = read_report(files.get(FAST), where)
-    fast = load_fast_path(report, files, where)
+    fast, refused = load_fast_path(report, files, where)
     reference = read_reference(files.get(REFERENCE), where)
 
     def load_native() -> object:
@@ -64,6 +64,7 @@ def load_bundle(path: str | Path, *, trusted: Sequence[str] = (), lazy: bool = F
         path=source,
         fast=fast,
         fast_report=report,
+        fast_refused=refused,
         reference=reference,
         reference_sample_bytes=files.get(REFERENCE_SAMPLE),
     )

@@ -22,8 +22,9 @@ from typing import Any, BinaryIO
 
 from learnburn.bundles._atomic import check_target, discard, install, write_file
 from learnburn.bundles._directory import open_regular, read_directory, write_directory
-from learnburn.bundles._format import MANIFEST, Files
+from learnburn.bundles._format import MANIFEST, SIGNATURE, Files
 from learnburn.bundles._limits import (
+    MAX_DOCUMENT_SIZE,
     MAX_MEMBERS,
     MAX_TOTAL_SIZE,
     check_size,
@@ -86,6 +87,9 @@ def _read_zip(stream: BinaryIO, where: str) -> tuple[dict[str, Any], Files]:
         for name in sorted(manifest["files"]):
             files[name] = read_member(archive, members[name], where)
             verify_file(manifest, name, files[name], where)
+        if SIGNATURE in members:  # checked against trusted keys by whoever requires them
+            check_size(members[SIGNATURE].file_size, f"{where}: {SIGNATURE}", MAX_DOCUMENT_SIZE)
+            files[SIGNATURE] = read_member(archive, members[SIGNATURE], where)
     return manifest, files
 
 

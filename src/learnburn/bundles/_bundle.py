@@ -68,6 +68,7 @@ class Bundle:
     fast: FastPath | None = None  # the proven fast path, when the bundle has one
     fast_report: dict | None = None  # fast.json: what was tried at save time, and why
     fast_refused: str | None = None  # why the proven fast path failed its proof at load
+    signed_by: str | None = None  # the id of the trusted key whose signature was verified
     reference: dict | None = None  # reference.json: the training data's drift profile
     reference_sample_bytes: bytes | None = field(default=None, repr=False)  # reference.parquet
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from learnburn.bundles._atomic import check_target, discard, install, staging_dir, write_file
-from learnburn.bundles._format import MANIFEST, Files
+from learnburn.bundles._format import MANIFEST, SIGNATURE, Files
 from learnburn.bundles._limits import MAX_DOCUMENT_SIZE, MAX_TOTAL_SIZE, check_size
 from learnburn.bundles._manifest import check_listing, expected_size, read_manifest, verify_file
 from learnburn.errors import BundleError
@@ -29,7 +29,8 @@ def read_directory(directory: Path) -> tuple[dict[str, Any], Files]:
         raise BundleError(f"{where} is not a directory", hint="give the bundle's path")
     raw = _read(directory, MANIFEST, MAX_DOCUMENT_SIZE, where)
     manifest = read_manifest(raw, where)
-    check_listing(manifest, _entries(directory, where), where)
+    entries = _entries(directory, where)
+    check_listing(manifest, entries, where)
     total = sum(expected_size(manifest, name) for name in manifest["files"])
     check_size(total, where, MAX_TOTAL_SIZE)
     files = {MANIFEST: raw}
@@ -37,6 +38,8 @@ def read_directory(directory: Path) -> tuple[dict[str, Any], Files]:
         data = _read(directory, name, expected_size(manifest, name), where)
         verify_file(manifest, name, data, where)
         files[name] = data
+    if SIGNATURE in entries:  # checked against trusted keys by whoever requires them
+        files[SIGNATURE] = _read(directory, SIGNATURE, MAX_DOCUMENT_SIZE, where)
     return manifest, files
 
 

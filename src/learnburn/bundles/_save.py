@@ -13,7 +13,15 @@ from learnburn.bundles._archive import read_archive, write_archive
 from learnburn.bundles._compile import compile_fast_path
 from learnburn.bundles._directory import read_directory, write_directory
 from learnburn.bundles._documents import write_documents
-from learnburn.bundles._format import MANIFEST, MODEL, SIGNATURE, SUFFIX, VERSION, upgrade
+from learnburn.bundles._format import (
+    MANIFEST,
+    MODEL,
+    REFERENCE_SAMPLE,
+    SIGNATURE,
+    SUFFIX,
+    VERSION,
+    upgrade,
+)
 from learnburn.bundles._manifest import make_manifest
 from learnburn.bundles._reference import write_reference
 from learnburn.bundles._signature import make_signature, read_private_key
@@ -85,6 +93,27 @@ def sign_bundle(path: str | Path, key: Any) -> Path:
     files[MANIFEST] = raw
     files[SIGNATURE] = make_signature(raw, private)
     return _write(files, source, overwrite=True)
+
+
+def copy_without_reference_sample(path: str | Path, target: str | Path) -> Path:
+    """Copy the bundle at ``path`` to ``target`` (a new directory, or a NAME.lbm file) without
+    its training rows (``reference.parquet``): verified first, its manifest rewritten at the
+    current format version; the aggregate drift profile stays. A signed bundle is refused, as
+    the copy's manifest would no longer match the signature."""
+    source = Path(path)
+    manifest, files = read_directory(source) if source.is_dir() else read_archive(source)
+    if SIGNATURE in files:
+        raise BundleError(
+            f"bundle '{source}' is signed; leaving its training rows out would change its "
+            "manifest and void the signature",
+            hint="write the bundle without rows (learnburn run SPEC --reference-rows 0), sign "
+            "it, and package that",
+        )
+    files.pop(MANIFEST)
+    files = upgrade(manifest["version"], files)
+    files.pop(REFERENCE_SAMPLE, None)
+    files[MANIFEST] = make_manifest(files, created_at=manifest.get("created_at"))
+    return _write(files, Path(target), overwrite=False)
 
 
 def _write(files: dict[str, bytes], target: Path, *, overwrite: bool) -> Path:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from learnburn._version import __version__
-from learnburn.bundles import Bundle, load_bundle
+from learnburn.bundles import Bundle, copy_without_reference_sample, load_bundle
 from learnburn.errors import BundleError, LearnburnError
 
 PORT = 8080
@@ -59,6 +59,7 @@ class PackageSummary:
     bundle_bytes: int
     requirements: tuple[str, ...]  # the lines of requirements.txt
     model_libraries: tuple[str, ...]  # the boosting libraries the model needs ("lightgbm"...)
+    training_rows: int = 0  # training rows the image carries verbatim (reference.parquet)
     port: int = PORT
     health_path: str = HEALTH_PATH
 
@@ -77,6 +78,7 @@ def package_bundle(
     *,
     force: bool = False,
     trusted: Sequence[str] = (),
+    without_reference_rows: bool = False,
 ) -> PackageSummary:
     """Write the Docker build folder ``out_dir`` that serves the bundle at ``bundle_path``.
 
@@ -84,6 +86,11 @@ def package_bundle(
     same types trusted). A non-empty ``out_dir`` is refused unless ``force``; then only the
     files this function writes are replaced there, and ``.dockerignore`` keeps anything else
     out of the build.
+
+    A bundle written by a run carries training rows verbatim (``reference.parquet``, for the
+    multivariate drift check); ``PackageSummary.training_rows`` says how many go into the
+    image. ``without_reference_rows=True`` leaves them out (the copy's manifest is rewritten;
+    a signed bundle is refused, as its signature would no longer hold).
     """
     source = Path(bundle_path)
     out = Path(out_dir).resolve()  # "." has a name and a parent to build beside
@@ -96,8 +103,10 @@ def package_bundle(
     try:
         staging.chmod(0o755)
         image = image_name(source)
-        bundle_bytes = _copy_bundle(source, bundle, staging / "model")
-        load_bundle(_served_path(staging / "model"), trusted=trusted)  # the copy loads too
+        strip = without_reference_rows and bundle.reference_sample_bytes is not None
+        copy = _copy_stripped if strip else _copy_bundle
+        bundle_bytes = copy(source, bundle, staging / "model")
+        served = load_bundle(_served_path(staging / "model"), trusted=trusted)  # the copy loads
         _vendor_learnburn(staging / "app" / "learnburn")
         _write(staging / "requirements.txt", _requirements_text(requirements))
         _write(staging / "entrypoint.sh", ENTRYPOINT, mode=0o755)
@@ -124,6 +133,7 @@ def package_bundle(
         bundle_bytes=bundle_bytes,
         requirements=requirements,
         model_libraries=libraries,
+        training_rows=_rows(served),
     )
 
 
@@ -163,11 +173,13 @@ SERVER_LIBRARIES = (
     "treelite",
     "uvloop",
     "httptools",
+    "cryptography",
 )
 # Installed with learnburn, but the server runs without them: the fast path's runtimes and
-# metrics, and uvicorn's faster event loop and HTTP parser (which it picks up when present).
+# metrics, uvicorn's faster event loop and HTTP parser (which it picks up when present), and
+# the signature check (needed only with LEARNBURN_TRUSTED_KEYS or --require-signature).
 OPTIONAL_LIBRARIES = frozenset(
-    {"onnx", "onnxruntime", "prometheus-client", "treelite", "uvloop", "httptools"}
+    {"onnx", "onnxruntime", "prometheus-client", "treelite", "uvloop", "httptools", "cryptography"}
 )
 BOOSTING = {"lightgbm": "lightgbm", "xgboost": "xgboost"}  # top-level module -> distribution
 
@@ -307,6 +319,26 @@ def _copy_bundle(source: Path, bundle: Bundle, target: Path) -> int:
         shutil.copyfile(origin, copy)
         copy.chmod(0o644)  # the image's non-root user reads it
     return sum(copy.stat().st_size for copy in copies.values())
+
+
+def _copy_stripped(source: Path, bundle: Bundle, target: Path) -> int:
+    """``_copy_bundle`` without the training rows (``reference.parquet``)."""
+    if source.is_file():
+        target.mkdir(mode=0o755)
+        name = source.name if source.name.endswith(".lbm") else f"{source.name}.lbm"
+        copy_without_reference_sample(source, target / name)
+    else:
+        copy_without_reference_sample(source, target)
+        target.chmod(0o755)
+    copies = [path for path in target.iterdir() if path.is_file()]
+    for copy in copies:
+        copy.chmod(0o644)  # the image's non-root user reads it
+    return sum(copy.stat().st_size for copy in copies)
+
+
+def _rows(bundle: Bundle) -> int:
+    sample = bundle.reference_sample
+    return 0 if sample is None else len(sample)
 
 
 def _served_path(model_dir: Path) -> Path:
@@ -616,6 +648,7 @@ decision, one line per input line and in the same order.
 | `LEARNBURN_MODEL_DIR` | /opt/ml/model | the folder holding the bundle |
 | `LEARNBURN_BUNDLE` | unset | a bundle file or folder to serve instead (wins over the folder) |
 | `LEARNBURN_TRUST` | @TRUST@ | extra type names to load from the model, comma-separated |
+| `LEARNBURN_TRUSTED_KEYS` | unset | public keys (`:`-separated); only bundles they signed |
 
 ## Push to Amazon ECR
 

@@ -380,3 +380,15 @@ def test_without_reference_rows_refuses_a_signed_bundle(with_rows, tmp_path):
     with pytest.raises(BundleError, match="void the signature"):
         package_bundle(signed, tmp_path / "build", without_reference_rows=True)
     assert not (tmp_path / "build").exists()
+
+
+def test_a_signed_bundle_folder_is_packaged_with_its_signature(bundles, tmp_path):
+    import shutil
+
+    from learnburn.bundles import generate_key, sign_bundle
+
+    signed = shutil.copytree(bundles["logistic_dir"], tmp_path / "signed")
+    private, public = generate_key(tmp_path / "k.pem")
+    sign_bundle(signed, private)
+    summary = package_bundle(signed, tmp_path / "build")
+    assert load_bundle(summary.output / "model", trusted_keys=[public]).signed_by

@@ -69,11 +69,19 @@ class Bundle:
     fast_report: dict | None = None  # fast.json: what was tried at save time, and why
     fast_refused: str | None = None  # why the proven fast path failed its proof at load
     signed_by: str | None = None  # the id of the trusted key whose signature was verified
+    has_signature: bool = False  # whether signature.json sits beside the manifest
     reference: dict | None = None  # reference.json: the training data's drift profile
     reference_sample_bytes: bytes | None = field(default=None, repr=False)  # reference.parquet
 
     def __repr__(self) -> str:
         return f"Bundle(path={str(self.path)!r}, scoring_path={self.scoring_path!r})"
+
+    @property
+    def file_names(self) -> tuple[str, ...]:
+        """The names of the bundle's files as they sit in its folder: the manifest, the files
+        it lists, and the signature when there is one."""
+        signature = ("signature.json",) if self.has_signature else ()
+        return ("manifest.json", *sorted(self.manifest["files"]), *signature)
 
     @property
     def reference_sample(self) -> pd.DataFrame | None:

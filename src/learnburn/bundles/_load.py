@@ -90,6 +90,7 @@ def load_bundle(
         fast_report=report,
         fast_refused=refused,
         signed_by=signer,
+        has_signature=signature is not None,
         reference=reference,
         reference_sample_bytes=files.get(REFERENCE_SAMPLE),
     )

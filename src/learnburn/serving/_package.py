@@ -313,7 +313,7 @@ def _copy_bundle(source: Path, bundle: Bundle, target: Path) -> int:
         name = source.name if source.name.endswith(".lbm") else f"{source.name}.lbm"
         copies = {source: target / name}
     else:
-        names = ["manifest.json", *bundle.manifest["files"]]
+        names = list(bundle.file_names)
         copies = {source / name: target / name for name in names}
     for origin, copy in copies.items():
         shutil.copyfile(origin, copy)

@@ -147,3 +147,16 @@ def test_the_proof_process_imports_nothing_from_the_current_folder(
     monkeypatch.chdir(folder)
     monkeypatch.setenv("PYTHONPATH", str(folder))
     assert load_bundle(treelite_dir, lazy=True).scoring_path == "treelite"
+
+
+def test_a_proof_passed_in_this_process_is_not_run_again_for_the_same_bytes(
+    treelite_dir, monkeypatch
+):
+    load_bundle(treelite_dir, lazy=True)
+    started = []
+    real = _proof.subprocess.run
+    monkeypatch.setattr(
+        _proof.subprocess, "run", lambda *a, **k: started.append(a) or real(*a, **k)
+    )
+    assert load_bundle(treelite_dir, lazy=True).scoring_path == "treelite"
+    assert started == []

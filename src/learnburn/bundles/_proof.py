@@ -13,11 +13,13 @@ scored by its native model, and ``Bundle.scoring_summary`` says why.
 
 The proof rows are a few rows of the model's input matrix and the native pipeline's
 probabilities for them, recorded in ``fast.json`` under ``"proof"`` at save time (a key older
-readers ignore). One child per load, about half a second, mostly its imports.
+readers ignore). One child per load, about half a second, mostly its imports; a proof already
+passed in this process for the same bytes is not run again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -32,6 +34,8 @@ import numpy as np
 TOLERANCE = 1e-4  # the largest difference in any probability a fast path may show
 PROOF_ROWS = 16  # rows recorded in fast.json
 TIMEOUT_S = 120.0  # generous: a loaded two-core machine imports slowly
+_REMEMBERED = 256  # proofs passed in this process, by what they depend on (see _key)
+_PROVEN: set[str] = set()  # a bundle loaded again (the server's app, a test) is not re-proven
 
 # Run by ``python -I -c``: reads {"runtime", "width", "rows"} as one JSON line, then the model's
 # bytes, from stdin; writes the raw probabilities as JSON to stdout. Imports only the runtime.
@@ -83,6 +87,20 @@ def prove(runtime: str, model: bytes, width: int, proof: object) -> str | None:
     proof rows and agrees with them; else why it is not to be used."""
     rows, expected = _rows(proof, width)
     request = json.dumps({"runtime": runtime, "width": width, "rows": rows}).encode()
+    key = _key(request, model, proof)
+    if key in _PROVEN:
+        return None
+    failure = _prove_in_child(runtime, request, model, len(rows), expected)
+    if failure is None:
+        if len(_PROVEN) >= _REMEMBERED:
+            _PROVEN.clear()
+        _PROVEN.add(key)
+    return failure
+
+
+def _prove_in_child(
+    runtime: str, request: bytes, model: bytes, count: int, expected: np.ndarray | None
+) -> str | None:
     try:
         done = subprocess.run(
             [sys.executable, "-I", "-c", CHILD],
@@ -99,12 +117,21 @@ def prove(runtime: str, model: bytes, width: int, proof: object) -> str | None:
     if done.returncode != 0:
         return f"{runtime} {_death(done.returncode, done.stderr)} on the proof rows"
     try:
-        got = np.asarray(json.loads(done.stdout), dtype=np.float64).reshape(len(rows), -1)
+        got = np.asarray(json.loads(done.stdout), dtype=np.float64).reshape(count, -1)
     except (ValueError, TypeError) as exc:
         return f"{runtime} gave no readable probabilities for the proof rows ({exc})"
     if got.shape[1] == 1:  # binary models give the positive class only
         got = np.hstack([1.0 - got, got])
     return _disagreement(runtime, got, expected)
+
+
+def _key(request: bytes, model: bytes, proof: object) -> str:
+    """What a proof depends on: the child's code, the rows, the model and the expected
+    probabilities."""
+    digest = hashlib.sha256(CHILD.encode())
+    for part in (request, model, json.dumps(proof, sort_keys=True, default=str).encode()):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
 
 
 def _rows(proof: object, width: int) -> tuple[list[list[float | None]], np.ndarray | None]:

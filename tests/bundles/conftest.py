@@ -94,7 +94,7 @@ def reseal() -> Callable[[Path], None]:
                 "size": path.stat().st_size,
             }
             for path in sorted(directory.iterdir())
-            if path.name != "manifest.json"
+            if path.name not in ("manifest.json", "signature.json")
         }
         manifest_path.write_text(json.dumps(manifest))
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from learnburn.bundles import VERSION, save_bundle
 from learnburn.candidates import build_pipeline
@@ -54,6 +56,7 @@ def main() -> int:
     if target.exists():
         print(f"{target} exists; old fixtures are never regenerated", file=sys.stderr)
         return 1
+    key = Ed25519PrivateKey.generate()  # used once, never stored: only its public half is
     frame, y = make_table()
     schema = infer_schema(frame)
     pipeline = build_pipeline("logistic_regression", {}, schema, seed=0).fit(frame, y)
@@ -89,6 +92,10 @@ def main() -> int:
         check_rows=frame,  # version 2 on: the fast path, proven on the table
         reference=reference,  # version 3 on: the drift reference and a row sample
         reference_sample=frame.iloc[:20],
+        sign=key,  # version 4 on: signed; the public key is committed beside the fixtures
+    )
+    (FIXTURES / f"signer-v{VERSION}.pub").write_bytes(
+        key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
     )
     print(f"wrote {target}")
     return 0

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from learnburn.bundles import load_bundle, save_bundle
-from learnburn.bundles._fast import TOLERANCE, check_onnx
+from learnburn.bundles._onnx import check_onnx
+from learnburn.bundles._proof import TOLERANCE
 from learnburn.errors import BundleError, SchemaError
 
 FAMILIES = [

@@ -47,6 +47,18 @@ def test_every_committed_fixture_loads_and_predicts_what_it_recorded(fixture, pa
         assert bundle.reference is None and bundle.reference_sample is None
 
 
+@pytest.mark.parametrize(
+    "fixture", [p for p in COMMITTED if int(p.name[1:]) >= 4], ids=lambda path: path.name
+)
+def test_every_committed_signed_fixture_verifies_with_its_committed_public_key(fixture):
+    """From version 4 the fixture is signed; its signer's public key sits beside it."""
+    key = FIXTURES / f"signer-{fixture.name}.pub"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InconsistentVersionWarning)
+        bundle = load_bundle(fixture, trusted_keys=[key])
+    assert bundle.signed_by is not None
+
+
 def test_there_is_a_committed_fixture_of_every_format_version():
     """v1 .. vVERSION each have a fixture (make_fixture.py writes the current one)."""
     assert [path.name for path in COMMITTED] == [f"v{v}" for v in range(1, VERSION + 1)]

@@ -18,6 +18,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from learnburn.bundles import ALLOWED, load_bundle, save_bundle
+from learnburn.candidates import candidate_names
 from learnburn.errors import BundleError
 
 _AS_FLOAT = ("learnburn.candidates._columns", "as_float_frame")
@@ -216,30 +217,87 @@ def test_knn_with_another_metric_loads_from_the_allow_list(
     )
 
 
-def test_a_lazy_bundle_checks_its_model_before_loading_it_on_first_use(
-    tmp_path, logistic, schema, features, replace_model, hostile_module, retype
-):
-    """lazy=True with a fast path defers model.skops, never its check: scoring works without
-    it, and the first use of ``bundle.model`` refuses the hostile type without running it.
-    Without lazy=True the same bundle is refused at load."""
-    from learnburn.bundles import save_bundle, unpack_bundle
+@pytest.fixture
+def fast_directory(tmp_path, logistic, schema, features):
+    """A bundle directory with a proven fast path (scored without loading model.skops)."""
+    from learnburn.bundles import unpack_bundle
 
-    module, marker = hostile_module
     packed = save_bundle(
         logistic, tmp_path / "fast.lbm", schema=schema, classes=["no", "yes"], meta={},
         check_rows=features,
     )  # fmt: skip
-    directory = unpack_bundle(packed, tmp_path / "fast")
-    replace_model(directory, _hostile_skops(retype, module))
-    with pytest.raises(BundleError, match="allow-list"):
-        load_bundle(directory)
-    bundle = load_bundle(directory, lazy=True)
+    return unpack_bundle(packed, tmp_path / "fast")
+
+
+@pytest.mark.parametrize("lazy", [False, True], ids=["eager", "lazy"])
+def test_an_untrusted_model_is_refused_at_load_even_when_the_fast_path_scores(
+    lazy, fast_directory, replace_model, hostile_module, retype
+):
+    """lazy=True with a fast path (as serve and predict load) defers loading model.skops,
+    never its check: the hostile type is refused at load, named, and never runs."""
+    module, marker = hostile_module
+    replace_model(fast_directory, _hostile_skops(retype, module))
+    with pytest.raises(BundleError, match="allow-list") as caught:
+        load_bundle(fast_directory, lazy=lazy)
+    assert f"{module}.Payload" in str(caught.value) and "--trust" in caught.value.hint
+    _assert_never_ran(module, marker)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\x80\x04K\x01.", b"not a model at all", b"PK\x05\x06" + b"\x00" * 18],
+    ids=["pickle", "text", "empty-zip"],
+)
+def test_a_model_file_that_is_not_skops_is_refused_at_load_even_when_the_fast_path_scores(
+    content, fast_directory, replace_model
+):
+    replace_model(fast_directory, content)
+    with pytest.raises(BundleError, match=r"model\.skops"):
+        load_bundle(fast_directory, lazy=True)
+
+
+def test_a_type_trusted_by_name_passes_the_check_at_load_and_is_loaded_only_when_needed(
+    fast_directory, replace_model, hostile_module, retype, features
+):
+    """Trusting the type by name lets the lazy bundle load and score by its fast path, with
+    the hostile module still never imported: model.skops is only checked, not loaded."""
+    module, marker = hostile_module
+    replace_model(fast_directory, _hostile_skops(retype, module))
+    bundle = load_bundle(fast_directory, lazy=True, trusted=[f"{module}.Payload"])
     assert bundle.scoring_path == "onnxruntime" and not bundle.model_loaded
     assert bundle.predict_proba(features.head(3)).shape == (3, 2)
-    for _ in range(2):  # refused every time, never cached as loaded
-        with pytest.raises(BundleError, match=f"{module}.Payload"):
-            _ = bundle.model
     _assert_never_ran(module, marker)
+
+
+@pytest.mark.parametrize("family", sorted(candidate_names()))
+def test_every_registered_candidate_passes_the_check_at_load(family, fit, target):
+    from learnburn.bundles._trust import check_model, dump_model
+
+    check_model(dump_model(fit(family, target)), "here")
+
+
+@pytest.mark.parametrize("family", ["random_forest", "logistic_regression", "knn", "lightgbm"])
+def test_the_check_at_load_reads_the_skops_tree_without_building_it(
+    family, fit, target, monkeypatch
+):
+    """For the usual pipelines the check reads only the JSON tree: skops's own audit, which
+    reads every array, is not needed (here it would fail)."""
+    from learnburn.bundles._trust import check_model, dump_model
+
+    data = dump_model(fit(family, target))
+
+    def refuse(**_):
+        raise AssertionError("skops built the tree")
+
+    monkeypatch.setattr(skops.io, "get_untrusted_types", refuse)
+    check_model(data, "here")
+
+
+def test_the_cheap_check_sends_an_untrusted_type_to_skops(hostile_module, retype):
+    from learnburn.bundles._types import looks_trusted
+
+    module, _ = hostile_module
+    assert not looks_trusted(_hostile_skops(retype, module), ALLOWED)
 
 
 def test_a_lazy_bundle_loads_its_model_once_when_needed(tmp_path, logistic, schema, features):

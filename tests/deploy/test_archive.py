@@ -40,6 +40,21 @@ def test_a_bundle_folder_goes_in_with_its_manifest_at_the_top(bundle_dir, tmp_pa
     assert load_bundle(model_dir).manifest == load_bundle(bundle_dir).manifest
 
 
+def test_a_signed_bundle_folder_keeps_its_signature(bundle_dir, tmp_path):
+    """signature.json, the one file the manifest does not list, goes in too."""
+    import shutil
+
+    from learnburn.bundles import generate_key, sign_bundle
+
+    signed = shutil.copytree(bundle_dir, tmp_path / "signed")
+    private, public = generate_key(tmp_path / "k.pem")
+    sign_bundle(signed, private)
+    written = write_model_archive(signed, tmp_path / "model.tar.gz")
+    assert "signature.json" in written.members
+    model_dir = unpack(written.path, tmp_path / "opt-ml-model")
+    assert load_bundle(model_dir, trusted_keys=[public]).signed_by
+
+
 def test_members_are_plain_readable_files(bundle_dir, tmp_path):
     """Every member is a regular file, mode 0644, owned by root, dated 0."""
     written = write_model_archive(bundle_dir, tmp_path / "model.tar.gz")

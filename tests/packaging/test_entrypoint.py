@@ -94,6 +94,26 @@ def test_the_port_host_and_workers_come_from_the_environment(run, model_dir):
     assert args == [*serve_args(model_dir, host="127.0.0.1", port="9001"), "--workers", "3"]
 
 
+def test_sagemaker_model_server_workers_sets_the_workers(run, model_dir):
+    """SageMaker's SAGEMAKER_MODEL_SERVER_WORKERS is honoured when LEARNBURN_WORKERS is unset."""
+    env = {"LEARNBURN_MODEL_DIR": str(model_dir), "SAGEMAKER_MODEL_SERVER_WORKERS": "5"}
+    code, args, _ = run("serve", **env)
+    assert code == 0 and args[-2:] == ["--workers", "5"]
+
+
+def test_learnburn_workers_wins_over_sagemaker_model_server_workers(run, model_dir):
+    env = {"LEARNBURN_WORKERS": "2", "SAGEMAKER_MODEL_SERVER_WORKERS": "5"}
+    code, args, _ = run("serve", LEARNBURN_MODEL_DIR=str(model_dir), **env)
+    assert code == 0 and args[-2:] == ["--workers", "2"]
+
+
+def test_a_bad_sagemaker_worker_count_exits_2_naming_it(run, model_dir):
+    env = {"LEARNBURN_MODEL_DIR": str(model_dir), "SAGEMAKER_MODEL_SERVER_WORKERS": "many"}
+    code, args, err = run("serve", **env)
+    assert code == 2 and args == []
+    assert "SAGEMAKER_MODEL_SERVER_WORKERS is 'many'" in err and "hint:" in err
+
+
 @pytest.mark.parametrize(
     ("cpu_max", "workers"),
     [("150000 100000", 2), ("50000 100000", 1), ("max 100000", NPROC), ("3200000 100000", NPROC)],

@@ -113,6 +113,16 @@ def test_dockerfile_installs_the_pinned_requirements_and_places_code_and_model(p
     )
 
 
+def test_the_server_runs_in_an_empty_read_only_working_folder(packaged):
+    """WORKDIR is set (else the server runs in /, where a relative path finds /etc), to a
+    folder made empty and not writable; it comes after the files are copied in."""
+    build = packaged.output
+    [workdir] = arguments(build, "WORKDIR")
+    assert workdir not in ("/", "/app", "/opt/ml/model", "/tmp") and workdir.startswith("/")
+    assert f"mkdir -p {workdir} && chmod 0555 {workdir}" in arguments(build, "RUN")
+    assert not any(copy.split()[-1].startswith(workdir) for copy in arguments(build, "COPY"))
+
+
 def test_dockerignore_admits_every_path_the_dockerfile_copies_and_nothing_else(packaged):
     """.dockerignore ignores everything, then re-admits exactly the sources of COPY."""
     lines = (packaged.output / ".dockerignore").read_text().splitlines()
@@ -293,3 +303,92 @@ def test_cli_refuses_a_missing_bundle_and_writes_nothing(tmp_path):
     assert result.exit_code == 1
     assert "no bundle" in result.output
     assert not (tmp_path / "b").exists()
+
+
+@pytest.fixture(scope="module")
+def with_rows(tmp_path_factory, features, mixed_target_maker) -> Path:
+    """A bundle carrying 30 training rows (reference.parquet), as a run writes one."""
+    from learnburn.bundles import save_bundle
+    from learnburn.candidates import build_pipeline
+    from learnburn.data import infer_schema
+    from learnburn.monitoring import build_reference
+
+    schema = infer_schema(features)
+    model = build_pipeline("logistic_regression", {}, schema, seed=0)
+    model.fit(features, mixed_target_maker(features))
+    numeric = [c for c in features.columns if c in ("income", "debt")]
+    reference = build_reference(
+        features, numeric=numeric, categorical=[c for c in features.columns if c not in numeric]
+    )
+    return save_bundle(
+        model, tmp_path_factory.mktemp("rows") / "rows.lbm", schema=schema.to_dict(),
+        classes=["no", "yes"], meta={}, reference=reference, reference_sample=features.head(30),
+    )  # fmt: skip
+
+
+def test_package_counts_the_training_rows_the_image_carries(with_rows, tmp_path):
+    summary = package_bundle(with_rows, tmp_path / "build")
+    assert summary.training_rows == 30
+    assert len(load_bundle(summary.output / "model" / "rows.lbm").reference_sample) == 30
+
+
+def test_package_without_reference_rows_leaves_the_training_rows_out(with_rows, tmp_path):
+    """The image's bundle keeps its aggregate drift profile and loses only the rows."""
+    summary = package_bundle(with_rows, tmp_path / "build", without_reference_rows=True)
+    assert summary.training_rows == 0
+    served = load_bundle(summary.output / "model" / "rows.lbm")
+    assert served.reference_sample is None and served.reference is not None
+    assert "reference.parquet" not in served.manifest["files"]
+    assert (summary.output / "model" / "rows.lbm").stat().st_mode & 0o777 == 0o644
+
+
+def test_package_without_reference_rows_of_a_bundle_folder(with_rows, tmp_path):
+    from learnburn.bundles import unpack_bundle
+
+    folder = unpack_bundle(with_rows, tmp_path / "rows")
+    summary = package_bundle(folder, tmp_path / "build", without_reference_rows=True)
+    assert not (summary.output / "model" / "reference.parquet").exists()
+    assert load_bundle(summary.output / "model").reference_sample is None
+
+
+def test_cli_package_warns_that_the_image_carries_training_rows(with_rows, tmp_path):
+    result = runner.invoke(app, ["package", str(with_rows), "-o", str(tmp_path / "build")])
+    assert result.exit_code == 0, result.output
+    assert "carries 30 training rows" in result.output
+    assert "--without-reference-rows" in result.output
+
+
+def test_cli_package_without_reference_rows_does_not_warn(with_rows, tmp_path):
+    args = ["package", str(with_rows), "-o", str(tmp_path / "build"), "--without-reference-rows"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "training rows" not in result.output
+
+
+def test_cli_package_of_a_bundle_without_rows_does_not_warn(bundles, tmp_path):
+    result = runner.invoke(app, ["package", str(bundles["logistic"]), "-o", str(tmp_path / "b")])
+    assert result.exit_code == 0 and "training rows" not in result.output
+
+
+def test_without_reference_rows_refuses_a_signed_bundle(with_rows, tmp_path):
+    from learnburn.bundles import generate_key, sign_bundle
+    from learnburn.errors import BundleError
+
+    signed = tmp_path / "signed.lbm"
+    signed.write_bytes(with_rows.read_bytes())
+    sign_bundle(signed, generate_key(tmp_path / "k.pem")[0])
+    with pytest.raises(BundleError, match="void the signature"):
+        package_bundle(signed, tmp_path / "build", without_reference_rows=True)
+    assert not (tmp_path / "build").exists()
+
+
+def test_a_signed_bundle_folder_is_packaged_with_its_signature(bundles, tmp_path):
+    import shutil
+
+    from learnburn.bundles import generate_key, sign_bundle
+
+    signed = shutil.copytree(bundles["logistic_dir"], tmp_path / "signed")
+    private, public = generate_key(tmp_path / "k.pem")
+    sign_bundle(signed, private)
+    summary = package_bundle(signed, tmp_path / "build")
+    assert load_bundle(summary.output / "model", trusted_keys=[public]).signed_by

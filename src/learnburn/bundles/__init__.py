@@ -6,7 +6,8 @@ from learnburn.bundles._archive import pack_bundle, unpack_bundle
 from learnburn.bundles._bundle import Bundle
 from learnburn.bundles._format import FORMAT, VERSION
 from learnburn.bundles._load import load_bundle
-from learnburn.bundles._save import save_bundle
+from learnburn.bundles._save import copy_without_reference_sample, save_bundle, sign_bundle
+from learnburn.bundles._signature import generate_key, read_private_key, read_public_key
 from learnburn.bundles._trust import ALLOWED
 
 __all__ = [
@@ -14,8 +15,13 @@ __all__ = [
     "FORMAT",
     "VERSION",
     "Bundle",
+    "copy_without_reference_sample",
+    "generate_key",
     "load_bundle",
     "pack_bundle",
+    "read_private_key",
+    "read_public_key",
     "save_bundle",
+    "sign_bundle",
     "unpack_bundle",
 ]

@@ -11,18 +11,20 @@ bytes, under plain names, into a new directory. Nothing is ever written outside 
 from __future__ import annotations
 
 import io
+import os
 import re
 import stat
 import uuid
 import zipfile
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from learnburn.bundles._atomic import check_target, discard, install, write_file
-from learnburn.bundles._directory import read_directory, write_directory
-from learnburn.bundles._format import MANIFEST, Files
+from learnburn.bundles._directory import open_regular, read_directory, write_directory
+from learnburn.bundles._format import MANIFEST, SIGNATURE, Files
 from learnburn.bundles._limits import (
+    MAX_DOCUMENT_SIZE,
     MAX_MEMBERS,
     MAX_TOTAL_SIZE,
     check_size,
@@ -54,11 +56,18 @@ def unpack_bundle(file: str | Path, directory: str | Path, *, overwrite: bool = 
 def read_archive(file: Path) -> tuple[dict[str, Any], Files]:
     """The verified manifest and files (manifest included) of the bundle file ``file``."""
     where = f"bundle file '{file}'"
-    if not file.is_file():
-        raise BundleError(f"{where} does not exist or is not a file", hint="give the bundle's path")
-    check_size(file.stat().st_size, where, MAX_TOTAL_SIZE)
     try:
-        archive = zipfile.ZipFile(file)
+        stream = open_regular(file, where, follow=True)  # the path named may be a link
+    except FileNotFoundError:
+        raise BundleError(f"{where} does not exist", hint="give the bundle's path") from None
+    with stream:
+        check_size(os.fstat(stream.fileno()).st_size, where, MAX_TOTAL_SIZE)
+        return _read_zip(stream, where)
+
+
+def _read_zip(stream: BinaryIO, where: str) -> tuple[dict[str, Any], Files]:
+    try:
+        archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise BundleError(
             f"{where} is not a bundle: it is not a zip archive ({exc})",
@@ -78,6 +87,9 @@ def read_archive(file: Path) -> tuple[dict[str, Any], Files]:
         for name in sorted(manifest["files"]):
             files[name] = read_member(archive, members[name], where)
             verify_file(manifest, name, files[name], where)
+        if SIGNATURE in members:  # checked against trusted keys by whoever requires them
+            check_size(members[SIGNATURE].file_size, f"{where}: {SIGNATURE}", MAX_DOCUMENT_SIZE)
+            files[SIGNATURE] = read_member(archive, members[SIGNATURE], where)
     return manifest, files
 
 

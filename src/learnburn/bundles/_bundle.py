@@ -67,11 +67,21 @@ class Bundle:
     path: Path
     fast: FastPath | None = None  # the proven fast path, when the bundle has one
     fast_report: dict | None = None  # fast.json: what was tried at save time, and why
+    fast_refused: str | None = None  # why the proven fast path failed its proof at load
+    signed_by: str | None = None  # the id of the trusted key whose signature was verified
+    has_signature: bool = False  # whether signature.json sits beside the manifest
     reference: dict | None = None  # reference.json: the training data's drift profile
     reference_sample_bytes: bytes | None = field(default=None, repr=False)  # reference.parquet
 
     def __repr__(self) -> str:
         return f"Bundle(path={str(self.path)!r}, scoring_path={self.scoring_path!r})"
+
+    @property
+    def file_names(self) -> tuple[str, ...]:
+        """The names of the bundle's files as they sit in its folder: the manifest, the files
+        it lists, and the signature when there is one."""
+        signature = ("signature.json",) if self.has_signature else ()
+        return ("manifest.json", *sorted(self.manifest["files"]), *signature)
 
     @property
     def reference_sample(self) -> pd.DataFrame | None:
@@ -95,6 +105,8 @@ class Bundle:
         report = self.fast_report
         if not report:
             return "native (the bundle was saved without a fast path)"
+        if self.fast_refused:
+            return f"native (its fast path failed its proof at load: {self.fast_refused})"
         if report.get("status") == "ready" and self.fast is not None:
             runtime = self.scoring_path
             attempts = report.get("attempts", [])

@@ -27,11 +27,11 @@ from learnburn.bundles._fast import (
     FAST,
     RUNNERS,
     RUNTIME_FILES,
-    TOLERANCE,
     Feature,
     FeaturePlan,
 )
 from learnburn.bundles._json import dump_json
+from learnburn.bundles._proof import TOLERANCE, proof_record
 
 REPORT_VERSION = 1
 CHECK_ROWS = 2000  # at most this many rows prove a fast path
@@ -90,6 +90,7 @@ def compile_fast_path(model: Any, rows: pd.DataFrame | None) -> dict[str, bytes]
         if best is not None:
             _, runtime, data, chosen = best
             report.update(status="ready", runtime=runtime, chosen_attempt=chosen)
+            report["proof"] = proof_record(matrix, expected)  # proven again at each load
             files[RUNTIME_FILES[runtime]] = data
         elif not report["attempts"]:
             report["reason"] = f"no runtime converts {type(estimator).__name__}"

@@ -12,7 +12,8 @@ same probabilities:
 
 A path is kept only when, at save time, its probabilities matched the native pipeline's within
 ``TOLERANCE`` on the rows given (the run's holdout); ``fast.json`` records each attempt and why
-a runtime was refused. Loading refuses an ONNX model that references external files.
+a runtime was refused. Loading refuses an ONNX model that references external files
+(``_onnx.py``).
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ from learnburn.bundles._format import FAST
 from learnburn.bundles._format import FAST_ONNX as ONNX
 from learnburn.bundles._format import FAST_TREELITE as TREELITE
 from learnburn.bundles._json import load_object
+from learnburn.bundles._onnx import check_onnx
+from learnburn.bundles._proof import prove
 from learnburn.errors import BundleError, SchemaError
 
-TOLERANCE = 1e-4  # the largest difference in any probability a fast path may show
 RUNTIME_FILES = {"onnxruntime": ONNX, "treelite": TREELITE}
 SMALL = 256  # up to this many records are encoded in plain Python, without pandas
 BATCH_ROWS = 10_000  # matrices this tall are scored with a thread per core
@@ -317,25 +319,6 @@ def _two_columns(proba: np.ndarray, rows: int) -> np.ndarray:
     return proba
 
 
-def check_onnx(data: bytes, where: str) -> None:
-    """Refuse an ONNX model that could read files: any tensor stored as external data."""
-    import onnx
-    from onnx.external_data_helper import _get_all_tensors, uses_external_data
-
-    try:
-        model = onnx.load_model_from_string(data)
-    except Exception as exc:  # protobuf raises DecodeError and others
-        raise BundleError(
-            f"{where}: {ONNX} is not a valid ONNX model: {exc}",
-            hint="save the bundle again, or remove its fast path",
-        ) from exc
-    if any(uses_external_data(tensor) for tensor in _get_all_tensors(model)):
-        raise BundleError(
-            f"{where}: {ONNX} references external data files, which a bundle may not hold",
-            hint="a bundle's ONNX model must keep every tensor inside the file; save it again",
-        )
-
-
 # -- the loaded fast path -------------------------------------------------------------------------
 
 
@@ -365,11 +348,14 @@ def read_report(data: bytes | None, where: str = "the bundle") -> dict | None:
     return None if data is None else load_object(data, f"{where}: {FAST}")
 
 
-def load_fast_path(report: dict | None, files: Mapping[str, bytes], where: str) -> FastPath | None:
-    """The fast path ``report`` (``read_report``) describes, when it is a proven one; None when
-    the bundle has none."""
+def load_fast_path(
+    report: dict | None, files: Mapping[str, bytes], where: str
+) -> tuple[FastPath | None, str | None]:
+    """The fast path ``report`` (``read_report``) describes, when it is a proven one and passes
+    its proof again in a child process (``_proof.py``); else None, with the reason when the
+    proof failed (None when the bundle has no fast path)."""
     if not report or report.get("status") != "ready":
-        return None
+        return None, None
     runtime = report.get("runtime")
     name = RUNTIME_FILES.get(runtime)
     if name is None or name not in files:
@@ -384,11 +370,16 @@ def load_fast_path(report: dict | None, files: Mapping[str, bytes], where: str) 
             f"{where}: {FAST} holds a malformed feature plan: {exc}",
             hint="the bundle is inconsistent; save it again",
         ) from exc
-    runner = RUNNERS[runtime](files[name], where)
     classes = report.get("classes")
     if not isinstance(classes, list):
         raise BundleError(
             f"{where}: {FAST} does not list the model's classes",
             hint="the bundle is inconsistent; save it again",
         )
-    return FastPath(plan, runner, tuple(classes), report)
+    if runtime == OnnxRunner.name:
+        check_onnx(files[name], where)  # before any ONNX Runtime, the child's included
+    failure = prove(runtime, files[name], plan.width, report.get("proof"))
+    if failure is not None:
+        return None, failure
+    runner = RUNNERS[runtime](files[name], where)
+    return FastPath(plan, runner, tuple(classes), report), None

@@ -18,6 +18,8 @@ A bundle is one flat directory (or a zip archive of it, ``.lbm``):
   category counts, the predicted scores' profile, feature importances; ``learnburn.monitoring``),
   and ``reference.parquet`` (optional): a small sample of training rows for the multivariate
   drift check (``learnburn/bundles/_reference.py``).
+- ``signature.json`` (optional, version 4): an Ed25519 signature over ``manifest.json``'s bytes
+  (``learnburn/bundles/_signature.py``); it is the one file the manifest does not list.
 
 Changing the format
 -------------------
@@ -47,7 +49,7 @@ from collections.abc import Callable, Mapping
 from learnburn.errors import BundleError
 
 FORMAT = "learnburn-bundle"
-VERSION = 3
+VERSION = 4
 
 MANIFEST = "manifest.json"
 MODEL = "model.skops"
@@ -59,6 +61,8 @@ FAST_ONNX = "fast.onnx"
 FAST_TREELITE = "fast.treelite"
 REFERENCE = "reference.json"
 REFERENCE_SAMPLE = "reference.parquet"
+SIGNATURE = "signature.json"  # beside the manifest, not listed in it
+SIGNED_FROM = 4  # the first version that may hold SIGNATURE
 
 SUFFIX = ".lbm"  # a bundle packed as one file
 
@@ -104,6 +108,10 @@ FILES: Mapping[int, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({MODEL, SCHEMA, META}),
         frozenset({DECISION, FAST, FAST_ONNX, FAST_TREELITE, REFERENCE, REFERENCE_SAMPLE}),
     ),
+    4: (  # as version 3, and SIGNATURE may sit beside the manifest
+        frozenset({MODEL, SCHEMA, META}),
+        frozenset({DECISION, FAST, FAST_ONNX, FAST_TREELITE, REFERENCE, REFERENCE_SAMPLE}),
+    ),
 }
 
 
@@ -118,8 +126,14 @@ def _from_2(files: Files) -> Files:
     return files
 
 
+def _from_3(files: Files) -> Files:
+    """Version 3 could not be signed; its files mean the same in version 4 (unsigned)."""
+    return files
+
+
 UPGRADES: Mapping[int, Upgrade] = {
     # version N -> the function that turns a version N bundle's files into version N + 1's
     1: _from_1,
     2: _from_2,
+    3: _from_3,
 }

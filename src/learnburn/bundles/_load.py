@@ -4,40 +4,65 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from learnburn.bundles._archive import read_archive
 from learnburn.bundles._bundle import Bundle, Deferred
 from learnburn.bundles._directory import read_directory
 from learnburn.bundles._documents import read_documents
 from learnburn.bundles._fast import load_fast_path, read_report
-from learnburn.bundles._format import FAST, MODEL, REFERENCE, REFERENCE_SAMPLE, upgrade
+from learnburn.bundles._format import (
+    FAST,
+    MANIFEST,
+    MODEL,
+    REFERENCE,
+    REFERENCE_SAMPLE,
+    SIGNATURE,
+    upgrade,
+)
 from learnburn.bundles._reference import read_reference
-from learnburn.bundles._trust import check_trusted, load_model
+from learnburn.bundles._signature import read_public_key, verify_signature
+from learnburn.bundles._trust import check_model, check_trusted, load_model
 from learnburn.errors import BundleError
 
 
-def load_bundle(path: str | Path, *, trusted: Sequence[str] = (), lazy: bool = False) -> Bundle:
+def load_bundle(
+    path: str | Path,
+    *,
+    trusted: Sequence[str] = (),
+    lazy: bool = False,
+    trusted_keys: Sequence[Any] = (),
+) -> Bundle:
     """The bundle at ``path`` (a directory or a packed file), verified and loaded.
 
     Every file is checked against the manifest before any is read; the model is loaded with
     skops only when every type in it is on learnburn's allow-list or named in ``trusted``.
     Never unpickles; a bundle that fails any check is a BundleError naming the problem.
 
-    With ``lazy=True`` and a proven fast path, the fitted pipeline is checked and loaded only
-    when first needed (``Bundle.model``): a server that scores with the fast path starts
-    without deserialising it at all. Nothing in ``model.skops`` runs before its check either
-    way.
+    With ``lazy=True`` and a proven fast path, the fitted pipeline is loaded only when first
+    needed (``Bundle.model``): a server that scores with the fast path starts without
+    deserialising it at all. Its types are still checked against the allow-list at once, from
+    the skops file's JSON tree, so an untrusted or non-skops model is refused at load either
+    way; nothing in ``model.skops`` runs before its check.
+
+    With ``trusted_keys`` (Ed25519 public keys, or paths of PEM files holding them), the bundle
+    must also carry a signature by one of them over its manifest (``_signature.py``); an
+    unsigned bundle, or one signed by another key or over another manifest, is refused before
+    any of its documents is read.
     """
     names = check_trusted(trusted)
     source = Path(path)
     if not source.exists():
         raise BundleError(f"no bundle at '{source}'", hint="check the path")
+    keys = [read_public_key(key) if isinstance(key, str | Path) else key for key in trusted_keys]
     manifest, files = read_directory(source) if source.is_dir() else read_archive(source)
     where = f"bundle '{source}'"
+    signature = files.pop(SIGNATURE, None)
+    signer = verify_signature(files[MANIFEST], signature, keys, where) if keys else None
     files = upgrade(manifest["version"], files)
     documents = read_documents(files, where)
     report = read_report(files.get(FAST), where)
-    fast = load_fast_path(report, files, where)
+    fast, refused = load_fast_path(report, files, where)
     reference = read_reference(files.get(REFERENCE), where)
 
     def load_native() -> object:
@@ -47,7 +72,11 @@ def load_bundle(path: str | Path, *, trusted: Sequence[str] = (), lazy: bool = F
 
     if fast is not None:
         _check_classes(fast.classes, documents.classes, where)
-    model = Deferred(load_native) if lazy and fast is not None else load_native()
+    if lazy and fast is not None:
+        check_model(files[MODEL], where, names)  # refused now, though loaded only when needed
+        model: object = Deferred(load_native)
+    else:
+        model = load_native()
     return Bundle(
         model=model,
         schema=documents.schema,
@@ -59,6 +88,9 @@ def load_bundle(path: str | Path, *, trusted: Sequence[str] = (), lazy: bool = F
         path=source,
         fast=fast,
         fast_report=report,
+        fast_refused=refused,
+        signed_by=signer,
+        has_signature=signature is not None,
         reference=reference,
         reference_sample_bytes=files.get(REFERENCE_SAMPLE),
     )

@@ -12,7 +12,16 @@ from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from learnburn.bundles._format import FORMAT, MANIFEST, VERSION, Files, check_version, files_of
+from learnburn.bundles._format import (
+    FORMAT,
+    MANIFEST,
+    SIGNATURE,
+    SIGNED_FROM,
+    VERSION,
+    Files,
+    check_version,
+    files_of,
+)
 from learnburn.bundles._json import dump_json, load_document
 from learnburn.errors import BundleError
 
@@ -20,13 +29,13 @@ _DAMAGED = "the bundle is damaged or was not written by learnburn; save it again
 _TAMPERED = "the bundle was changed after it was saved; get it again from its source"
 
 
-def make_manifest(files: Files) -> bytes:
+def make_manifest(files: Files, created_at: str | None = None) -> bytes:
     """The manifest of ``files`` (the current format version), as JSON bytes."""
     return dump_json(
         {
             "format": FORMAT,
             "version": VERSION,
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "created_at": created_at or datetime.now(UTC).isoformat(timespec="seconds"),
             "files": {name: describe(data) for name, data in sorted(files.items())},
         },
         MANIFEST,
@@ -69,7 +78,8 @@ def read_manifest(data: bytes, where: str) -> dict[str, Any]:
 def check_listing(manifest: Mapping[str, Any], present: Collection[str], where: str) -> None:
     """Refuse files present but not listed, and files listed but not present."""
     listed = set(manifest["files"])
-    extra = sorted(set(present) - listed - {MANIFEST})
+    unlisted = {MANIFEST, SIGNATURE} if manifest["version"] >= SIGNED_FROM else {MANIFEST}
+    extra = sorted(set(present) - listed - unlisted)
     missing = sorted(listed - set(present))
     if extra:
         raise BundleError(
@@ -99,7 +109,7 @@ def verify_file(manifest: Mapping[str, Any], name: str, data: bytes, where: str)
 
 
 def verify_files(manifest: Mapping[str, Any], files: Files, where: str) -> None:
-    """Check the listing and every file against the manifest."""
+    """Check the listing and every file against the manifest (the signature aside)."""
     check_listing(manifest, files, where)
     for name in sorted(manifest["files"]):
         verify_file(manifest, name, files[name], where)

@@ -9,13 +9,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from learnburn.bundles._archive import write_archive
+from learnburn.bundles._archive import read_archive, write_archive
 from learnburn.bundles._compile import compile_fast_path
-from learnburn.bundles._directory import write_directory
+from learnburn.bundles._directory import read_directory, write_directory
 from learnburn.bundles._documents import write_documents
-from learnburn.bundles._format import MANIFEST, MODEL, SUFFIX
+from learnburn.bundles._format import (
+    MANIFEST,
+    MODEL,
+    REFERENCE_SAMPLE,
+    SIGNATURE,
+    SUFFIX,
+    VERSION,
+    upgrade,
+)
 from learnburn.bundles._manifest import make_manifest
 from learnburn.bundles._reference import write_reference
+from learnburn.bundles._signature import make_signature, read_private_key
 from learnburn.bundles._trust import dump_model
 from learnburn.errors import BundleError
 
@@ -33,6 +42,7 @@ def save_bundle(
     reference: Mapping[str, Any] | None = None,
     reference_sample: pd.DataFrame | None = None,
     overwrite: bool = False,
+    sign: Any = None,
 ) -> Path:
     """Write a bundle at ``path``: a directory, or one packed file when ``path`` ends in ".lbm".
 
@@ -49,6 +59,9 @@ def save_bundle(
     ``reference`` is the training data's drift profile (``learnburn.monitoring.build_reference``)
     and ``reference_sample`` a few training rows (at most 5,000) for the multivariate drift
     check; ``learnburn drift`` needs the first.
+
+    ``sign``, an Ed25519 private key (or the path of its PEM file), signs the manifest
+    (``signature.json``; ``load_bundle(trusted_keys=...)`` checks it).
     """
     target = Path(path)
     documents = write_documents(schema, classes, meta, decision, calibrator)
@@ -59,9 +72,58 @@ def save_bundle(
     columns = [column["name"] for column in schema.get("columns", [])]
     files.update(write_reference(reference, reference_sample, columns))
     files[MANIFEST] = make_manifest(files)
-    if target.name.endswith(SUFFIX):
+    if sign is not None:
+        files[SIGNATURE] = make_signature(files[MANIFEST], _private_key(sign))
+    return _write(files, target, overwrite=overwrite)
+
+
+def sign_bundle(path: str | Path, key: Any) -> Path:
+    """Sign the bundle at ``path`` (a directory or a packed file) in place with ``key``, an
+    Ed25519 private key or the path of its PEM file; it is verified first, and a bundle of an
+    older format version is brought to the current one (its manifest rewritten, its files as
+    the upgrade leaves them). An existing signature is replaced."""
+    source = Path(path)
+    private = _private_key(key)
+    manifest, files = read_directory(source) if source.is_dir() else read_archive(source)
+    files.pop(SIGNATURE, None)
+    raw = files.pop(MANIFEST)
+    if manifest["version"] != VERSION:
+        files = upgrade(manifest["version"], files)
+        raw = make_manifest(files, created_at=manifest.get("created_at"))
+    files[MANIFEST] = raw
+    files[SIGNATURE] = make_signature(raw, private)
+    return _write(files, source, overwrite=True)
+
+
+def copy_without_reference_sample(path: str | Path, target: str | Path) -> Path:
+    """Copy the bundle at ``path`` to ``target`` (a new directory, or a NAME.lbm file) without
+    its training rows (``reference.parquet``): verified first, its manifest rewritten at the
+    current format version; the aggregate drift profile stays. A signed bundle is refused, as
+    the copy's manifest would no longer match the signature."""
+    source = Path(path)
+    manifest, files = read_directory(source) if source.is_dir() else read_archive(source)
+    if SIGNATURE in files:
+        raise BundleError(
+            f"bundle '{source}' is signed; leaving its training rows out would change its "
+            "manifest and void the signature",
+            hint="write the bundle without rows (learnburn run SPEC --reference-rows 0), sign "
+            "it, and package that",
+        )
+    files.pop(MANIFEST)
+    files = upgrade(manifest["version"], files)
+    files.pop(REFERENCE_SAMPLE, None)
+    files[MANIFEST] = make_manifest(files, created_at=manifest.get("created_at"))
+    return _write(files, Path(target), overwrite=False)
+
+
+def _write(files: dict[str, bytes], target: Path, *, overwrite: bool) -> Path:
+    if target.name.endswith(SUFFIX) and not target.is_dir():
         return write_archive(files, target, overwrite=overwrite)
     return write_directory(files, target, overwrite=overwrite)
+
+
+def _private_key(key: Any) -> Any:
+    return read_private_key(key) if isinstance(key, str | Path) else key
 
 
 def _check_model_classes(model: Any, classes: Sequence) -> None:

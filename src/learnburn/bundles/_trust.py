@@ -29,6 +29,7 @@ from learnburn.bundles._limits import (
     check_size,
     check_sizes,
 )
+from learnburn.bundles._types import looks_trusted
 from learnburn.errors import BundleError
 
 _TYPE_NAME = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
@@ -53,6 +54,27 @@ def load_model(data: bytes, where: str, trusted: Iterable[str] = ()) -> Any:
 
     names = check_trusted(trusted)
     _check_archive(data, where)
+    found = _checked_types(data, where, names)
+    try:
+        return skops.io.loads(data, trusted=sorted(found))
+    except Exception as exc:  # as above, and whatever an allowed type raises while restored
+        raise _invalid(where, exc) from exc
+
+
+def check_model(data: bytes, where: str, trusted: Iterable[str] = ()) -> None:
+    """Refuse ``data`` unless it is a skops file whose every type is allowed or trusted by
+    name, without loading it: cheaply (``_types.looks_trusted``) when the types it names are
+    plainly trusted, else as ``load_model`` checks them."""
+    names = check_trusted(trusted)
+    _check_archive(data, where)
+    if not looks_trusted(data, ALLOWED | names):
+        _checked_types(data, where, names)
+
+
+def _checked_types(data: bytes, where: str, names: frozenset[str]) -> list[str]:
+    """The types skops does not trust by itself in ``data``, once each is found allowed."""
+    import skops.io
+
     try:
         found = skops.io.get_untrusted_types(data=data)
     except Exception as exc:  # skops raises many kinds on malformed content
@@ -60,10 +82,7 @@ def load_model(data: bytes, where: str, trusted: Iterable[str] = ()) -> Any:
     refused = sorted(set(found) - ALLOWED - names)
     if refused:
         raise untrusted_error(where, refused)
-    try:
-        return skops.io.loads(data, trusted=sorted(found))
-    except Exception as exc:  # as above, and whatever an allowed type raises while restored
-        raise _invalid(where, exc) from exc
+    return found
 
 
 def check_trusted(trusted: Iterable[str]) -> frozenset[str]:

@@ -13,6 +13,7 @@ from learnburn.cli import (
     _deploy,
     _drift,
     _init,
+    _keys,
     _nb,
     _package,
     _predict,
@@ -56,6 +57,8 @@ app.command("show")(_runs.show)
 app.command("diff")(_runs.diff)
 app.command("reproduce")(_runs.reproduce)
 app.command("bundle")(_bundle.bundle)
+app.command("sign")(_keys.sign)
+app.command("keygen")(_keys.keygen)
 app.command("predict")(_predict.predict)
 app.command("serve")(_serve.serve)
 app.command("package")(_package.package)

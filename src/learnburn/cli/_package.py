@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from learnburn.cli._errors import handles_errors
+from learnburn.cli._errors import handles_errors, stderr
 from learnburn.serving._package import README, PackageSummary, package_bundle
 
 
@@ -29,12 +29,31 @@ def package(
     trust: list[str] = typer.Option(
         [], "--trust", help="Also load this type from the bundle's model (repeatable)."
     ),
+    without_reference_rows: bool = typer.Option(
+        False,
+        "--without-reference-rows",
+        help="Leave the bundle's training rows (reference.parquet) out of the image; drift "
+        "checks then run without the multivariate test.",
+    ),
 ) -> None:
     """Write a Docker build folder whose image serves the bundle, unchanged, on SageMaker
     (`docker run IMAGE serve`, model data in /opt/ml/model) and on ECS/Fargate (port 8080,
     health check GET /ping)."""
-    summary = package_bundle(bundle_path, output, force=force, trusted=trust)
+    summary = package_bundle(
+        bundle_path,
+        output,
+        force=force,
+        trusted=trust,
+        without_reference_rows=without_reference_rows,
+    )
     render_summary(Console(), summary)
+    if summary.training_rows:
+        stderr.print(
+            f"[yellow]Warning:[/] the image carries {summary.training_rows:,} training rows "
+            "verbatim (the bundle's reference.parquet, for the multivariate drift check): "
+            "anyone who can pull the image can read them. Pass --without-reference-rows to "
+            "leave them out."
+        )
 
 
 def render_summary(console: Console, summary: PackageSummary) -> None:

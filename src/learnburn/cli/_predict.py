@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from learnburn.bundles import load_bundle
 from learnburn.cli._errors import handles_errors
+from learnburn.cli._keys import REQUIRE_SIGNATURE, trusted_keys
 from learnburn.errors import DataError
 from learnburn.serving import predict_file, predict_partitions
 
@@ -54,6 +55,7 @@ def predict(
     ),
     force: bool = typer.Option(False, "--force", help="Replace an existing output file."),
     cluster: str | None = CLUSTER,
+    require_signature: list[Path] = REQUIRE_SIGNATURE,
 ) -> None:
     """Score every row of DATA with the bundle: one probability per class and the decision
     (for a clustering bundle: the cluster, in a column named cluster).
@@ -65,10 +67,13 @@ def predict(
     if output.exists() and not force:
         raise DataError(f"'{output}' already exists", hint="choose another path, or pass --force")
     console = Console()
+    keys = trusted_keys(require_signature)
     if cluster:
+        if keys:  # the workers read the bundle by path: check it here first
+            load_bundle(bundle_path, trusted=trust, lazy=True, trusted_keys=keys)
         _predict_on_cluster(console, cluster, bundle_path, data, output, id_column, trust)
         return
-    bundle = load_bundle(bundle_path, trusted=trust, lazy=True)
+    bundle = load_bundle(bundle_path, trusted=trust, lazy=True, trusted_keys=keys)
     with _row_progress(console) as progress:
         summary = predict_file(
             bundle, data, output, id_column=id_column, chunk_rows=chunk_rows, progress=progress

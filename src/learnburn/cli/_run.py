@@ -8,8 +8,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from learnburn.bundles import load_bundle
+from learnburn.bundles import load_bundle, sign_bundle
 from learnburn.cli._errors import EXIT_ERROR, handles_errors
+from learnburn.cli._keys import SIGN, signing_key
 from learnburn.cli._progress import fold_progress
 from learnburn.cli._render import print_result
 from learnburn.cli._render_clusters import print_clustering
@@ -56,6 +57,7 @@ def run(
         help="Training rows the bundle carries for the multivariate drift check; 0 keeps only "
         "the aggregate profile (no row of the training data leaves with the bundle).",
     ),
+    sign: Path | None = SIGN,
 ) -> None:
     """Evaluate, compare and choose candidates; score the holdout; record the run.
 
@@ -70,6 +72,7 @@ def run(
     from learnburn.workflows import export_bundle, run_and_record
 
     console = Console()
+    key = signing_key(sign) if bundle is not None else None
     spec = load_spec(spec_path)
     with (
         open_backend(cluster, jobs=jobs) as backend,
@@ -87,6 +90,8 @@ def run(
         written = None
         if bundle is not None and recorded.result.winner is not None:
             written = export_bundle(opened, recorded.run_id, bundle, overwrite=True)
+            if key is not None:
+                sign_bundle(written, key)
     result = recorded.result
     if result.task == "clustering":
         print_clustering(console, result)

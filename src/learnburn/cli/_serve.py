@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +20,9 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from learnburn.bundles import load_bundle
+from learnburn.bundles import load_bundle, pack_bundle, unpack_bundle
 from learnburn.cli._errors import handles_errors, stderr
+from learnburn.cli._keys import REQUIRE_SIGNATURE, trusted_keys
 from learnburn.serving import Settings, create_app
 from learnburn.serving._settings import (
     BODY_TIMEOUT_S,
@@ -82,11 +85,10 @@ def serve(
         help="Seconds to finish requests in flight after SIGTERM (keep it under 30 for "
         "SageMaker and ECS, which SIGKILL 30 s after SIGTERM).",
     ),
+    require_signature: list[Path] = REQUIRE_SIGNATURE,
 ) -> None:
     """Serve the bundle: GET /ping, POST /invocations (CSV or JSON), POST /v1/predict,
     GET /v1/model, GET /metrics (Prometheus) and GET /openapi.json."""
-    import uvicorn
-
     defaults = Settings.from_env()
     settings = Settings(
         host=host,
@@ -96,12 +98,22 @@ def serve(
         max_concurrency=max_concurrency,
         grace_s=grace,
     )
-    bundle = load_bundle(bundle_path, trusted=trust, lazy=True)  # fail here, not in workers
+    keys = trusted_keys(require_signature)
+    with _served_copy(bundle_path, private=bool(keys) and workers > 1) as served:
+        # fail here, not in workers
+        bundle = load_bundle(served, trusted=trust, lazy=True, trusted_keys=keys)
+        _serve(bundle, served, trust, settings, workers, access_log)
+
+
+def _serve(bundle, served: Path, trust, settings, workers: int, access_log: bool) -> None:
+    import uvicorn
+
     if not settings.loopback:
         stderr.print(
-            f"[yellow]Warning:[/] listening on {escape(host)}: anyone who can reach this address "
-            "can score with the model and read its metadata, without authentication. Keep the "
-            "default 127.0.0.1 unless a load balancer or container network controls access."
+            f"[yellow]Warning:[/] listening on {escape(settings.host)}: anyone who can reach this "
+            "address can score with the model and read its metadata, without authentication. "
+            "Keep the default 127.0.0.1 unless a load balancer or container network controls "
+            "access."
         )
     options = {
         "host": settings.host,
@@ -113,8 +125,26 @@ def serve(
         if workers == 1:
             uvicorn.run(create_app(bundle, settings), **options)
             return
-        os.environ.update(worker_env(str(bundle_path.resolve()), trust, settings))
+        os.environ.update(worker_env(str(served.resolve()), trust, settings))
         uvicorn.run(FACTORY, factory=True, workers=workers, **options)
+
+
+@contextlib.contextmanager
+def _served_copy(bundle_path: Path, *, private: bool) -> Iterator[Path]:
+    """The bundle path to verify and serve: the one given, or (``private``: a signature is
+    required and worker processes load the bundle again by path) a copy in a folder only
+    this user can write, removed afterwards, so the workers load the very files verified."""
+    if not private:
+        yield bundle_path
+        return
+    folder = Path(tempfile.mkdtemp(prefix="learnburn-serve-"))
+    try:
+        if bundle_path.is_dir():
+            yield pack_bundle(bundle_path, folder / "bundle.lbm")
+        else:
+            yield unpack_bundle(bundle_path, folder / "bundle")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager

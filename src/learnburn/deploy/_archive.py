@@ -44,7 +44,7 @@ def archive_members(bundle_path: Path, trusted: Sequence[str] = ()) -> dict[str,
     if bundle_path.is_file():
         name = bundle_path.name if bundle_path.name.endswith(".lbm") else f"{bundle_path.name}.lbm"
         return {name: bundle_path}
-    names = ["manifest.json", *bundle.manifest["files"]]
+    names = list(bundle.file_names)
     return {name: bundle_path / name for name in sorted(names)}
 
 

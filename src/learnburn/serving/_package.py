@@ -35,11 +35,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from learnburn._version import __version__
-from learnburn.bundles import Bundle, load_bundle
+from learnburn.bundles import Bundle, copy_without_reference_sample, load_bundle
 from learnburn.errors import BundleError, LearnburnError
 
 PORT = 8080
 HEALTH_PATH = "/ping"
+WORKDIR = "/srv/learnburn"  # the server's working folder in the image: empty, read-only
 README = "README.md"  # for people: written, but not sent to Docker
 OWNED = ("Dockerfile", "requirements.txt", "entrypoint.sh", ".dockerignore", README, "app", "model")
 _MAX_OBJECTS = 200_000  # a bound on the walk through a model's objects
@@ -58,6 +59,7 @@ class PackageSummary:
     bundle_bytes: int
     requirements: tuple[str, ...]  # the lines of requirements.txt
     model_libraries: tuple[str, ...]  # the boosting libraries the model needs ("lightgbm"...)
+    training_rows: int = 0  # training rows the image carries verbatim (reference.parquet)
     port: int = PORT
     health_path: str = HEALTH_PATH
 
@@ -76,6 +78,7 @@ def package_bundle(
     *,
     force: bool = False,
     trusted: Sequence[str] = (),
+    without_reference_rows: bool = False,
 ) -> PackageSummary:
     """Write the Docker build folder ``out_dir`` that serves the bundle at ``bundle_path``.
 
@@ -83,6 +86,11 @@ def package_bundle(
     same types trusted). A non-empty ``out_dir`` is refused unless ``force``; then only the
     files this function writes are replaced there, and ``.dockerignore`` keeps anything else
     out of the build.
+
+    A bundle written by a run carries training rows verbatim (``reference.parquet``, for the
+    multivariate drift check); ``PackageSummary.training_rows`` says how many go into the
+    image. ``without_reference_rows=True`` leaves them out (the copy's manifest is rewritten;
+    a signed bundle is refused, as its signature would no longer hold).
     """
     source = Path(bundle_path)
     out = Path(out_dir).resolve()  # "." has a name and a parent to build beside
@@ -95,8 +103,10 @@ def package_bundle(
     try:
         staging.chmod(0o755)
         image = image_name(source)
-        bundle_bytes = _copy_bundle(source, bundle, staging / "model")
-        load_bundle(_served_path(staging / "model"), trusted=trusted)  # the copy loads too
+        strip = without_reference_rows and bundle.reference_sample_bytes is not None
+        copy = _copy_stripped if strip else _copy_bundle
+        bundle_bytes = copy(source, bundle, staging / "model")
+        served = load_bundle(_served_path(staging / "model"), trusted=trusted)  # the copy loads
         _vendor_learnburn(staging / "app" / "learnburn")
         _write(staging / "requirements.txt", _requirements_text(requirements))
         _write(staging / "entrypoint.sh", ENTRYPOINT, mode=0o755)
@@ -123,6 +133,7 @@ def package_bundle(
         bundle_bytes=bundle_bytes,
         requirements=requirements,
         model_libraries=libraries,
+        training_rows=_rows(served),
     )
 
 
@@ -162,11 +173,13 @@ SERVER_LIBRARIES = (
     "treelite",
     "uvloop",
     "httptools",
+    "cryptography",
 )
 # Installed with learnburn, but the server runs without them: the fast path's runtimes and
-# metrics, and uvicorn's faster event loop and HTTP parser (which it picks up when present).
+# metrics, uvicorn's faster event loop and HTTP parser (which it picks up when present), and
+# the signature check (needed only with LEARNBURN_TRUSTED_KEYS or --require-signature).
 OPTIONAL_LIBRARIES = frozenset(
-    {"onnx", "onnxruntime", "prometheus-client", "treelite", "uvloop", "httptools"}
+    {"onnx", "onnxruntime", "prometheus-client", "treelite", "uvloop", "httptools", "cryptography"}
 )
 BOOSTING = {"lightgbm": "lightgbm", "xgboost": "xgboost"}  # top-level module -> distribution
 
@@ -300,12 +313,32 @@ def _copy_bundle(source: Path, bundle: Bundle, target: Path) -> int:
         name = source.name if source.name.endswith(".lbm") else f"{source.name}.lbm"
         copies = {source: target / name}
     else:
-        names = ["manifest.json", *bundle.manifest["files"]]
+        names = list(bundle.file_names)
         copies = {source / name: target / name for name in names}
     for origin, copy in copies.items():
         shutil.copyfile(origin, copy)
         copy.chmod(0o644)  # the image's non-root user reads it
     return sum(copy.stat().st_size for copy in copies.values())
+
+
+def _copy_stripped(source: Path, bundle: Bundle, target: Path) -> int:
+    """``_copy_bundle`` without the training rows (``reference.parquet``)."""
+    if source.is_file():
+        target.mkdir(mode=0o755)
+        name = source.name if source.name.endswith(".lbm") else f"{source.name}.lbm"
+        copy_without_reference_sample(source, target / name)
+    else:
+        copy_without_reference_sample(source, target)
+        target.chmod(0o755)
+    copies = [path for path in target.iterdir() if path.is_file()]
+    for copy in copies:
+        copy.chmod(0o644)  # the image's non-root user reads it
+    return sum(copy.stat().st_size for copy in copies)
+
+
+def _rows(bundle: Bundle) -> int:
+    sample = bundle.reference_sample
+    return 0 if sample is None else len(sample)
 
 
 def _served_path(model_dir: Path) -> Path:
@@ -381,6 +414,7 @@ def dockerfile(bundle_name: str, trusted: Sequence[str]) -> str:
         .replace("@PYTHON@", _python())
         .replace("@TRUST@", trust)
         .replace("@PROBE@", json.dumps(["python", "-c", probe]))
+        .replace("@WORKDIR@", WORKDIR)
     )
 
 
@@ -429,6 +463,12 @@ RUN groupadd --system --gid 10001 learnburn \\
     && useradd --system --uid 10001 --gid 10001 --no-create-home \\
        --shell /usr/sbin/nologin learnburn
 
+# The server's working folder: empty, and not writable by it. A relative path anything
+# resolves at run time (ONNX Runtime's external data, for one) finds nothing here, where in
+# the default folder, /, it would find /etc and /proc.
+RUN mkdir -p @WORKDIR@ && chmod 0555 @WORKDIR@
+WORKDIR @WORKDIR@
+
 COPY requirements.txt /tmp/requirements.txt
 RUN pip install --no-cache-dir -r /tmp/requirements.txt && rm /tmp/requirements.txt
 
@@ -471,8 +511,9 @@ ENTRYPOINT = """\
 # the model directory ${LEARNBURN_MODEL_DIR:-/opt/ml/model}, where SageMaker unpacks
 # model.tar.gz, holding an unpacked bundle (manifest.json) or exactly one NAME.lbm file.
 # The server listens on ${LEARNBURN_HOST:-0.0.0.0}:${SAGEMAKER_BIND_TO_PORT:-8080} with
-# $LEARNBURN_WORKERS worker processes (default: the CPUs available to the container, from the
-# cgroup v2 quota in /sys/fs/cgroup/cpu.max, else nproc). $LEARNBURN_TRUST (type names,
+# $LEARNBURN_WORKERS worker processes, else $SAGEMAKER_MODEL_SERVER_WORKERS (SageMaker's
+# variable), else the CPUs available to the container (from the cgroup v2 quota in
+# /sys/fs/cgroup/cpu.max, else nproc). $LEARNBURN_TRUST (type names,
 # comma-separated) become --trust flags. `exec` puts the server in this process, so the
 # SIGTERM of `docker stop`, SageMaker and ECS reaches it directly.
 set -eu
@@ -541,11 +582,14 @@ fi
 [ "$#" -eq 0 ] || shift
 
 find_model
-workers=${LEARNBURN_WORKERS:-}
+workers=${LEARNBURN_WORKERS:-} workers_from=LEARNBURN_WORKERS
+if [ -z "$workers" ]; then
+    workers=${SAGEMAKER_MODEL_SERVER_WORKERS:-} workers_from=SAGEMAKER_MODEL_SERVER_WORKERS
+fi
 if [ -z "$workers" ]; then
     workers=$(available_cpus)
 elif ! is_count "$workers" || [ "$workers" -lt 1 ]; then
-    fail "LEARNBURN_WORKERS is '$workers', not a whole number of at least 1" \\
+    fail "$workers_from is '$workers', not a whole number of at least 1" \\
         "set it to the number of server processes, or unset it for one per available CPU"
 fi
 
@@ -599,10 +643,12 @@ decision, one line per input line and in the same order.
 |---|---|---|
 | `SAGEMAKER_BIND_TO_PORT` | 8080 | the port |
 | `LEARNBURN_HOST` | 0.0.0.0 | the address to bind |
-| `LEARNBURN_WORKERS` | the CPUs available (cgroup quota, else nproc) | server processes |
+| `LEARNBURN_WORKERS` | the next, else the CPUs (cgroup quota, else nproc) | server processes |
+| `SAGEMAKER_MODEL_SERVER_WORKERS` | unset | server processes (SageMaker's name for it) |
 | `LEARNBURN_MODEL_DIR` | /opt/ml/model | the folder holding the bundle |
 | `LEARNBURN_BUNDLE` | unset | a bundle file or folder to serve instead (wins over the folder) |
 | `LEARNBURN_TRUST` | @TRUST@ | extra type names to load from the model, comma-separated |
+| `LEARNBURN_TRUSTED_KEYS` | unset | public keys (`:`-separated); only bundles they signed |
 
 ## Push to Amazon ECR
 

@@ -249,11 +249,18 @@ def readable_range(costs: np.ndarray) -> tuple[float, float]:
 
 
 def metric_history(
-    labels: Sequence[str], means, lows, highs, holdouts, metric: str, experiment: str
+    labels: Sequence[str],
+    chosen: Sequence[str],
+    means,
+    lows,
+    highs,
+    holdouts,
+    metric: str,
+    experiment: str,
 ) -> Chart:
     """The chosen candidate's mean score in each run, oldest first, with its 95% interval, and
-    the holdout score where there is one."""
-    fig, ax = _figure((WIDE[0] * 1.3, WIDE[1]))
+    the holdout score where there is one; the candidate's name where the choice changes."""
+    fig, ax = _figure((WIDE[0] * 1.35, WIDE[1]))
     x = np.arange(len(labels))
     means, lows, highs = (np.asarray(v, dtype=float) for v in (means, lows, highs))
     err = np.vstack([np.clip(means - lows, 0, None), np.clip(highs - means, 0, None)])
@@ -262,14 +269,19 @@ def metric_history(
     held = np.asarray([np.nan if h is None else h for h in holdouts], dtype=float)
     if np.isfinite(held).any():
         ax.scatter(x, held, marker="D", s=22, color=COLOURS[1], label="holdout", zorder=3)
+    for index, name in enumerate(chosen):
+        if index == 0 or name != chosen[index - 1]:
+            ax.annotate(name, (index, means[index]), xytext=(6, 6), textcoords="offset points",
+                        fontsize=7, color="#333333")  # fmt: skip
+    ax.set_xlim(-0.6, len(labels) - 0.4)
     ax.set_xticks(x, labels=list(labels), rotation=30, ha="right")
     ax.set_xlabel("run (oldest first)")
     ax.set_ylabel(metric)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return _chart(
         fig, ax, "history", f"{experiment}: {metric} across runs",
         f"The chosen candidate's mean cross-validated {metric} in each run with its 95% corrected "
-        "interval, and its holdout score.",
+        "interval, and its holdout score; names mark where the chosen candidate changes.",
     )  # fmt: skip
 
 

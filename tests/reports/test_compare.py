@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from learnburn.reports._compare import compare_page
+from learnburn.runs import RunStore
 from learnburn.workflows import diff_runs
 
 
@@ -39,3 +40,18 @@ def test_identical_specs_say_so_instead_of_an_empty_diff(recorded):
     detail = store.get_run(run_id)
     spec = _page(store, detail, detail).split('<section id="spec">')[1].split("</section>")[0]
     assert "The specs are the same" in spec and "<table" not in spec
+
+
+def test_runs_without_a_result_record_still_compare(tmp_path):
+    """Two failed runs (no result record, as a notebook run has none) compare: the spec diff,
+    and no paired test."""
+    with RunStore.open(tmp_path / "store.db") as store:
+        ids = []
+        for text in ("x = 1\n", "x = 2\n"):
+            run_id = store.start_run(experiment="nb", spec_text=text, spec_hash=text, seed=None,
+                                     provenance={}, environment={})  # fmt: skip
+            store.fail_run(run_id, status="failed", error="cell 2 raised")
+            ids.append(run_id)
+        details = [store.get_run(i) for i in ids]
+        html = compare_page(details, diff_runs(store, *ids), nav="")
+    assert "No paired test" in html and "x = 2" in html

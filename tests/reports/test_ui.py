@@ -161,3 +161,18 @@ def test_the_ui_only_reads_and_sets_safe_headers(ui):
     assert reply.headers["content-security-policy"].startswith("default-src 'none'")
     assert reply.headers["x-content-type-options"] == "nosniff"
     assert httpx.post(ui + "/", timeout=10).status_code == 405
+
+
+def test_the_compare_form_and_pages_work_without_a_browser(ui, second):
+    """The runs list is a plain GET form of checkboxes; its query opens the comparison, and an
+    experiment link opens the chart (checked over HTTP, so it holds where Chromium is absent)."""
+    older, newer = second
+    listing = httpx.get(ui + "/", timeout=30).text
+    assert '<form method="get" action="/compare" id="pick">' in listing
+    assert f'<input type="checkbox" name="run" value="{older}"' in listing
+    assert '<a href="/experiment?name=report-demo">report-demo</a>' in listing
+    reply = httpx.get(ui + "/compare", params=[("run", newer), ("run", older)], timeout=60)
+    assert reply.status_code == 200
+    assert "random_forest (chosen in both)" in reply.text and "<script" not in reply.text
+    chart = httpx.get(ui + "/experiment", params={"name": "report-demo"}, timeout=60).text
+    assert 'data-chart="history"' in chart

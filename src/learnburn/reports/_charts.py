@@ -20,6 +20,9 @@ import numpy as np
 WIDE = (7.2, 3.6)
 SQUARE = (4.6, 4.0)
 COLOURS = ("#1f5a96", "#d1495b", "#2e8b57", "#edae49", "#6a4c93", "#00798c")
+OUTCOME_COLOURS = ("#1a7f37", "#8c959f", "#b42318")  # better, equivalent, worse
+OUTCOME_WORDS = ("better", "equivalent", "worse")
+SPELLED_OUT = 8  # up to this many candidates, each cell also shows all three probabilities
 
 
 @dataclass(frozen=True)
@@ -82,31 +85,19 @@ def probability_matrix(names: Sequence[str], p_better: dict[str, dict[str, float
         kind = int(np.argmax(probabilities))
         image[i, j] = _shade(OUTCOME_COLOURS[kind], probabilities[kind])
         dark = probabilities[kind] > 0.75 and kind != 1
-        ax.text(
-            j,
-            i - 0.12,
-            f"{OUTCOME_WORDS[kind]} {probabilities[kind]:.2f}",
-            ha="center",
-            va="center",
-            fontsize=8,
-            fontweight="bold",
-            color="white" if dark else "black",
-        )
-        ax.text(j, i + 0.22, f"{better:.2f} / {equivalent:.2f} / {worse:.2f}", ha="center",
-                va="center", fontsize=6.5, color="white" if dark else "#333333")  # fmt: skip
+        spelled = n <= SPELLED_OUT
+        head = f"{OUTCOME_WORDS[kind]} {probabilities[kind]:.2f}"
+        ax.text(j, i - 0.12 if spelled else i, head, ha="center", va="center", fontsize=8,
+                fontweight="bold", color="white" if dark else "black")  # fmt: skip
+        if spelled:
+            ax.text(j, i + 0.22, f"{better:.2f} / {equivalent:.2f} / {worse:.2f}", ha="center",
+                    va="center", fontsize=6.5, color="white" if dark else "#333333")  # fmt: skip
     ax.imshow(image, aspect="auto")
     ax.set_xticks(range(n), labels=list(names), rotation=30, ha="right")
     ax.set_yticks(range(n), labels=list(names))
     ax.set_xlabel("compared with (column)")
     ax.set_ylabel("candidate (row)")
-    from matplotlib.patches import Patch
-
-    ax.legend(
-        handles=[Patch(color=c, label=f"row {w}") for c, w in zip(OUTCOME_COLOURS, OUTCOME_WORDS,
-                                                                   strict=True)],
-        loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False,
-        title="most probable\n(darker: surer)", title_fontsize=7,
-    )  # fmt: skip
+    _outcome_legend(ax)
     return _chart(
         fig, ax, "pairwise", "Is one candidate better than another?",
         "Bayesian correlated t-test with a region of practical equivalence. Each cell shows the "
@@ -115,8 +106,17 @@ def probability_matrix(names: Sequence[str], p_better: dict[str, dict[str, float
     )  # fmt: skip
 
 
-OUTCOME_COLOURS = ("#1a7f37", "#8c959f", "#b42318")
-OUTCOME_WORDS = ("better", "equivalent", "worse")
+def _outcome_legend(ax) -> None:
+    from matplotlib.patches import Patch
+
+    patches = [Patch(color=c, label=f"row {w}") for c, w in zip(OUTCOME_COLOURS, OUTCOME_WORDS,
+                                                                 strict=True)]  # fmt: skip
+    title = (
+        "most probable outcome\n(darker: surer)\n\nin each cell: P(better)\n"
+        "/ P(equivalent) / P(worse)"
+    )
+    ax.legend(handles=patches, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
+              frameon=False, title=title, title_fontsize=7)  # fmt: skip
 
 
 def pairwise_outcomes(

@@ -60,7 +60,6 @@ table.diff td.diff_header { color: var(--muted); text-align: right; }
 table.diff .diff_add { background: #dafbe1; }
 table.diff .diff_chg { background: #fff1c2; }
 table.diff .diff_sub { background: #ffe1e0; }
-td.pick { text-align: center; }
 """
 
 

@@ -29,7 +29,7 @@ from learnburn.workflows import open_store, run_and_record
 EXPERIMENT = """\
 from learnburn import Experiment
 experiment = Experiment(
-    "nb", data="../data/table.csv", target="label", folds=3, repeats=1, seed=5,
+    "nb", data="../data/table.csv", target="label", folds=3, repeats=2, seed=5,
     candidates={"logistic_regression": {}, "forest": {"model": "random_forest",
                                                       "params": {"n_estimators": 10}}},
 )

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from learnburn.cli import app
-from learnburn.reports import bundle_report, run_report
+from learnburn.reports import _charts, bundle_report, run_report
+from learnburn.reports._page import number, significant, size
 
 CHARTS = {"leaderboard", "pairwise", "folds", "roc", "precision-recall", "calibration",
           "confusion", "cost"}  # fmt: skip
@@ -74,9 +76,9 @@ def test_a_bundle_report_adds_its_run_and_the_records_given(recorded, tmp_path):
         (_tests_root() / "profiling" / "fixtures" / "profile.json").read_text(encoding="utf-8")
     )
     html = bundle_report(bundle_path, store=store, profile=profile, drift=drift, cadence=cadence)
-    assert charts_in(html) == CHARTS | {"latency", "drift", "aging"}
+    assert charts_in(html) == CHARTS | {"latency", "drift", "aging", "importance"}
     assert "Run " not in html.split("<main>")[1][:200]  # the run was found: its sections follow
-    for section in ("bundle", "profile", "drift", "cadence", "leaderboard"):
+    for section in ("bundle", "importance", "profile", "drift", "cadence", "leaderboard"):
         assert f'<section id="{section}">' in html
 
 
@@ -131,6 +133,82 @@ def test_the_report_renders_in_chromium_offline(recorded, tmp_path, watched_page
     assert 0 < loaded_ms < 3000  # generous in a test; the benchmark holds the 1 s target
     assert page.locator("table").count() >= 4 and page.locator("h2").count() >= 6
     page.screenshot(path=str(artifacts / "run-report.png"), full_page=True)
+
+
+def test_the_pairwise_chart_separates_better_equivalent_and_worse():
+    """A pair that is most probably equivalent (0.52) says so, with all three probabilities,
+    instead of a 0.52 that reads as a coin flip on a better-or-worse scale."""
+    matrix = {"a": {"b": 0.03}, "b": {"a": 0.45}}
+    assert _charts.pairwise_outcomes(["a", "b"], matrix)[(0, 1)] == pytest.approx(
+        (0.03, 0.52, 0.45)
+    )
+    svg = _charts.probability_matrix(["a", "b"], matrix).svg
+    assert "equivalent 0.52" in svg and "worse 0.45" not in svg
+    assert "0.03 / 0.52 / 0.45" in svg and "0.45 / 0.52 / 0.03" in svg
+    assert "row better" in svg and "row equivalent" in svg and "row worse" in svg
+
+
+def test_a_spike_at_one_threshold_does_not_flatten_the_cost_curve():
+    thresholds = np.linspace(0, 1, 101)
+    costs = 200 + 400 * (thresholds - 0.4) ** 2
+    costs[-1] = 50_000.0  # every case decided the costly way
+    low, high = _charts.readable_range(costs)
+    assert low < costs.min() < high < 1_000
+    chart = _charts.cost_curve(thresholds, costs, 0.4)
+    assert "The cost axis stops at" in chart.description and "off the scale" in chart.svg
+
+
+def test_a_cost_curve_without_a_spike_is_drawn_whole():
+    costs = 200 + 400 * (np.linspace(0, 1, 101) - 0.4) ** 2
+    assert _charts.readable_range(costs)[1] == pytest.approx(costs.max())
+    assert "stops at" not in _charts.cost_curve(np.linspace(0, 1, 101), costs, 0.4).description
+
+
+def test_the_leaderboard_shows_predict_time_and_model_size(recorded):
+    store, run_id, _, _ = recorded
+    html = run_report(store, run_id)
+    board = html.split('<section id="leaderboard">')[1].split("</section>")[0]
+    assert '<th scope="col">predict ms per fold</th>' in board
+    assert '<th scope="col">model size</th>' in board
+    record = store.get_run(run_id).record
+    for candidate in record["candidates"]:
+        assert size(candidate["model_bytes"]) in board  # e.g. "3.71 KB"
+    assert "the smallest model is chosen" in board
+
+
+def test_the_bundle_report_charts_the_permutation_importances(recorded):
+    _, _, bundle_path, _ = recorded
+    html = bundle_report(bundle_path)
+    assert "importance" in charts_in(html)
+    section = html.split('<section id="importance">')[1].split("</section>")[0]
+    assert "share of the permutation importance" in section and "x0" in section
+
+
+def test_measurements_and_money_are_formatted_for_people(recorded):
+    _, _, bundle_path, _ = recorded
+    profile = {"in_process": [{"batch_rows": 100, "p50_ms": 7.5699, "p99_ms": 12.3456,
+                               "rows_per_s": 13210.0}]}  # fmt: skip
+    cost = {"options": [{"label": "ECS on Fargate", "configuration": "1 task", "online": True,
+                         "monthly_usd": 36.5, "meets_p99": True, "p99_ms": 12.3456}]}  # fmt: skip
+    html = bundle_report(bundle_path, profile=profile, cost=cost)
+    assert ">13,210<" in html and "13,210.0000" not in html
+    assert ">$36.50<" in html and "36.5000" not in html
+    assert ">7.57<" in html and ">yes (12.3 ms)<" in html
+
+
+def test_an_offline_option_says_n_a_for_the_p99_target_as_the_cli_does(recorded):
+    _, _, bundle_path, _ = recorded
+    cost = {"options": [{"label": "batch transform", "configuration": "nightly", "online": False,
+                         "monthly_usd": 0.42, "meets_p99": None, "p99_ms": None}]}  # fmt: skip
+    html = bundle_report(bundle_path, cost=cost)
+    assert ">n/a (offline)<" in html and ">no<" not in html
+
+
+def test_numbers_keep_the_digits_a_person_needs():
+    assert number(0.812345) == "0.8123" and number(13210.0) == "13,210"
+    assert number(123.456, 1) == "123.5" and number(float("nan")) == "–"
+    assert significant(0.0123456) == "0.0123" and significant(13210.0) == "13,210"
+    assert size(3712) == "3.71 KB" and size(None) == "unmeasured"
 
 
 def _tests_root() -> Path:

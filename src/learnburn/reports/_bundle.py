@@ -12,8 +12,9 @@ from typing import Any
 
 from learnburn.bundles import load_bundle
 from learnburn.errors import BundleError, LearnburnError, RunStoreError
+from learnburn.profiling._formula import money
 from learnburn.reports import _charts as charts
-from learnburn.reports._page import Section, page
+from learnburn.reports._page import Section, page, significant, size
 from learnburn.reports._run import run_sections
 from learnburn.runs import RunStore
 
@@ -33,6 +34,8 @@ def bundle_report(
     bundle = load_bundle(path, trusted=trusted, lazy=True)
     meta = bundle.meta
     sections = [_bundle_section(bundle, Path(path))]
+    if (bundle.reference or {}).get("importances"):
+        sections.append(_importance(bundle.reference["importances"]))
     run_id = meta.get("run_id")
     if store is not None and isinstance(run_id, str):
         try:
@@ -89,7 +92,7 @@ def _bundle_section(bundle, path: Path) -> Section:
     rows = [
         ("file", path.name),
         ("format version", bundle.manifest.get("version")),
-        ("size", f"{_size(path):,} bytes"),
+        ("size", f"{size(_size(path))} ({_size(path):,} bytes)"),
         ("classes", ", ".join(str(c) for c in bundle.classes)),
         ("input columns", len(bundle.columns)),
         ("scoring", bundle.scoring_summary),
@@ -114,7 +117,8 @@ def _profile(profile: Mapping[str, Any]) -> Section:
     if batches:
         section.table(
             ["rows per call", "p50 ms", "p99 ms", "rows/s"],
-            [(b["batch_rows"], b["p50_ms"], b["p99_ms"], b.get("rows_per_s")) for b in batches],
+            [(b["batch_rows"], significant(b["p50_ms"]), significant(b["p99_ms"]),
+              significant(b.get("rows_per_s"))) for b in batches],
             caption="In-process scoring, decisions included", numeric=(0, 1, 2, 3),
         )  # fmt: skip
         section.charts(
@@ -127,7 +131,8 @@ def _profile(profile: Mapping[str, Any]) -> Section:
     if http.get("levels"):
         section.table(
             ["connections", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors"],
-            [(lv["concurrency"], lv["rps"], lv["p50_ms"], lv["p90_ms"], lv["p99_ms"], lv["errors"])
+            [(lv["concurrency"], significant(lv["rps"]), significant(lv["p50_ms"]),
+              significant(lv["p90_ms"]), significant(lv["p99_ms"]), lv["errors"])
              for lv in http["levels"]],
             caption=f"learnburn serve, {http.get('workers', 1)} worker, on loopback",
             numeric=range(6),
@@ -135,8 +140,8 @@ def _profile(profile: Mapping[str, Any]) -> Section:
     cold = profile.get("cold_start") or {}
     memory = profile.get("memory") or {}
     section.text(
-        f"Cold start {cold.get('seconds', '–')} s to the first /ping; worker memory "
-        f"{memory.get('worker_rss_mb', '–')} MB."
+        f"Cold start {significant(cold.get('seconds'))} s to the first /ping; worker memory "
+        f"{significant(memory.get('worker_rss_mb'))} MB."
     )
     return section
 
@@ -149,11 +154,45 @@ def _cost(cost: Mapping[str, Any]) -> Section:
     if options:
         section.table(
             ["target", "configuration", "USD per month", "meets p99", "notes"],
-            [(o.get("label") or o.get("target"), o.get("configuration"), o.get("monthly_usd"),
-              "yes" if o.get("meets_p99") else "no", "; ".join(o.get("notes") or []))
+            [(o.get("label") or o.get("target"), o.get("configuration"),
+              _money(o.get("monthly_usd")), meets_p99(o), "; ".join(o.get("notes") or []))
              for o in options],
             caption="Every option priced at the given traffic, cheapest first", numeric=(2,),
         )  # fmt: skip
+    return section
+
+
+def meets_p99(option: Mapping[str, Any]) -> str:
+    """Whether an option meets the p99 target, worded as ``learnburn cost`` words it: n/a where
+    the target does not apply (offline scoring, retraining)."""
+    met, p99 = option.get("meets_p99"), option.get("p99_ms")
+    if option.get("online") is False or met is None:
+        return "n/a (offline)"
+    measured = f" ({significant(p99)} ms)" if p99 is not None else ""
+    return f"{'yes' if met else 'no'}{measured}"
+
+
+def _money(value: float | None) -> str:
+    return "not available" if value is None else money(value)
+
+
+def _importance(importances: Mapping[str, float]) -> Section:
+    section = Section("importance", "Feature importance")
+    ranked = sorted(importances.items(), key=lambda item: -item[1])
+    section.text(
+        "Permutation importance measured when the bundle was built, on up to 1,000 holdout rows: "
+        "each feature's share of the total rise in log-loss when its values are shuffled "
+        "(0: no measurable effect).",
+        css="note",
+    )
+    shown = ranked[:25]
+    section.charts(
+        charts.importance(
+            [n for n, _ in shown], [v for _, v in shown], "share of the permutation importance"
+        )
+    )
+    if len(ranked) > len(shown):
+        section.text(f"The {len(ranked) - len(shown)} least important features are left out.")
     return section
 
 

@@ -20,6 +20,9 @@ import numpy as np
 WIDE = (7.2, 3.6)
 SQUARE = (4.6, 4.0)
 COLOURS = ("#1f5a96", "#d1495b", "#2e8b57", "#edae49", "#6a4c93", "#00798c")
+OUTCOME_COLOURS = ("#1a7f37", "#8c959f", "#b42318")  # better, equivalent, worse
+OUTCOME_WORDS = ("better", "equivalent", "worse")
+SPELLED_OUT = 8  # up to this many candidates, each cell also shows all three probabilities
 
 
 @dataclass(frozen=True)
@@ -69,33 +72,74 @@ def fold_scores(scores: dict[str, np.ndarray], metric: str) -> Chart:
 
 
 def probability_matrix(names: Sequence[str], p_better: dict[str, dict[str, float]]) -> Chart:
-    """P(row candidate is better than column candidate), from the Bayesian correlated t-test."""
+    """Each pair's most probable outcome: row better (green), practically equivalent (grey) or
+    row worse (red), its shade the probability, with all three probabilities written in the
+    cell. P(row worse than column) is P(column better than row); the rest is equivalence."""
     n = len(names)
-    matrix = np.full((n, n), np.nan)
-    for i, a in enumerate(names):
-        for j, b in enumerate(names):
-            value = (p_better.get(a) or {}).get(b)
-            if value is not None:
-                matrix[i, j] = value
-    fig, ax = _figure((min(1.1 * n + 2.6, 9.0), min(0.8 * n + 1.8, 8.0)))
+    outcomes = pairwise_outcomes(names, p_better)
+    fig, ax = _figure((min(1.5 * n + 2.2, 11.0), min(0.9 * n + 1.9, 9.0)))
     ax.grid(False)
-    image = ax.imshow(matrix, vmin=0, vmax=1, cmap="RdBu")
-    for i in range(n):
-        for j in range(n):
-            if np.isfinite(matrix[i, j]):
-                colour = "white" if abs(matrix[i, j] - 0.5) > 0.3 else "black"
-                ax.text(j, i, f"{matrix[i, j]:.2f}", ha="center", va="center", color=colour,
-                        fontsize=8)  # fmt: skip
+    image = np.ones((n, n, 3))
+    for (i, j), (better, equivalent, worse) in outcomes.items():
+        probabilities = (better, equivalent, worse)
+        kind = int(np.argmax(probabilities))
+        image[i, j] = _shade(OUTCOME_COLOURS[kind], probabilities[kind])
+        dark = probabilities[kind] > 0.75 and kind != 1
+        spelled = n <= SPELLED_OUT
+        head = f"{OUTCOME_WORDS[kind]} {probabilities[kind]:.2f}"
+        ax.text(j, i - 0.12 if spelled else i, head, ha="center", va="center", fontsize=8,
+                fontweight="bold", color="white" if dark else "black")  # fmt: skip
+        if spelled:
+            ax.text(j, i + 0.22, f"{better:.2f} / {equivalent:.2f} / {worse:.2f}", ha="center",
+                    va="center", fontsize=6.5, color="white" if dark else "#333333")  # fmt: skip
+    ax.imshow(image, aspect="auto")
     ax.set_xticks(range(n), labels=list(names), rotation=30, ha="right")
     ax.set_yticks(range(n), labels=list(names))
     ax.set_xlabel("compared with (column)")
     ax.set_ylabel("candidate (row)")
-    fig.colorbar(image, ax=ax, label="P(row better than column)")
+    _outcome_legend(ax)
     return _chart(
-        fig, ax, "pairwise", "Probability that one candidate is better than another",
-        "Bayesian correlated t-test with a region of practical equivalence; each cell is "
-        "P(row better than column).",
+        fig, ax, "pairwise", "Is one candidate better than another?",
+        "Bayesian correlated t-test with a region of practical equivalence. Each cell shows the "
+        "most probable outcome for the row against the column, shaded by its probability, and "
+        "P(better) / P(equivalent) / P(worse) below it.",
     )  # fmt: skip
+
+
+def _outcome_legend(ax) -> None:
+    from matplotlib.patches import Patch
+
+    patches = [Patch(color=c, label=f"row {w}") for c, w in zip(OUTCOME_COLOURS, OUTCOME_WORDS,
+                                                                 strict=True)]  # fmt: skip
+    title = (
+        "most probable outcome\n(darker: surer)\n\nin each cell: P(better)\n"
+        "/ P(equivalent) / P(worse)"
+    )
+    ax.legend(handles=patches, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
+              frameon=False, title=title, title_fontsize=7)  # fmt: skip
+
+
+def pairwise_outcomes(
+    names: Sequence[str], p_better: dict[str, dict[str, float]]
+) -> dict[tuple[int, int], tuple[float, float, float]]:
+    """{(row, column): (P(row better), P(equivalent), P(row worse))} for the recorded pairs."""
+    found = {}
+    for i, a in enumerate(names):
+        for j, b in enumerate(names):
+            better = (p_better.get(a) or {}).get(b)
+            worse = (p_better.get(b) or {}).get(a)
+            if better is None or worse is None:
+                continue
+            found[(i, j)] = (better, max(0.0, 1.0 - better - worse), worse)
+    return found
+
+
+def _shade(colour: str, probability: float) -> np.ndarray:
+    """``colour`` mixed with white: faint near a three-way tie, full at certainty."""
+    from matplotlib.colors import to_rgb
+
+    weight = float(np.clip((probability - 1 / 3) / (2 / 3), 0.0, 1.0)) * 0.85 + 0.15
+    return (1 - weight) * np.ones(3) + weight * np.asarray(to_rgb(colour))
 
 
 def roc(curves: dict[str, tuple[np.ndarray, np.ndarray, float]]) -> Chart:
@@ -163,16 +207,94 @@ def confusion(matrix: np.ndarray, classes: Sequence[str], where: str) -> Chart:
 
 
 def cost_curve(thresholds: np.ndarray, costs: np.ndarray, chosen: float | None) -> Chart:
-    """Expected cost per 1,000 decisions against the threshold."""
+    """Expected cost per 1,000 decisions against the threshold, the cost axis clipped to a
+    readable range around the minimum (a spike at the ends would flatten the curve)."""
     fig, ax = _figure(WIDE)
-    ax.plot(thresholds, costs, color=COLOURS[0])
+    thresholds, costs = np.asarray(thresholds, dtype=float), np.asarray(costs, dtype=float)
+    low, high = readable_range(costs)
+    ax.plot(thresholds, np.clip(costs, None, high), color=COLOURS[0])
+    above = costs > high
+    note = ""
+    if above.any():
+        ax.scatter(thresholds[above], np.full(above.sum(), high), marker="^", s=14,
+                   color=COLOURS[0], label="off the scale (higher)", zorder=3)  # fmt: skip
+        note = f" The cost axis stops at {high:,.1f}; triangles mark thresholds that cost more."
     if chosen is not None:
         ax.axvline(chosen, color=COLOURS[1], linestyle="--", label=f"chosen threshold {chosen:.3f}")
+    ax.set_ylim(low, high + 0.04 * (high - low))
+    if chosen is not None or above.any():
         ax.legend(fontsize=8)
     ax.set_xlabel("threshold on the probability of the positive class")
     ax.set_ylabel("expected cost per 1,000 decisions")
-    return _chart(fig, ax, "cost", "Expected cost against the decision threshold",
-                  "Out-of-fold expected cost per 1,000 decisions at each threshold.")  # fmt: skip
+    description = "Out-of-fold expected cost per 1,000 decisions at each threshold." + note
+    return _chart(fig, ax, "cost", "Expected cost against the decision threshold", description)
+
+
+def readable_range(costs: np.ndarray) -> tuple[float, float]:
+    """(low, high) of a cost axis that shows the minimum in detail. The whole curve when it
+    fits; when the highest costs reach more than three times as far above the minimum as the
+    80th percentile does (a spike at an extreme threshold), the axis stops at that percentile,
+    so a few extreme thresholds do not squash the rest."""
+    values = np.asarray(costs, dtype=float)
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return 0.0, 1.0
+    least, most = float(values.min()), float(values.max())
+    high = float(np.quantile(values, 0.8))
+    if high <= least or most - least <= 3 * (high - least):
+        high = most
+    if high <= least:
+        return least - 1.0, least + 1.0
+    return least - 0.05 * (high - least), high
+
+
+def metric_history(
+    labels: Sequence[str],
+    chosen: Sequence[str],
+    means,
+    lows,
+    highs,
+    holdouts,
+    metric: str,
+    experiment: str,
+) -> Chart:
+    """The chosen candidate's mean score in each run, oldest first, with its 95% interval, and
+    the holdout score where there is one; the candidate's name where the choice changes."""
+    fig, ax = _figure((WIDE[0] * 1.35, WIDE[1]))
+    x = np.arange(len(labels))
+    means, lows, highs = (np.asarray(v, dtype=float) for v in (means, lows, highs))
+    err = np.vstack([np.clip(means - lows, 0, None), np.clip(highs - means, 0, None)])
+    ax.errorbar(x, means, yerr=np.nan_to_num(err), fmt="o-", color=COLOURS[0], ecolor="#777777",
+                capsize=3, linewidth=1, label="mean CV score (95% interval)")  # fmt: skip
+    held = np.asarray([np.nan if h is None else h for h in holdouts], dtype=float)
+    if np.isfinite(held).any():
+        ax.scatter(x, held, marker="D", s=22, color=COLOURS[1], label="holdout", zorder=3)
+    for index, name in enumerate(chosen):
+        if index == 0 or name != chosen[index - 1]:
+            ax.annotate(name, (index, means[index]), xytext=(6, 6), textcoords="offset points",
+                        fontsize=7, color="#333333")  # fmt: skip
+    ax.set_xlim(-0.6, len(labels) - 0.4)
+    ax.set_xticks(x, labels=list(labels), rotation=30, ha="right")
+    ax.set_xlabel("run (oldest first)")
+    ax.set_ylabel(metric)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return _chart(
+        fig, ax, "history", f"{experiment}: {metric} across runs",
+        f"The chosen candidate's mean cross-validated {metric} in each run with its 95% corrected "
+        "interval, and its holdout score; names mark where the chosen candidate changes.",
+    )  # fmt: skip
+
+
+def importance(names: Sequence[str], values: Sequence[float], what: str) -> Chart:
+    """Each feature's importance, largest at the top."""
+    fig, ax = _figure((WIDE[0], 0.3 * len(names) + 1.2))
+    y = np.arange(len(names))[::-1]
+    ax.barh(y, list(values), color=COLOURS[0])
+    ax.set_yticks(y, labels=list(names))
+    ax.set_xlabel(what)
+    ax.set_ylabel("feature")
+    return _chart(fig, ax, "importance", "Feature importance of the bundled model",
+                  f"{what[:1].upper()}{what[1:]} for each feature, largest first.")  # fmt: skip
 
 
 def latency(rows: Sequence[int], p50: Sequence[float], p99: Sequence[float]) -> Chart:

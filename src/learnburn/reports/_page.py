@@ -22,7 +22,7 @@ STYLE = """
         --accent: #1f5a96; --bad: #b42318; --good: #1a7f37; }
 * { box-sizing: border-box; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink);
-       margin: 0 auto; max-width: 1100px; padding: 1.5rem; }
+       margin: 0 auto; max-width: 1320px; padding: 1.5rem; }
 h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; border-bottom: 1px solid var(--line); }
 h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
@@ -45,6 +45,21 @@ figure svg { max-width: 100%; height: auto; }
 form.filters { display: flex; gap: 1rem; align-items: end; flex-wrap: wrap; margin: 1rem 0; }
 label { display: flex; flex-direction: column; font-size: .85rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
+.wide { overflow-x: auto; max-width: 100%; }
+code, .hash { font: .85em/1.4 ui-monospace, "SFMono-Regular", Menlo, monospace; }
+.hash { overflow-wrap: anywhere; }
+tr.differs th, tr.differs td { background: #fff8e1; }
+table.diff { table-layout: fixed; width: 100%; font: .8rem/1.35 ui-monospace, Menlo, monospace; }
+table.diff col.next { width: 0; }
+table.diff col.line { width: 2.8rem; }
+table.diff td, table.diff th { white-space: pre-wrap; overflow-wrap: anywhere; border: 0;
+                               padding: 0 .4rem; }
+table.diff th { font: 600 .85rem/1.6 system-ui, sans-serif; border-bottom: 1px solid var(--line); }
+table.diff .diff_next { padding: 0; overflow: hidden; }
+table.diff td.diff_header { color: var(--muted); text-align: right; }
+table.diff .diff_add { background: #dafbe1; }
+table.diff .diff_chg { background: #fff1c2; }
+table.diff .diff_sub { background: #ffe1e0; }
 """
 
 
@@ -135,6 +150,8 @@ def page(title: str, lead: str, sections: Sequence[Section], *, nav: str = "") -
 
 
 def number(value: object, digits: int = 4) -> str:
+    """A number as a person reads it: scores with ``digits`` decimals, large values with fewer
+    (``13,210`` rather than ``13,210.0000``)."""
     if value is None:
         return "–"
     if isinstance(value, bool):
@@ -142,8 +159,31 @@ def number(value: object, digits: int = 4) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return f"{value:,.{digits}f}" if abs(value) < 1e6 else f"{value:,.0f}"
+        if value != value:  # NaN
+            return "–"
+        size = abs(value)
+        places = 0 if size >= 1_000 else min(digits, 1) if size >= 100 else digits
+        return f"{value:,.{places}f}"
     return str(value)
+
+
+def significant(value: float | None, digits: int = 3) -> str:
+    """A measurement to ``digits`` significant digits: ``0.0123``, ``4.56``, ``13,210``."""
+    if value is None or value != value:
+        return "–"
+    if value == 0 or abs(value) >= 10 ** (digits - 1):
+        return f"{value:,.0f}"
+    return f"{value:.{digits}g}" if abs(value) >= 1e-4 else f"{value:.1e}"
+
+
+def size(n_bytes: int | None) -> str:
+    """Bytes in words: ``3.6 KB``, ``1.2 MB``, ``812 bytes``, or ``unmeasured``."""
+    if n_bytes is None:
+        return "unmeasured"
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if n_bytes >= scale:
+            return f"{n_bytes / scale:.3g} {unit}"
+    return f"{n_bytes:,} bytes"
 
 
 def _cell(value: object) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from learnburn.reports import _charts as charts
-from learnburn.reports._page import Section, number, page
+from learnburn.reports._page import Section, number, page, significant, size
 from learnburn.runs import RunDetail, RunStore
 from learnburn.workflows import export_bundle
 from learnburn.workflows._bundle import PREDICTIONS
@@ -98,21 +98,34 @@ def _summary(detail: RunDetail, record: dict) -> Section:
 def _leaderboard(record: dict) -> Section:
     section = Section("leaderboard", "Leaderboard")
     ranked = sorted(record["candidates"], key=lambda c: (c["rank"] is None, c["rank"] or 0))
+    comparison = record.get("comparison") or {}
+    sizes = comparison.get("costs") or {}
     rows = [
         (
             c["rank"], c["name"], c["mean"], f"{number(c['ci_low'])} to {number(c['ci_high'])}",
             c.get("p_better"), c.get("p_equivalent"), c.get("p_worse"),
-            c.get("verdict") or c.get("error") or "", c["fit_time"],
+            c.get("verdict") or c.get("error") or "", significant(c["fit_time"]),
+            significant(_milliseconds(c.get("predict_time"))),
+            size(c.get("model_bytes") if c.get("model_bytes") is not None
+                 else sizes.get(c["name"])),
         )
         for c in ranked
     ]  # fmt: skip
+    chosen_by = comparison.get("cost")
     section.table(
         ["rank", "candidate", f"mean {record['metric']}", "95% interval", "P(better)",
-         "P(equivalent)", "P(worse)", "verdict against the best", "fit s per fold"],
-        rows, numeric=(0, 2, 4, 5, 6, 8),
+         "P(equivalent)", "P(worse)", "verdict against the best", "fit s per fold",
+         "predict ms per fold", "model size"],
+        rows, numeric=(0, 2, 4, 5, 6, 8, 9, 10),
         caption=f"Candidates on the same folds; probabilities against the best "
-        f"(ROPE ±{(record.get('comparison') or {}).get('rope', 0)})",
+        f"(ROPE ±{comparison.get('rope', 0)})",
     )  # fmt: skip
+    if chosen_by and comparison.get("policy") == "simplest-equivalent":
+        section.text(
+            "Simplest-equivalent choice: among the candidates practically equivalent to the best, "
+            f"the smallest model is chosen (model size column; {chosen_by}).",
+            css="note",
+        )
     ok = [c for c in ranked if c["status"] == "ok"]
     if ok:
         section.charts(
@@ -203,7 +216,7 @@ def _decision(
         )
         section.table(
             ["truth \\ decision", *classes],
-            [(classes[i], *row) for i, row in enumerate(decision["cost"])],
+            [(classes[i], *map(significant, row)) for i, row in enumerate(decision["cost"])],
             caption="Cost of each decision for each true class", numeric=range(1, len(classes) + 1),
         )  # fmt: skip
     if predictions is None or predictions.empty:
@@ -256,6 +269,10 @@ def provenance(detail: RunDetail) -> Section:
     if libraries:
         section.table(["library", "version"], sorted(libraries.items()), caption="Library versions")
     return section
+
+
+def _milliseconds(seconds: float | None) -> float | None:
+    return None if seconds is None else 1000 * seconds
 
 
 # -- data -----------------------------------------------------------------------------------------

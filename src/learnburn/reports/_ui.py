@@ -1,16 +1,18 @@
 """``learnburn ui``: a small read-only web app over the run store.
 
-Pages: ``/`` lists runs (filter by experiment and status), ``/runs/{id}`` is a run's report,
-``/compare?a=ID&b=ID`` puts two runs side by side. Nothing writes to the store; every page is
-the same self-contained HTML as ``learnburn report`` (no scripts, no external requests). Bad
-input (an unknown run, a malformed id) answers 4xx; it binds 127.0.0.1 unless told otherwise.
+Pages: ``/`` lists runs (filter by experiment and status; tick two and press Compare),
+``/runs/{id}`` is a run's report, ``/compare?run=ID&run=ID`` (or ``?a=ID&b=ID``) puts two runs
+side by side with the spec diff, the data fingerprint change and the paired test, and
+``/experiment?name=NAME`` charts the experiment's score across its runs. Nothing writes to the
+store; every page is the same self-contained HTML as ``learnburn report`` (no scripts, no
+external requests; forms are plain GET). Bad input (an unknown run, a malformed id) answers 4xx;
+it binds 127.0.0.1 unless told otherwise.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -19,11 +21,13 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from learnburn.errors import LearnburnError, RunStoreError
+from learnburn.reports._compare import compare_page
+from learnburn.reports._history import CHARTED, experiment_href, experiment_page
 from learnburn.reports._notebook import notebook_section
-from learnburn.reports._page import CSP, Section, escape, link, number, page, table
-from learnburn.reports._run import provenance, run_sections
+from learnburn.reports._page import CSP, Markup, Section, escape, link, page
+from learnburn.reports._run import run_sections
 from learnburn.runs import RunStore
-from learnburn.workflows import notebook_results
+from learnburn.workflows import diff_runs, notebook_results
 
 STATUSES = ("", "running", "finished", "failed", "interrupted")
 _RUN_ID = re.compile(r"^[0-9a-f]{4,32}$")
@@ -46,7 +50,7 @@ def create_ui(store: RunStore, *, limit: int = 200) -> Starlette:
             f"{summary.experiment}: run {summary.id[:12]}",
             f"{summary.status} · started {summary.started_at} · chosen {summary.winner or '–'}",
             _with_notebook(store, detail, run_sections(store, detail)),
-            nav=_nav(),
+            nav=_nav(summary.experiment),
         )
 
     async def runs(request: Request) -> Response:
@@ -71,14 +75,35 @@ def create_ui(store: RunStore, *, limit: int = 200) -> Starlette:
         return _html(html)
 
     async def compare(request: Request) -> Response:
-        ids = [request.query_params.get(key, "") for key in ("a", "b")]
-        if not all(_RUN_ID.match(i) for i in ids):
-            return _error(400, "choose two runs", "pass ?a=RUN&b=RUN (4 to 32 hex characters)")
+        ids = request.query_params.getlist("run") or [
+            request.query_params.get(key, "") for key in ("a", "b")
+        ]
+        if len(ids) != 2 or not all(_RUN_ID.match(i) for i in ids):
+            return _error(
+                400, "choose two runs",
+                f"tick exactly two runs in the list (got {len(ids)}), or pass ?a=RUN&b=RUN "
+                "(4 to 32 hex characters)",
+            )  # fmt: skip
         try:
             details = [await run_in_threadpool(store.get_run, i) for i in ids]
         except RunStoreError as error:
             return _error(404, "no such run", error.message)
-        return _html(await run_in_threadpool(_compare_page, details))
+        details.sort(key=lambda d: d.summary.started_at)  # a: the older run, b: the newer
+        a, b = (d.summary.id for d in details)
+        diff = await run_in_threadpool(diff_runs, store, a, b)
+        return _html(compare_page(details, diff, _nav(details[1].summary.experiment)))
+
+    async def experiment(request: Request) -> Response:
+        name = request.query_params.get("name", "").strip()
+        if not name or len(name) > 200:
+            return _error(400, "choose an experiment", "pass ?name=EXPERIMENT")
+        found = await run_in_threadpool(store.list_runs, experiment=name, limit=limit)
+        if not found:
+            return _error(404, "no such experiment", f"the store has no run of '{name}'")
+        scored = [r for r in found if r.status == "finished" and r.metric][:CHARTED]
+        details = [await run_in_threadpool(store.get_run, r.id) for r in scored]
+        details = [d for d in details if d.record]
+        return _html(await run_in_threadpool(experiment_page, name, found, details, _nav(name)))
 
     async def favicon(request: Request) -> Response:
         return Response(status_code=204)
@@ -88,6 +113,7 @@ def create_ui(store: RunStore, *, limit: int = 200) -> Starlette:
             Route("/", runs),
             Route("/runs/{run_id}", run),
             Route("/compare", compare),
+            Route("/experiment", experiment),
             Route("/favicon.ico", favicon),
         ],
         exception_handlers={
@@ -114,71 +140,39 @@ def _runs_page(found, experiment: str, status: str) -> str:
         f'<label>Status<select name="status">{options}</select></label>'
         '<button type="submit">Filter</button></form>'
     )
+    section.raw('<form method="get" action="/compare" id="pick">')
     rows = [
         (
-            link(f"/runs/{r.id}", r.id[:12]), r.experiment, r.status,
+            _pick(r.id), link(f"/runs/{r.id}", r.id[:12]),
+            link(experiment_href(r.experiment), r.experiment), r.status,
             r.started_at[:19].replace("T", " "), r.metric,
             r.winner, r.score, r.holdout, (r.commit or "")[:10], "yes" if r.dirty else "no",
         )
         for r in found
     ]  # fmt: skip
     section.table(
-        ["run", "experiment", "status", "started (UTC)", "metric", "chosen", "mean score",
-         "holdout", "commit", "dirty"],
-        rows, caption=f"{len(rows)} run(s), newest first", numeric=(6, 7),
+        ["compare", "run", "experiment", "status", "started (UTC)", "metric", "chosen",
+         "mean score", "holdout", "commit", "dirty"],
+        rows, caption=f"{len(rows)} run(s), newest first", numeric=(7, 8),
     )  # fmt: skip
     if len(found) >= 2:
-        a, b = found[1].id, found[0].id
         section.raw(
-            f'<p><a href="/compare?{escape(urlencode({"a": a, "b": b}))}">Compare the two '
-            "newest runs side by side</a> (or open /compare?a=RUN&amp;b=RUN).</p>"
+            '<p><button type="submit">Compare the two ticked runs</button> '
+            '<span class="note">Tick two runs; the older one is run a.</span></p>'
         )
-    return page("learnburn runs", "Read-only view of the run store.", [section], nav=_nav())
-
-
-def _compare_page(details) -> str:
-    section = Section("compare", "Side by side")
-    rows = []
-    for label, get in [
-        ("experiment", lambda d: d.summary.experiment),
-        ("status", lambda d: d.summary.status),
-        ("started", lambda d: d.summary.started_at),
-        ("metric", lambda d: d.summary.metric),
-        ("chosen", lambda d: d.summary.winner),
-        ("mean score", lambda d: number(d.summary.score)),
-        ("holdout", lambda d: number(d.summary.holdout)),
-        ("commit", lambda d: d.summary.commit),
-        ("dirty", lambda d: "yes" if d.summary.dirty else "no"),
-        ("data hash", lambda d: d.summary.data_hash),
-        ("spec hash", lambda d: d.spec_hash),
-        ("seed", lambda d: d.seed),
-    ]:
-        values = [get(d) for d in details]
-        marker = "" if values[0] == values[1] else " (differs)"
-        rows.append((label + marker, *values))
-    heads = [link(f"/runs/{d.summary.id}", d.summary.id[:12]).text for d in details]
-    section.table(["", "run A", "run B"], rows, caption="The two runs")
-    section.raw(
-        '<div class="columns">'
-        + "".join(_candidates_table(d, head) for d, head in zip(details, heads, strict=True))
-        + "</div>"
+    section.raw("</form>")
+    lead = (
+        "Read-only view of the run store. Tick two runs to compare them; open an experiment to "
+        "chart its score across runs."
     )
-    sections = [section]
-    for name, detail in zip(("A", "B"), details, strict=True):
-        part = provenance(detail)
-        part.id, part.title = f"provenance-{name.lower()}", f"Provenance of run {name}"
-        sections.append(part)
-    return page("Compare runs", " against ".join(d.summary.id[:12] for d in details), sections,
-                nav=_nav())  # fmt: skip
+    return page("learnburn runs", lead, [section], nav=_nav())
 
 
-def _candidates_table(detail, head: str) -> str:
-    record = detail.record or {}
-    ranked = sorted(record.get("candidates") or [], key=lambda c: (c["rank"] is None, c["rank"]))
-    rows = [(c["rank"], c["name"], c["mean"], c["ci_low"], c["ci_high"]) for c in ranked]
-    body = table(["rank", "candidate", "mean", "low", "high"], rows, caption="Candidates",
-                 numeric=(0, 2, 3, 4))  # fmt: skip
-    return f"<div><h3>Run {head}</h3>{body}</div>"
+def _pick(run_id: str) -> Markup:
+    return Markup(
+        f'<input type="checkbox" name="run" value="{escape(run_id)}" '
+        f'aria-label="compare run {escape(run_id[:12])}">'
+    )
 
 
 def _with_notebook(store, detail, sections):
@@ -189,8 +183,14 @@ def _with_notebook(store, detail, sections):
     return [*sections[:1], notebook_section(results), *sections[1:]]
 
 
-def _nav() -> str:
-    return '<p><a href="/">All runs</a></p>'
+def _nav(experiment: str | None = None) -> str:
+    more = ""
+    if experiment:
+        more = (
+            f' · <a href="{escape(experiment_href(experiment))}">All runs of '
+            f"{escape(experiment)}</a>"
+        )
+    return f'<p><a href="/">All runs</a>{more}</p>'
 
 
 def _html(text: str, status: int = 200) -> HTMLResponse:

@@ -35,6 +35,7 @@ class RunDiff:
     decisions: tuple[str, ...]  # each decision that differs: "what: a -> b"
     same_folds: bool
     comparisons: tuple[dict, ...]  # per candidate in both runs, when they used the same folds
+    chosen: dict | None = None  # b's chosen candidate against a's, on the same folds
 
 
 def diff_runs(store: RunStore, a: str, b: str) -> RunDiff:
@@ -59,6 +60,7 @@ def diff_runs(store: RunStore, a: str, b: str) -> RunDiff:
         decisions=decision_differences(first.record, second.record),
         same_folds=same_folds,
         comparisons=_compare_runs(first, second) if same_folds else (),
+        chosen=_compare_chosen(first, second) if same_folds else None,
     )
 
 
@@ -106,28 +108,47 @@ def _same_folds(a: RunDetail, b: RunDetail) -> bool:
 
 
 def _compare_runs(a: RunDetail, b: RunDetail) -> tuple[dict, ...]:
-    rope = (b.record.get("comparison") or {}).get("rope") or 0.01
-    greater = b.record["greater_is_better"]
     left, right = _fold_rows(a), _fold_rows(b)
     comparisons = []
     for name in dict.fromkeys(k[0] for k in right):
-        keys = sorted(k for k in right if k[0] == name and k in left)
-        diffs = np.array([right[k]["score"] - left[k]["score"] for k in keys], dtype=float)
-        diffs = diffs[np.isfinite(diffs)]
-        if len(diffs) < 2:
-            continue
-        n_train = float(np.mean([right[k]["n_train"] for k in keys]))
-        n_test = float(np.mean([right[k]["n_test"] for k in keys]))
-        bayes = bayesian_correlated_ttest(
-            diffs, n_train, n_test, rope=rope, greater_is_better=greater
-        )
-        comparisons.append({
-            "candidate": name, "mean_difference": float(diffs.mean()),
-            "p_value": corrected_ttest(diffs, n_train, n_test).p_value,
-            "p_better": bayes.p_better, "p_equivalent": bayes.p_equivalent,
-            "p_worse": bayes.p_worse, "rope": rope,
-        })  # fmt: skip
+        found = _paired(a, b, left, right, name, name)
+        if found is not None:
+            comparisons.append(found)
     return tuple(comparisons)
+
+
+def _compare_chosen(a: RunDetail, b: RunDetail) -> dict | None:
+    """Run b's chosen candidate against run a's, fold by fold (they may differ)."""
+    first, second = a.record.get("winner"), b.record.get("winner")
+    if not first or not second:
+        return None
+    return _paired(a, b, _fold_rows(a), _fold_rows(b), first, second)
+
+
+def _paired(a, b, left: dict, right: dict, name_a: str, name_b: str) -> dict | None:
+    """The corrected and Bayesian tests of b's ``name_b`` minus a's ``name_a`` on the folds
+    both scored; None with fewer than two."""
+    rope = (b.record.get("comparison") or {}).get("rope") or 0.01
+    greater = b.record["greater_is_better"]
+    keys = sorted(k[1:] for k in right if k[0] == name_b and (name_a, *k[1:]) in left)
+    diffs = np.array(
+        [right[(name_b, *k)]["score"] - left[(name_a, *k)]["score"] for k in keys], dtype=float
+    )
+    diffs = diffs[np.isfinite(diffs)]
+    if len(diffs) < 2:
+        return None
+    n_train = float(np.mean([right[(name_b, *k)]["n_train"] for k in keys]))
+    n_test = float(np.mean([right[(name_b, *k)]["n_test"] for k in keys]))
+    test = corrected_ttest(diffs, n_train, n_test)
+    bayes = bayesian_correlated_ttest(diffs, n_train, n_test, rope=rope, greater_is_better=greater)
+    return {
+        "candidate": name_b if name_a == name_b else f"{name_b} (b) - {name_a} (a)",
+        "candidate_a": name_a, "candidate_b": name_b, "folds": len(diffs),
+        "mean_difference": float(diffs.mean()), "std_error": test.std_error,
+        "statistic": test.statistic, "df": test.df, "p_value": test.p_value,
+        "p_better": bayes.p_better, "p_equivalent": bayes.p_equivalent,
+        "p_worse": bayes.p_worse, "rope": rope,
+    }  # fmt: skip
 
 
 def _fold_rows(detail: RunDetail) -> dict[tuple, dict]:

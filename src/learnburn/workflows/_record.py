@@ -63,9 +63,9 @@ class RecordedRun:
 
 def open_store(url: str | None = None, *, start: str | os.PathLike | None = None) -> RunStore:
     """The run store at ``url``, or the default one: ``.learnburn/`` at the root of the git
-    repository holding ``start`` (a spec file or folder; default the cwd)."""
-    folder = default_store_folder(start)
-    return RunStore.open(url, folder=folder)
+    repository holding ``start`` (a spec file or folder; default the cwd). An SQLite file keeps
+    its artifacts beside it; a PostgreSQL store keeps them in that default folder."""
+    return RunStore.open(url, default_folder=default_store_folder(start))
 
 
 def default_store_folder(start: str | os.PathLike | None = None) -> Path:

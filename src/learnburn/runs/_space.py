@@ -37,11 +37,10 @@ def size_text(size: int) -> str:
     """``size`` bytes for people: 812 bytes, 3.4 MB, 1.2 GB."""
     if size < 1000:
         return f"{size} bytes"
-    for unit in ("kB", "MB", "GB", "TB"):
-        size /= 1000
-        if size < 1000 or unit == "TB":
-            return f"{size:.1f} {unit}"
-    raise AssertionError("unreachable")
+    value, units = size / 1000, ["kB", "MB", "GB", "TB"]
+    while value >= 1000 and len(units) > 1:
+        value, units = value / 1000, units[1:]
+    return f"{value:.1f} {units[0]}"
 
 
 def write_failed(root: Path, error: OSError, needed: int) -> RunStoreError:

@@ -69,3 +69,38 @@ def store(store_url: str, tmp_path: Path):
     """An open store (artifacts under tmp_path), closed after the test."""
     with RunStore.open(store_url, folder=tmp_path) as opened:
         yield opened
+
+
+@pytest.fixture
+def mount_tiny_disk():
+    """Mount a real 1 MiB file system (tmpfs) at a folder (made if need be), unmounted after the
+    test; the test is skipped where this user may not mount one (it needs root on Linux)."""
+    import shutil
+    import subprocess
+
+    mounted: list[Path] = []
+
+    def mount(folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        program = shutil.which("mount")
+        if sys.platform != "linux" or program is None:
+            pytest.skip("a tmpfs needs Linux and mount(8)")
+        done = subprocess.run(
+            [program, "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+        mounted.append(folder)
+        return folder
+
+    yield mount
+    for folder in reversed(mounted):
+        subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path, mount_tiny_disk) -> Path:
+    """A folder on a real 1 MiB file system."""
+    return mount_tiny_disk(tmp_path / "tiny")

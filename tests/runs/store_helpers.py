@@ -8,6 +8,7 @@ id, then records small runs one after another until it is killed.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -121,6 +122,17 @@ def hold(url: str, folder: str) -> None:
             run_id = start(store, "busy")
             store.heartbeat(run_id)
             store.finish_run(run_id, fake_record("busy"))
+
+
+def fill(folder: Path, leave: int = 0) -> None:
+    """Write a filler file into ``folder`` until its device has at most ``leave`` bytes free."""
+    with open(folder / "filler", "wb") as out:
+        while shutil.disk_usage(folder).free > leave:
+            try:
+                out.write(b"\0" * min(4096, shutil.disk_usage(folder).free - leave or 1))
+                out.flush()
+            except OSError:
+                break
 
 
 if __name__ == "__main__":

@@ -111,14 +111,15 @@ def test_verify_of_an_empty_store_finds_nothing(artifacts):
 
 
 def test_a_failed_write_leaves_neither_the_artifact_nor_a_temp_file(artifacts, monkeypatch):
-    """If the rename fails, the target does not exist and the temporary file is removed."""
+    """If the rename fails, the target does not exist, the temporary file is removed, and the
+    error is a RunStoreError naming the folder."""
     artifacts.put_bytes(b"first")  # creates the folders
 
     def broken_replace(source, target):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(RunStoreError, match=f"into {artifacts.root}: disk full"):
         artifacts.put_bytes(b"second")
     monkeypatch.undo()
     sha = hashlib.sha256(b"second").hexdigest()

@@ -13,6 +13,10 @@ the cluster lose a task for good (every copy of the payload, or a result not fet
 with the workers holding it), the payload is scattered again and the unfinished tasks are
 submitted again.
 
+Every failure of the cluster itself (the scheduler gone, a connection lost, workers that do not
+come back within ``worker_timeout``, a cluster that cannot start or stop) is a BackendError with
+a hint; a task's own exception reaches the caller as it is, as with the local backend.
+
 dask is imported only when a DaskBackend is made: plain ``learnburn run`` never imports it.
 ``address`` may also be ``local`` or ``local:N``: a cluster of N worker processes started for
 this backend on 127.0.0.1 only, and closed with it.
@@ -21,13 +25,13 @@ this backend on 127.0.0.1 only, and closed with it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from typing import Any
 
 from threadpoolctl import threadpool_limits
@@ -39,6 +43,11 @@ from learnburn.errors import BackendError
 DEFAULT_PORT = 8786
 LOOPBACK = "127.0.0.1"
 _ROUNDS = 4  # submissions of the unfinished tasks, when the cluster loses some of them
+_WORKER_TIMEOUT = 120  # seconds to wait for a worker: a busy machine starts one slowly
+_LOST_HINT = (
+    "check that the scheduler and its workers are still running (their logs say why one "
+    "stopped); on a busy machine, allow workers longer to start (worker_timeout)"
+)
 _CONNECT_HINT = (
     "check the address (tcp://HOST:8786 or tls://HOST:8786); start a cluster with "
     "`dask scheduler` and `dask worker tcp://HOST:8786 --nworkers N --nthreads 1`; a tls:// "
@@ -57,12 +66,21 @@ class DaskBackend:
 
     Connects at once: an unreachable scheduler is a BackendError with a hint within ``timeout``
     seconds. ``retries``: times a task that raised is run again (a lost worker's tasks are run
-    again anyway). Close it (or use it as a context manager) to disconnect.
+    again anyway). ``worker_timeout``: how long to wait for a worker when the cluster has none
+    running (all of them died and are being restarted, say) before giving up with a
+    BackendError. Close it (or use it as a context manager) to disconnect.
     """
 
     name = "dask"
 
-    def __init__(self, address: str, *, timeout: float = 10, retries: int = 0) -> None:
+    def __init__(
+        self,
+        address: str,
+        *,
+        timeout: float = 10,
+        retries: int = 0,
+        worker_timeout: float = _WORKER_TIMEOUT,
+    ) -> None:
         if not isinstance(address, str) or not address.strip():
             raise BackendError(
                 f"the cluster address must be a non-empty string, got {address!r}",
@@ -73,8 +91,14 @@ class DaskBackend:
                 f"retries must be a whole number >= 0, got {retries!r}",
                 hint="retries is how many times a task that raised is run again",
             )
+        if not isinstance(worker_timeout, int | float) or not worker_timeout > 0:
+            raise BackendError(
+                f"worker_timeout must be a number of seconds > 0, got {worker_timeout!r}",
+                hint="worker_timeout is how long to wait for a worker to (re)start",
+            )
         self.address = address.strip()
         self.retries = retries
+        self.worker_timeout = float(worker_timeout)
         self.cluster = None
         if self.address == "local" or self.address.startswith("local:"):
             self.cluster = start_local_cluster(_local_workers(self.address))
@@ -97,10 +121,32 @@ class DaskBackend:
 
     def close(self) -> None:
         """Disconnect from the scheduler (and stop the cluster this backend started)."""
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-            self.cluster = None
+        cluster, self.cluster = self.cluster, None
+        try:
+            with self._cluster_errors("disconnect from the scheduler"):
+                self.client.close()
+        finally:
+            if cluster is not None:
+                with self._cluster_errors("stop the local cluster"):
+                    cluster.close()
+
+    def wait_for_workers(self, count: int = 1, *, timeout: float | None = None) -> None:
+        """Wait until ``count`` workers are running, at most ``timeout`` seconds (default
+        ``worker_timeout``); a BackendError saying how many came when they do not."""
+        timeout = self.worker_timeout if timeout is None else timeout
+        from distributed.exceptions import WorkerStartTimeoutError
+
+        with self._cluster_errors("wait for workers"):
+            try:
+                self.client.wait_for_workers(count, timeout=timeout)
+            except WorkerStartTimeoutError as late:
+                raise BackendError(
+                    f"only {late.available_workers} of the {count} Dask worker(s) wanted were "
+                    f"running at {self.address} after {timeout:g} s",
+                    hint="start workers with `dask worker ADDRESS --nworkers N --nthreads 1`, or "
+                    "look at their logs for why they stopped; a busy machine starts workers "
+                    "slowly, so allow more time (worker_timeout)",
+                ) from late
 
     def map(
         self,
@@ -117,17 +163,21 @@ class DaskBackend:
             if not pending:
                 return results
             payload = self._scatter(shared)
-            futures = {
-                self.client.submit(
-                    _call, fn, payload, tasks[index], key=f"learnburn-{run}-{round_}-{index}",
-                    retries=self.retries, pure=False,
-                ): index
-                for index in sorted(pending)
-            }  # fmt: skip
+            with self._cluster_errors("take the tasks"):
+                futures = {
+                    self.client.submit(
+                        _call, fn, payload, tasks[index], key=f"learnburn-{run}-{round_}-{index}",
+                        retries=self.retries, pure=False,
+                    ): index
+                    for index in sorted(pending)
+                }  # fmt: skip
             try:
                 self._collect(futures, results, pending, on_result)
             finally:
-                self.client.cancel([*futures, payload])
+                # tidying only: a scheduler gone by now forgets the tasks anyway, and an error
+                # here would hide the one that brought us here
+                with contextlib.suppress(Exception):
+                    self.client.cancel([*futures, payload])
         if pending:
             raise BackendError(
                 f"the Dask cluster at {self.address} lost tasks or their shared data "
@@ -137,9 +187,13 @@ class DaskBackend:
         return results
 
     def _scatter(self, shared: Any):
-        """Send the shared payload to every worker once; its future."""
+        """Send the shared payload to every worker once (waiting for one to be running); its
+        future."""
+        self.wait_for_workers(1)
         try:
-            [payload] = self.client.scatter([shared], broadcast=True, hash=False)
+            [payload] = self.client.scatter(
+                [shared], broadcast=True, hash=False, timeout=self.worker_timeout
+            )
         except Exception as exc:  # the scheduler is gone, or the payload cannot be pickled
             raise BackendError(
                 f"cannot send the shared data to the Dask cluster at {self.address}: "
@@ -157,7 +211,13 @@ class DaskBackend:
         from distributed import as_completed
         from distributed.scheduler import KilledWorker
 
-        for future in as_completed(futures, loop=self.client.loop):
+        with self._cluster_errors("follow the tasks"):
+            finished = iter(as_completed(futures, loop=self.client.loop))
+        while True:
+            with self._cluster_errors("follow the tasks"):
+                future = next(finished, None)
+            if future is None:
+                return
             index = futures[future]
             try:
                 value = future.result()
@@ -169,10 +229,32 @@ class DaskBackend:
                     hint="the workers may be out of memory: give them more (dask worker "
                     "--memory-limit) or evaluate fewer candidates at once",
                 ) from exc
+            except Exception as exc:
+                if future.status == "error":  # the task raised: its own error, as it is
+                    raise
+                raise BackendError(
+                    f"cannot fetch a result from the Dask cluster at {self.address}: "
+                    f"{type(exc).__name__}: {exc}",
+                    hint=_LOST_HINT,
+                ) from exc
             results[index] = value
             pending.discard(index)
             if on_result is not None:
                 on_result(index, value)
+
+    @contextlib.contextmanager
+    def _cluster_errors(self, action: str) -> Iterator[None]:
+        """Any failure of the scheduler, the workers or the connection becomes a BackendError."""
+        try:
+            yield
+        except BackendError:
+            raise
+        except Exception as exc:
+            raise BackendError(
+                f"the Dask cluster at {self.address} failed to {action}: "
+                f"{type(exc).__name__}: {exc}",
+                hint=_LOST_HINT,
+            ) from exc
 
 
 def connect(address: str, *, timeout: float = 10):
@@ -293,10 +375,18 @@ def start_local_cluster(n_workers: int = 2, *, threads_per_worker: int = 1, **kw
         "dashboard_address": f"{LOOPBACK}:0",
         "worker_dashboard_address": None,
     }
-    return distributed.LocalCluster(**(options | kwargs))
+    try:
+        return distributed.LocalCluster(**(options | kwargs))
+    except Exception as exc:
+        raise BackendError(
+            f"cannot start a local Dask cluster of {n_workers} worker(s): "
+            f"{type(exc).__name__}: {exc}",
+            hint="a busy machine may not start every worker in time: ask for fewer (local:N), "
+            "or start the cluster yourself (`dask scheduler`, `dask worker`) and pass its address",
+        ) from exc
 
 
-@contextmanager
+@contextlib.contextmanager
 def open_backend(
     cluster: str | None = None, *, jobs: int = 1, timeout: float = 10
 ) -> Iterator[Backend]:

@@ -10,6 +10,11 @@ private temporary folder of this process, and each worker loads it on its first 
 and keeps it while the run lasts. Native thread pools (OpenMP, BLAS) are limited to one thread
 per worker, because the parallelism is across tasks; this also keeps results identical whatever
 ``jobs`` is.
+
+Workers die with the process that started them: each one runs a watchdog thread that exits the
+worker as soon as its parent is gone (killed with SIGKILL, say), instead of finishing a fold
+nobody will read; loky's resource tracker, which waits for every worker to let go of it, then
+exits too.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import pickle
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
@@ -32,10 +38,26 @@ from learnburn.errors import BackendError
 
 _ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 _IDLE_SECONDS = 300
+_WATCH_SECONDS = 0.5  # how often a worker looks for its parent
 
 _pools: dict[int, Any] = {}  # jobs -> executor, in the process that submits
 _pools_lock = threading.Lock()
 _loaded: dict[str, Any] = {}  # in a worker: the payload of the current run, by run token
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a new worker: start a thread that ends this process once ``parent`` is gone."""
+    threading.Thread(
+        target=_watch_parent, args=(parent,), name="learnburn-watch-parent", daemon=True
+    ).start()
+
+
+def _watch_parent(parent: int) -> None:
+    # Once the parent dies this process is re-parented (to init or a subreaper), so its parent
+    # id changes; a pid is never reused while its child lives, so the comparison is exact.
+    while os.getppid() == parent:
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)
 
 
 def _call_in_worker(fn: TaskFunction, token: str, payload_file: str, task: Any) -> Any:
@@ -122,7 +144,13 @@ def _pool(jobs: int):
     with _pools_lock:
         executor = _pools.get(jobs)
         if executor is None or _is_broken(executor):
-            executor = ProcessPoolExecutor(max_workers=jobs, timeout=_IDLE_SECONDS, env=_ONE_THREAD)
+            executor = ProcessPoolExecutor(
+                max_workers=jobs,
+                timeout=_IDLE_SECONDS,
+                env=_ONE_THREAD,
+                initializer=_die_with_parent,
+                initargs=(os.getpid(),),
+            )
             _pools[jobs] = executor
         return executor
 

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from learnburn.errors import LearnburnError, LearnburnWarning, SpecError
+from learnburn.errors import BackendError, LearnburnError, LearnburnWarning, SpecError
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -36,6 +36,24 @@ def report_error(error: LearnburnError) -> None:
     stderr.print(f"[bold red]Error:[/] {escape(error.message)}")
     if error.hint:
         stderr.print(f"[yellow]Hint:[/] {escape(error.hint)}")
+
+
+def cluster_error(error: BaseException) -> BackendError | None:
+    """A Dask scheduler, worker or connection error that escaped the code which should have
+    translated it (it was raised inside dask.distributed) as a BackendError; else None."""
+    if isinstance(error, LearnburnError) or not isinstance(error, Exception):
+        return None
+    frame = error.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    module = frame.tb_frame.f_globals.get("__name__", "") if frame is not None else ""
+    if not module.startswith(("distributed.", "dask.")):
+        return None
+    return BackendError(
+        f"the Dask cluster failed: {type(error).__name__}: {error}",
+        hint="check that the scheduler and its workers are still running (their logs say why "
+        "one stopped), then run the command again",
+    )
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -62,6 +80,12 @@ def handles_errors(
                 return command(*args, **kwargs)
             except LearnburnError as error:
                 report_error(error)
+                raise typer.Exit(exit_code) from error
+            except Exception as error:
+                translated = cluster_error(error)
+                if translated is None:
+                    raise
+                report_error(translated)
                 raise typer.Exit(exit_code) from error
             except KeyboardInterrupt:
                 stderr.print("[yellow]Interrupted.[/]")

@@ -33,7 +33,11 @@ def runs(
         help="Only runs with this status: running, finished, failed, interrupted.",
     ),
     limit: int = typer.Option(50, "--limit", "-n", help="At most this many runs, newest first."),
-    verify: bool = typer.Option(False, "--verify", help="Check the sha256 of every artifact."),
+    verify: bool = typer.Option(
+        False,
+        "--verify",
+        help="Check every artifact's sha256, and that each one a run records is present.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the list as JSON."),
     store: str | None = STORE,
 ) -> None:
@@ -44,7 +48,7 @@ def runs(
     console = Console()
     with store_for(store) as opened:
         if verify:
-            checks = opened.artifacts.verify()
+            checks = opened.verify()
             print_verification(console, checks)
             if not all(check.ok for check in checks):
                 raise typer.Exit(EXIT_ERROR)

@@ -4,7 +4,9 @@ Paths come only from validated digests (64 lowercase hex characters), never from
 path is checked to resolve inside the root. A write never leaves a half-written artifact in
 place: the bytes go to a temporary file (``.tmp-*``), are flushed and fsynced, renamed over the
 final name (atomic), and the folder is fsynced so the rename survives a crash. A killed writer
-leaves only a stray temporary file, which :meth:`ArtifactStore.verify` reports.
+leaves only a stray temporary file, which :meth:`ArtifactStore.verify` reports. A write that
+fails (a full disk, a read-only folder) leaves the store as it was and is a RunStoreError naming
+the folder and the space the artifact needs.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from learnburn._fsync import sync_dir
 from learnburn.errors import RunStoreError
+from learnburn.runs._space import write_failed
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 _TEMP_PREFIX = ".tmp-"
@@ -46,18 +50,30 @@ class ArtifactStore:
         digest = hashlib.sha256(data).hexdigest()
         target = self.path_of(digest)
         if not _complete(target, len(data)):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._write_atomically(target.parent, target, [data])
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._write_atomically(target.parent, target, [data])
+            except OSError as error:
+                raise write_failed(self.root, error, len(data)) from error
         return digest, len(data)
 
     def put_file(self, path: Path) -> tuple[str, int]:
         """Store the file at ``path`` (read in chunks: any size); return its (sha256, size)."""
+        with open(path, "rb") as source:
+            try:
+                return self._put_stream(source)
+            except OSError as error:
+                if isinstance(error, _ReadFailed):
+                    raise error.__cause__ from None
+                raise write_failed(self.root, error, os.fstat(source.fileno()).st_size) from error
+
+    def _put_stream(self, source) -> tuple[str, int]:
         self.root.mkdir(parents=True, exist_ok=True)
         digest, size = hashlib.sha256(), 0
         handle, temp = tempfile.mkstemp(dir=self.root, prefix=_TEMP_PREFIX)
         try:
-            with os.fdopen(handle, "wb") as out, open(path, "rb") as source:
-                while chunk := source.read(_CHUNK):
+            with os.fdopen(handle, "wb") as out:
+                while chunk := _read(source):
                     digest.update(chunk)
                     size += len(chunk)
                     out.write(chunk)
@@ -107,11 +123,20 @@ class ArtifactStore:
             )
         return data
 
-    def verify(self) -> list[ArtifactCheck]:
-        """Check every file under the root: intact, corrupt, stray temporary or unexpected."""
-        if not self.root.is_dir():
-            return []
-        return [_check(self.root, p) for p in sorted(self.root.rglob("*")) if not p.is_dir()]
+    def verify(self, referenced: Mapping[str, str] | None = None) -> list[ArtifactCheck]:
+        """Check every file under the root: intact, corrupt, stray temporary or unexpected; and
+        that every digest in ``referenced`` (sha256 -> who refers to it) has its file: a missing
+        one is a failed check that names who refers to it."""
+        found = []
+        if self.root.is_dir():
+            found = [_check(self.root, p) for p in sorted(self.root.rglob("*")) if not p.is_dir()]
+        present = {check.sha256 for check in found if check.sha256}
+        missing = [
+            ArtifactCheck(sha256, self.path_of(sha256), False, f"missing: {referrer}")
+            for sha256, referrer in sorted((referenced or {}).items())
+            if sha256 not in present
+        ]
+        return found + missing
 
     def _write_atomically(self, folder: Path, target: Path, chunks: list[bytes]) -> None:
         handle, temp = tempfile.mkstemp(dir=folder, prefix=_TEMP_PREFIX)
@@ -140,6 +165,17 @@ def _check(root: Path, path: Path) -> ArtifactCheck:
     if digest.hexdigest() != name:
         return ArtifactCheck(name, path, False, f"corrupt: content has sha256 {digest.hexdigest()}")
     return ArtifactCheck(name, path, True)
+
+
+class _ReadFailed(OSError):
+    """Reading the source file failed (not writing the store): raised as the original error."""
+
+
+def _read(source) -> bytes:
+    try:
+        return source.read(_CHUNK)
+    except OSError as error:
+        raise _ReadFailed(error.errno, error.strerror) from error
 
 
 def _complete(target: Path, size: int) -> bool:

@@ -6,7 +6,9 @@
   psycopg 3, the driver learnburn installs.
 
 The folder holds the artifacts (also for PostgreSQL): the ``folder`` argument, else the SQLite
-file's folder, else :func:`default_store_location` of the working directory.
+file's folder (the artifacts live beside an SQLite file named by path or URL, wherever the
+command runs), else the ``default_folder`` argument (a database that is not a file: PostgreSQL,
+in-memory SQLite), else :func:`default_store_location` of the working directory.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from learnburn.errors import RunStoreError
+from learnburn.runs._space import is_out_of_space
 
 STORE_FOLDER = ".learnburn"
 STORE_FILE = "store.db"
@@ -48,9 +51,13 @@ def default_store_location(start: Path) -> Path:
     return here / STORE_FOLDER
 
 
-def locate_store(url: str | os.PathLike | None, folder: Path | None) -> StoreLocation:
-    """Parse ``url`` (or the default) into the URL to connect to and the artifacts folder."""
+def locate_store(
+    url: str | os.PathLike | None, folder: Path | None, *, default_folder: Path | None = None
+) -> StoreLocation:
+    """Parse ``url`` (or the default) into the URL to connect to and the artifacts folder:
+    ``folder`` when given, else beside an SQLite file, else ``default_folder`` (see above)."""
     if url is None or (isinstance(url, str) and not url.strip()):
+        folder = folder if folder is not None else default_folder
         folder = Path(folder) if folder is not None else default_store_location(Path.cwd())
         return _sqlite_file(folder.absolute() / STORE_FILE, folder)
     text = os.fspath(url)
@@ -61,11 +68,12 @@ def locate_store(url: str | os.PathLike | None, folder: Path | None) -> StoreLoc
     if backend == "sqlite":
         database = parsed.database or ""
         if database in ("", ":memory:") or database.startswith("file:"):
-            return _located(parsed, folder, "sqlite")
+            return _located(parsed, folder or default_folder, "sqlite")
         return _sqlite_file(Path(database).expanduser().absolute(), folder, query=parsed.query)
     if backend in _POSTGRES_NAMES:
         driver = parsed.get_driver_name() if "+" in parsed.drivername else "psycopg"
-        return _located(parsed.set(drivername=f"postgresql+{driver}"), folder, "postgresql")
+        url = parsed.set(drivername=f"postgresql+{driver}")
+        return _located(url, folder or default_folder, "postgresql")
     raise RunStoreError(
         f"the run store {mask(text)} uses {backend!r}: learnburn stores runs in SQLite or "
         "PostgreSQL",
@@ -113,5 +121,7 @@ def prepare_folders(location: StoreLocation) -> None:
     except OSError as error:
         raise RunStoreError(
             f"cannot create the run store's folders at {location.folder}: {error}",
-            hint=STORE_HINT,
+            hint=f"free disk space on the device holding {location.folder}, or {STORE_HINT}"
+            if is_out_of_space(error)
+            else STORE_HINT,
         ) from error

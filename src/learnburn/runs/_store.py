@@ -19,7 +19,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from learnburn.errors import RunStoreError
-from learnburn.runs._artifacts import ArtifactStore
+from learnburn.runs._artifacts import ArtifactCheck, ArtifactStore
 from learnburn.runs._engine import create_store_engine, reading, writing
 from learnburn.runs._location import STORE_HINT, StoreLocation, locate_store, prepare_folders
 from learnburn.runs._migrations import ensure_schema, read_version
@@ -39,6 +39,7 @@ from learnburn.runs._records import (
     to_json,
 )
 from learnburn.runs._schema import artifacts, candidates, folds, runs
+from learnburn.runs._space import database_full_hint
 
 STATUSES = ("running", "finished", "failed", "interrupted")
 _OPEN = ("running", "interrupted")  # a reaped run whose process was alive after all may finish
@@ -60,10 +61,20 @@ class RunStore:
         self.artifacts = ArtifactStore(location.folder / "artifacts")
 
     @classmethod
-    def open(cls, url: str | os.PathLike | None = None, *, folder: Path | None = None) -> RunStore:
+    def open(
+        cls,
+        url: str | os.PathLike | None = None,
+        *,
+        folder: Path | None = None,
+        default_folder: Path | None = None,
+    ) -> RunStore:
         """Open (creating or upgrading) the store at ``url``: an SQLAlchemy URL or a path to an
-        SQLite file; None: ``store.db`` in ``folder`` (default: ``.learnburn`` at the git root)."""
-        location = locate_store(url, folder)
+        SQLite file; None: ``store.db`` in the store folder.
+
+        The artifacts go to ``folder`` when given; else beside an SQLite file; else (no URL, or
+        a database that is not a file) to ``default_folder``, by default ``.learnburn`` at the
+        root of the git repository holding the working directory."""
+        location = locate_store(url, folder, default_folder=default_folder)
         prepare_folders(location)
         try:
             engine = create_store_engine(location)
@@ -265,6 +276,21 @@ class RunStore:
                 count += done.rowcount
         return count
 
+    def verify(self) -> list[ArtifactCheck]:
+        """Check the artifact store: every file intact (its content has the sha256 it is named
+        by), no stray or unexpected file, and every artifact a run refers to present."""
+        query = select(artifacts.c.sha256, artifacts.c.run_id, artifacts.c.name).order_by(
+            artifacts.c.sha256, artifacts.c.run_id, artifacts.c.name
+        )
+        with self._translated("list the artifacts"), reading(self._engine) as connection:
+            rows = connection.execute(query).all()
+        referrers: dict[str, list[str]] = {}
+        for sha256, run_id, name in rows:
+            referrers.setdefault(sha256, []).append(f"{name!r} of run {run_id[:8]}")
+        return self.artifacts.verify(
+            {sha256: _referrers(names) for sha256, names in referrers.items()}
+        )
+
     def schema_version(self) -> int:
         """The store's schema version (after :meth:`open`, the latest this code knows)."""
         with self._translated("read the schema version"), reading(self._engine) as connection:
@@ -308,8 +334,14 @@ class RunStore:
             if password:
                 cause = cause.replace(str(password), "***")
             raise RunStoreError(
-                f"the run store {self.url} failed to {action}: {cause}", hint=STORE_HINT
+                f"the run store {self.url} failed to {action}: {cause}",
+                hint=database_full_hint(self._location, error) or STORE_HINT,
             ) from error
+
+
+def _referrers(names: list[str], shown: int = 3) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return "recorded as " + ", ".join(names[:shown]) + more
 
 
 def _status(status: str) -> str:

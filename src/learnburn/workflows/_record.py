@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import time
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -65,17 +64,9 @@ class RecordedRun:
 
 def open_store(url: str | None = None, *, start: str | os.PathLike | None = None) -> RunStore:
     """The run store at ``url``, or the default one: ``.learnburn/`` at the root of the git
-    repository holding ``start`` (a spec file or folder; default the cwd). An SQLite file
-    named by ``url`` keeps its artifacts beside it, wherever the command runs."""
-    folder = None if _sqlite_file(url) else default_store_folder(start)
-    return RunStore.open(url, folder=folder)
-
-
-def _sqlite_file(url: str | os.PathLike | None) -> bool:
-    text = os.fspath(url).strip() if url is not None else ""
-    return bool(text) and (
-        "://" not in text or re.match(r"sqlite(\+\w+)?:///[^:]", text) is not None
-    )
+    repository holding ``start`` (a spec file or folder; default the cwd). An SQLite file keeps
+    its artifacts beside it; a PostgreSQL store keeps them in that default folder."""
+    return RunStore.open(url, default_folder=default_store_folder(start))
 
 
 def default_store_folder(start: str | os.PathLike | None = None) -> Path:

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from learnburn._frames import Records
 from learnburn.evaluation._records import FoldScore, _finite, _plain
 
 
@@ -101,6 +102,10 @@ class ClusteringResult:
     decision_policy: Any = field(default=None, compare=False, repr=False)
     predictions: Any = field(default=None, compare=False, repr=False)  # none for clustering
 
+    def __post_init__(self) -> None:  # tables of records: .to_frame() gives a DataFrame
+        for name in ("candidates", "folds", "segments"):
+            object.__setattr__(self, name, Records(getattr(self, name)))
+
     @property
     def explanation(self) -> str:
         """The sentence that explains the choice."""
@@ -110,9 +115,9 @@ class ClusteringResult:
     def chosen(self) -> ClusterScore | None:
         return next((c for c in self.candidates if c.name == self.winner), None)
 
-    def leaderboard(self) -> tuple[ClusterScore, ...]:
-        """Clusterings in rank order; failed ones last."""
-        return tuple(sorted(self.candidates, key=lambda c: (c.rank is None, c.rank or 0)))
+    def leaderboard(self) -> Records:
+        """Clusterings in rank order; failed ones last (``.to_frame()``: a DataFrame)."""
+        return Records(sorted(self.candidates, key=lambda c: (c.rank is None, c.rank or 0)))
 
     def fold_scores(self, candidate: str) -> np.ndarray:
         """The clustering's adjusted Rand index on each resample, in order."""

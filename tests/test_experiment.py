@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_classification
+from sklearn.datasets import make_blobs, make_classification
 from typer.testing import CliRunner
 
 from learnburn import Experiment, load_spec
@@ -237,3 +237,17 @@ def test_learnburn_warnings_point_at_the_callers_line(tmp_path, monkeypatch):
         line = inspect.currentframe().f_lineno + 1
         experiment.validate()
     assert [(w.filename, w.lineno) for w in caught] == [(__file__, line)]
+
+
+def test_clustering_segments_and_leaderboard_convert_to_dataframes(tmp_path, monkeypatch):
+    """A clustering run's segments and leaderboard have to_frame(), one row per record."""
+    monkeypatch.chdir(tmp_path)
+    points, _ = make_blobs(n_samples=150, centers=3, n_features=2, random_state=0)
+    frame = pd.DataFrame(points, columns=["a", "b"])
+    result = Experiment(
+        "seg", data=frame, task="clustering", candidates=["kmeans"], k=(2, 3), resamples=3
+    ).run(record=False)
+    segments = result.segments.to_frame()
+    assert list(segments.columns) == ["cluster", "size", "share", "traits", "summary"]
+    assert segments["size"].sum() == 150
+    assert list(result.leaderboard().to_frame()["k"]) == [s.k for s in result.leaderboard()]

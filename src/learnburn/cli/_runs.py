@@ -14,8 +14,8 @@ from learnburn.cli._render_runs import (
     print_diff,
     print_reproduction,
     print_run,
+    print_runs,
     print_verification,
-    runs_table,
 )
 from learnburn.cli._store import STORE, store_for
 
@@ -49,7 +49,7 @@ def runs(
         if as_json:
             typer.echo(json.dumps([s.__dict__ for s in listed], default=str, indent=2))
             return
-        console.print(runs_table(listed, opened.url))
+        print_runs(console, listed, opened.url)
 
 
 @handles_errors

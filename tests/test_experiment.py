@@ -1,5 +1,6 @@
 import inspect
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -7,7 +8,9 @@ import pytest
 from sklearn.datasets import make_blobs, make_classification
 from typer.testing import CliRunner
 
+import learnburn
 from learnburn import Experiment, load_spec
+from learnburn._warnings import warnings_at_caller
 from learnburn.cli import app
 from learnburn.errors import DataError, DataWarning, SpecError
 from learnburn.runs import RunList, RunSummary
@@ -251,3 +254,21 @@ def test_clustering_segments_and_leaderboard_convert_to_dataframes(tmp_path, mon
     assert list(segments.columns) == ["cluster", "size", "share", "traits", "summary"]
     assert segments["size"].sum() == 150
     assert list(result.leaderboard().to_frame()["k"]) == [s.k for s in result.leaderboard()]
+
+
+def test_top_level_functions_show_their_warnings_at_the_callers_line(tmp_path, monkeypatch):
+    """learnburn.check_experiment's DataWarning is shown at the line that called it."""
+    monkeypatch.chdir(tmp_path)
+    make_table().assign(constant=1).to_csv("table.csv", index=False)
+    spec = Experiment("w", data="table.csv", target="label", candidates=["dummy"]).spec
+    with pytest.warns(DataWarning, match="constant") as caught:
+        line = inspect.currentframe().f_lineno + 1
+        learnburn.check_experiment(spec)
+    assert [(w.filename, w.lineno) for w in caught] == [(__file__, line)]
+
+
+def test_warnings_of_other_libraries_keep_their_own_location():
+    """Only learnburn's warnings move to the caller: another library's stay where raised."""
+    with pytest.warns(FutureWarning) as caught, warnings_at_caller():
+        warnings.warn_explicit("elsewhere", FutureWarning, "/site-packages/other/mod.py", 7)
+    assert [(w.filename, w.lineno) for w in caught] == [("/site-packages/other/mod.py", 7)]

@@ -10,11 +10,12 @@ script), through the ordinary filters. Warnings from other libraries keep their 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 _PACKAGE = str(Path(__file__).resolve().parent) + os.sep
@@ -36,6 +37,17 @@ def warnings_at_caller() -> Iterator[None]:
     finally:
         _STATE.active = False
         _reissue(caught)
+
+
+def shows_warnings_at_caller(function: Callable) -> Callable:
+    """``function``, running inside :func:`warnings_at_caller`."""
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        with warnings_at_caller():
+            return function(*args, **kwargs)
+
+    return call
 
 
 def _reissue(caught: list[warnings.WarningMessage]) -> None:

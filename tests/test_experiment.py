@@ -254,6 +254,7 @@ def test_clustering_segments_and_leaderboard_convert_to_dataframes(tmp_path, mon
     assert list(segments.columns) == ["cluster", "size", "share", "traits", "summary"]
     assert segments["size"].sum() == 150
     assert list(result.leaderboard().to_frame()["k"]) == [s.k for s in result.leaderboard()]
+    assert result.leaderboard()._repr_html_() in result._repr_html_()
 
 
 def test_top_level_functions_show_their_warnings_at_the_callers_line(tmp_path, monkeypatch):

@@ -134,3 +134,18 @@ def test_progress_bar_shows_the_current_candidate_and_the_time_left():
     shown = console.export_text()
     assert "last: random_forest" in shown
     assert "left" in shown and "elapsed" in shown and "2/4" in shown
+
+
+def test_progress_in_a_pipe_prints_plain_lines_with_the_time_left():
+    """Not a terminal: a line per tenth of the folds, with the time left and the last candidate."""
+    console = Console(file=io.StringIO(), width=80)
+    with fold_progress(console) as progress:
+        progress(ProgressEvent("folds", "evaluating 1 candidate", total=20))
+        for _ in range(20):
+            fold = FoldScore("random_forest", 0, 0, 0.9, {}, 0.1, 0.01, 10, 5)
+            progress(ProgressEvent("fold", fold=fold))
+    lines = console.file.getvalue().splitlines()
+    assert lines[0] == "evaluating 1 candidate: 20 fold tasks"
+    assert len(lines) == 1 + 11  # the first fold, then one line per tenth (not one per fold)
+    assert lines[-1].startswith("  20/20 folds, ") and lines[-1].endswith("last: random_forest")
+    assert all(" left" in line for line in lines[1:])

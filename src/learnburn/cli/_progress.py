@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,9 @@ def fold_progress(console: Console, enabled: bool = True):
     the candidate whose fold finished last."""
     if not enabled:
         yield None
+        return
+    if not console.is_terminal:  # a pipe or a CI log: a line every tenth of the way, no bar
+        yield _lines(console)
         return
     columns = (
         TextColumn("{task.description}"),
@@ -54,3 +58,38 @@ def fold_progress(console: Console, enabled: bool = True):
                     console.print(f"[dim]{event.message}…[/]")
 
         yield on_event
+
+
+def _lines(console: Console):
+    """A progress callback that prints a plain line at the first fold and at each tenth."""
+    state = {"total": 0, "done": 0, "started": 0.0, "shown": -1}
+
+    def on_event(event: ProgressEvent) -> None:
+        if event.kind == "folds":
+            state.update(total=event.total, done=0, started=time.monotonic(), shown=-1)
+            console.print(f"{event.message}: {event.total} fold tasks", markup=False)
+        elif event.kind == "fold" and state["total"]:
+            state["done"] += 1
+            done, total = state["done"], state["total"]
+            tenth = done * 10 // total
+            if tenth == state["shown"]:
+                return
+            state["shown"] = tenth
+            spent = time.monotonic() - state["started"]
+            left = spent / done * (total - done)
+            last = f"; last: {event.fold.candidate}" if event.fold is not None else ""
+            console.print(
+                f"  {done}/{total} folds, {_clock(spent)} elapsed, ~{_clock(left)} left{last}",
+                markup=False,
+                soft_wrap=True,
+            )
+        elif event.kind == "stage":
+            console.print(f"{event.message}…", markup=False)
+
+    return on_event
+
+
+def _clock(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields
+from html import escape
 from typing import Any
 
 import numpy as np
@@ -144,6 +145,9 @@ class ClusteringResult:
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+    def _repr_html_(self) -> str:  # Jupyter: the choice in words, then the leaderboard
+        return f"<p>{escape(self.explanation)}</p>" + self.leaderboard()._repr_html_()
 
 
 _NOT_SERIALISED = (

@@ -273,3 +273,11 @@ def test_warnings_of_other_libraries_keep_their_own_location():
     with pytest.warns(FutureWarning) as caught, warnings_at_caller():
         warnings.warn_explicit("elsewhere", FutureWarning, "/site-packages/other/mod.py", 7)
     assert [(w.filename, w.lineno) for w in caught] == [("/site-packages/other/mod.py", 7)]
+
+
+def test_data_path_for_an_experiment_on_a_file_is_refused(tmp_path):
+    """to_toml(data_path=...) of an experiment on a file is a SpecError, not silently ignored."""
+    experiment = Experiment("f", data="x.csv", target="y", candidates=["dummy"])
+    with pytest.raises(SpecError, match="only to an experiment on a DataFrame"):
+        experiment.to_toml(tmp_path / "f.toml", data_path=tmp_path / "other.parquet")
+    assert not (tmp_path / "f.toml").exists()

@@ -151,6 +151,14 @@ class Experiment:
         spec = self._spec
         if self._frame_file is not None:
             spec = self._with_frame_written(path, data_path)
+        elif data_path is not None:
+            raise SpecError([
+                SpecProblem(
+                    "data.path",
+                    "data_path= applies only to an experiment on a DataFrame",
+                    "leave it out: the spec names the data file the experiment was given",
+                )
+            ])  # fmt: skip
         if path is not None:
             spec = spec.relocated(path)
         text = spec_to_toml(spec)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from pathlib import Path
 
 import click
 import pytest
@@ -79,9 +80,10 @@ def test_leaderboard_header_is_never_shortened(long_names_run):
     assert "average…" not in output
 
 
-def test_runs_at_80_columns_shows_experiment_and_winner_whole(long_names_run):
+def test_runs_at_80_columns_shows_experiment_and_winner_whole(long_names_run, monkeypatch):
     """`learnburn runs` keeps the experiment name and the winner's full name on the run's line."""
     _, store = long_names_run
+    monkeypatch.chdir(Path(store).parent)  # the artifacts folder is found from the cwd
     result = narrow.invoke(app, ["runs", "--store", store])
     assert result.exit_code == 0, result.output
     line = next(line for line in result.output.splitlines() if "wrapping" in line.split())

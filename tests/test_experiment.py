@@ -281,3 +281,11 @@ def test_data_path_for_an_experiment_on_a_file_is_refused(tmp_path):
     with pytest.raises(SpecError, match="only to an experiment on a DataFrame"):
         experiment.to_toml(tmp_path / "f.toml", data_path=tmp_path / "other.parquet")
     assert not (tmp_path / "f.toml").exists()
+
+
+def test_a_dataframe_experiment_with_a_bad_spec_writes_nothing(tmp_path, monkeypatch):
+    """The frame is stored only once the spec is valid."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SpecError):
+        Experiment("bad", data=make_table(), target="label", folds=1, candidates=["dummy"])
+    assert not (tmp_path / ".learnburn").exists()

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from learnburn._experiment_frames import copy_frame, stored_frame
+from learnburn._experiment_frames import copy_frame, frame_file, store_frame
 from learnburn._warnings import warnings_at_caller
 from learnburn.errors import DataError, SpecError, SpecProblem
 from learnburn.evaluation import ExperimentResult
@@ -101,7 +101,7 @@ class Experiment:
         min_share: float | None = None,
     ) -> None:
         with warnings_at_caller():
-            self._frame_file = stored_frame(data) if isinstance(data, pd.DataFrame) else None
+            self._frame_file = frame_file(data) if isinstance(data, pd.DataFrame) else None
             path = str(self._frame_file) if self._frame_file is not None else _data_path(data)
             evaluation = {
                 "splitter": splitter, "folds": folds, "repeats": repeats, "holdout": holdout,
@@ -121,6 +121,8 @@ class Experiment:
                 candidates=_candidate_specs(candidates),
             )
             self._spec = parse_spec(spec_to_toml(draft))
+            if self._frame_file is not None:  # written once the spec is known to be valid
+                store_frame(data, self._frame_file)
         self.last_run_id: str | None = None  # set by run(record=True)
 
     @classmethod

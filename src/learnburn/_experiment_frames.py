@@ -27,23 +27,27 @@ FRAMES = "frames"
 _IGNORE = "# DataFrames given to learnburn.Experiment: never committed\n*\n"
 
 
-def stored_frame(frame: pd.DataFrame, start: str | os.PathLike | None = None) -> Path:
-    """The Parquet file holding ``frame`` (written now unless an equal frame already was)."""
+def frame_file(frame: pd.DataFrame, start: str | os.PathLike | None = None) -> Path:
+    """Where ``frame`` is stored: ``.learnburn/frames/HASH.parquet`` (not written yet)."""
     if frame.empty:
         raise DataError(
             "The DataFrame passed as data has no rows or no columns.",
             hint="pass the table to learn from, with its target column",
         )
     folder = default_store_folder(start) / FRAMES
-    target = folder / f"{fingerprint_table(frame).content_hash[:32]}.parquet"
+    return folder / f"{fingerprint_table(frame).content_hash[:32]}.parquet"
+
+
+def store_frame(frame: pd.DataFrame, target: Path) -> None:
+    """Write ``frame`` to ``target`` as Parquet, unless an equal frame already was."""
     if target.exists():
-        return target
+        return
+    folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
     ignore = folder / ".gitignore"
     if not ignore.exists():
         ignore.write_text(_IGNORE)
     _write_parquet(frame, target)
-    return target
 
 
 def copy_frame(source: Path, target: Path) -> None:

@@ -5,7 +5,8 @@ Everything the command line does is a call here: ``Experiment`` (``run``, ``vali
 ``diff_runs``, ``reproduce_run``, ``check_bundle_drift`` (``drift``), ``run_cadence``
 (``cadence``), ``export_bundle`` (``bundle``), ``load_bundle``
 (``predict``), ``profile_bundle`` (``profile``), ``estimate_cost`` (``cost``), and
-``run_notebook`` (``nb run``). Records show as tables in Jupyter.
+``run_notebook`` (``nb run``). Records show as tables in Jupyter (``.to_frame()`` gives a
+DataFrame); the warnings these calls raise point at the caller's line.
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'learnburn' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
+    if not isinstance(value, type):  # functions: their warnings point at the caller's line
+        from learnburn._warnings import shows_warnings_at_caller
+
+        value = shows_warnings_at_caller(value)
     globals()[name] = value
     return value
 

@@ -8,15 +8,22 @@ the same per-fold scores.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
+from learnburn._experiment_frames import copy_frame, frame_file, store_frame
+from learnburn._warnings import warnings_at_caller
+from learnburn.errors import DataError, SpecError, SpecProblem
 from learnburn.evaluation import ExperimentResult
 from learnburn.notebooks import current_notebook, notebook_state, show_recorded, warn_untracked
 from learnburn.runs import RunStore
 from learnburn.spec import (
     CandidateSpec,
+    ClusteringSpec,
     DataSpec,
     DecisionSpec,
     EvaluationSpec,
@@ -35,15 +42,31 @@ from learnburn.workflows import (
 )
 
 DEFAULT_CANDIDATES = ("logistic_regression", "random_forest", "hist_gradient_boosting")
+# Keywords of [evaluation] that only classification uses (clustering takes only the seed there).
+_CLASSIFICATION_EVALUATION = ("splitter", "folds", "repeats", "holdout", "rope", "choose")
 
 
 class Experiment:
     """An experiment spec you can build, save as TOML, and run from Python.
 
     >>> exp = Experiment("loans", data="loans.csv", target="approve",
-    ...                  candidates=["logistic_regression", "lightgbm"])
+    ...                  candidates=["logistic_regression", "lightgbm"], rope=0.02)
     >>> result = exp.run(jobs=2)          # doctest: +SKIP
+    >>> result.leaderboard().to_frame()   # doctest: +SKIP
     >>> exp.to_toml("experiments/loans.toml")  # doctest: +SKIP
+
+    ``data`` is a CSV or Parquet file, or a pandas DataFrame. A DataFrame is stored once as
+    Parquet under ``.learnburn/frames/`` (named by its content hash, git-ignored) and the spec
+    refers to that file, so a run records its fingerprint exactly as for a file; its index is
+    not used (``reset_index()`` keeps it as a column). ``to_toml(path)`` then writes the frame
+    beside the spec (or at ``data_path=``) so that the checked-in spec names a real file.
+
+    Every key of the TOML format is a keyword: ``[data]`` ``target``, ``time_column``,
+    ``id_column``, ``drop``; ``[evaluation]`` ``splitter``, ``folds``, ``repeats``, ``metric``,
+    ``seed``, ``holdout``, ``rope``, ``choose``; ``[decision]`` ``costs`` (binary),
+    ``cost_matrix`` (``matrix``, multiclass) and ``calibration``; ``[clustering]`` (with
+    ``task="clustering"``) ``k``, ``resamples``, ``silhouette_sample``, ``stability_floor``,
+    ``min_share`` and ``metric``. A keyword left at None takes the format's default.
 
     ``candidates`` is a list of registered names, or a mapping of name to a table with
     ``model``, ``params``, ``grid`` and ``preprocessing``, as in the TOML format. The other
@@ -55,16 +78,18 @@ class Experiment:
         self,
         name: str,
         *,
-        data: str | os.PathLike,
+        data: str | os.PathLike | pd.DataFrame,
         target: str | None = None,
         candidates: Iterable[str] | Mapping[str, Mapping[str, Any]] = DEFAULT_CANDIDATES,
         task: str = "classification",
-        metric: str = "roc_auc",
-        folds: int = 5,
-        repeats: int = 5,
+        metric: str | None = None,
+        folds: int | None = None,
+        repeats: int | None = None,
         seed: int = 0,
-        holdout: float = 0.2,
-        splitter: str = "auto",
+        holdout: float | None = None,
+        splitter: str | None = None,
+        rope: float | None = None,
+        choose: str | None = None,
         time_column: str | None = None,
         id_column: str | None = None,
         drop: Iterable[str] = (),
@@ -73,21 +98,47 @@ class Experiment:
         encoding: str = "utf-8",
         delimiter: str | None = None,
         missing_values: Iterable[str] = (),
+        cost_matrix: Sequence[Sequence[float]] | None = None,
+        calibration: str | None = None,
+        k: int | Sequence[int] | None = None,
+        resamples: int | None = None,
+        silhouette_sample: int | None = None,
+        stability_floor: float | None = None,
+        min_share: float | None = None,
     ) -> None:
-        data_spec = DataSpec(
-            str(data), target, time_column, id_column, tuple(drop),
-            categorical=tuple(categorical), encoding=encoding, delimiter=delimiter,
-            missing_values=tuple(missing_values),
-        )  # fmt: skip
-        draft = ExperimentSpec(
-            name=name,
-            task=task,
-            data=data_spec,
-            evaluation=EvaluationSpec(splitter, folds, repeats, metric, seed, holdout),
-            decision=DecisionSpec(dict(costs)) if costs else None,
-            candidates=_candidate_specs(candidates),
-        )
-        self._spec = parse_spec(spec_to_toml(draft))
+        with warnings_at_caller():
+            self._frame_file = frame_file(data) if isinstance(data, pd.DataFrame) else None
+            path = str(self._frame_file) if self._frame_file is not None else _data_path(data)
+            evaluation = {
+                "splitter": splitter, "folds": folds, "repeats": repeats, "holdout": holdout,
+                "rope": rope, "choose": choose,
+            }  # fmt: skip
+            clustering = {
+                "k": _k_range(k), "resamples": resamples, "silhouette_sample": silhouette_sample,
+                "stability_floor": stability_floor, "min_share": min_share,
+            }  # fmt: skip
+            draft = ExperimentSpec(
+                name=name,
+                task=task,
+                data=DataSpec(
+                    path,
+                    target,
+                    time_column,
+                    id_column,
+                    tuple(drop),
+                    categorical=tuple(categorical),
+                    encoding=encoding,
+                    delimiter=delimiter,
+                    missing_values=tuple(missing_values),
+                ),
+                evaluation=_evaluation(task, evaluation, metric, seed),
+                decision=_decision(costs, cost_matrix, calibration),
+                clustering=_clustering(task, clustering, metric),
+                candidates=_candidate_specs(candidates),
+            )
+            self._spec = parse_spec(spec_to_toml(draft))
+            if self._frame_file is not None:  # written once the spec is known to be valid
+                store_frame(data, self._frame_file)
         self.last_run_id: str | None = None  # set by run(record=True)
 
     @classmethod
@@ -99,6 +150,7 @@ class Experiment:
     def from_spec(cls, spec: ExperimentSpec) -> Experiment:
         experiment = cls.__new__(cls)
         experiment._spec = spec
+        experiment._frame_file = None
         experiment.last_run_id = None
         return experiment
 
@@ -106,9 +158,25 @@ class Experiment:
     def spec(self) -> ExperimentSpec:
         return self._spec
 
-    def to_toml(self, path: str | os.PathLike | None = None) -> str:
-        """The spec as TOML; with ``path``, also write it there (data paths stay correct)."""
+    def to_toml(
+        self, path: str | os.PathLike | None = None, *, data_path: str | os.PathLike | None = None
+    ) -> str:
+        """The spec as TOML; with ``path``, also write it there (data paths stay correct).
+
+        An experiment on a DataFrame needs ``path``: the frame is written as Parquet beside the
+        spec (``NAME.parquet`` for ``NAME.toml``) or at ``data_path``, and the spec names it.
+        """
         spec = self._spec
+        if self._frame_file is not None:
+            spec = self._with_frame_written(path, data_path)
+        elif data_path is not None:
+            raise SpecError([
+                SpecProblem(
+                    "data.path",
+                    "data_path= applies only to an experiment on a DataFrame",
+                    "leave it out: the spec names the data file the experiment was given",
+                )
+            ])  # fmt: skip
         if path is not None:
             spec = spec.relocated(path)
         text = spec_to_toml(spec)
@@ -117,9 +185,26 @@ class Experiment:
             Path(path).write_text(text)
         return text
 
+    def _with_frame_written(self, path, data_path) -> ExperimentSpec:
+        if path is None:
+            raise SpecError([
+                SpecProblem(
+                    "data.path",
+                    "the experiment's data is a DataFrame in memory, so the spec has no file to "
+                    "name",
+                    "pass a path: to_toml('experiments/NAME.toml') also writes the frame beside "
+                    "it as NAME.parquet (or where data_path= says)",
+                )
+            ])  # fmt: skip
+        if data_path is None:  # beside the spec, named relative to it like any data file
+            data_path = os.path.relpath(Path(path).with_suffix(".parquet").resolve())
+        copy_frame(self._frame_file, Path(data_path))
+        return replace(self._spec, data=replace(self._spec.data, path=os.fspath(data_path)))
+
     def validate(self) -> dict:
         """Read the data and make the splits without fitting anything (``learnburn validate``)."""
-        return check_experiment(self._spec)
+        with warnings_at_caller():
+            return check_experiment(self._spec)
 
     def run(
         self,
@@ -148,6 +233,10 @@ class Experiment:
         notebook it runs: pass ``notebook="train.ipynb"`` (its path) to record the run with
         it; without it the run is not recorded, with a warning saying so.
         """
+        with warnings_at_caller():
+            return self._run(jobs, progress, record, store, allow_dirty, notebook)
+
+    def _run(self, jobs, progress, record, store, allow_dirty, notebook) -> ExperimentResult:
         context = current_notebook(notebook)
         if record is None:
             record = context is not None
@@ -184,7 +273,54 @@ class Experiment:
     def __repr__(self) -> str:
         spec = self._spec
         names = ", ".join(c.name for c in spec.candidates)
-        return f"Experiment({spec.name!r}, data={spec.data.path!r}, candidates=[{names}])"
+        data = "<DataFrame>" if self._frame_file is not None else repr(spec.data.path)
+        return f"Experiment({spec.name!r}, data={data}, candidates=[{names}])"
+
+
+def _data_path(data: object) -> str:
+    if isinstance(data, str | os.PathLike):
+        return os.fspath(data)
+    raise DataError(
+        f"The 'data' parameter of Experiment must be a file path or a pandas DataFrame. "
+        f"Got {type(data).__name__} instead.",
+        hint='pass data="loans.csv" (CSV or Parquet) or data=frame',
+    )
+
+
+def _evaluation(task: str, given: dict, metric: str | None, seed: int) -> EvaluationSpec:
+    if task != "clustering":
+        chosen = {k: v for k, v in given.items() if v is not None}
+        return EvaluationSpec(**chosen, metric=metric or "roc_auc", seed=seed)
+    problems = [
+        SpecProblem(f"evaluation.{key}", "does not apply to clustering", "leave it out")
+        for key in _CLASSIFICATION_EVALUATION
+        if given[key] is not None
+    ]
+    if problems:
+        raise SpecError(problems)
+    return EvaluationSpec(seed=seed)
+
+
+def _decision(costs, matrix, calibration) -> DecisionSpec | None:
+    if not costs and matrix is None and calibration is None:
+        return None
+    rows = tuple(tuple(row) for row in matrix) if matrix is not None else None
+    return DecisionSpec(dict(costs or {}), rows, calibration or "auto")
+
+
+def _clustering(task: str, given: dict, metric: str | None) -> ClusteringSpec | None:
+    chosen = {k: v for k, v in given.items() if v is not None}
+    if task == "clustering" and metric is not None:
+        chosen["metric"] = metric
+    if task != "clustering" and not chosen:
+        return None
+    return ClusteringSpec(**chosen)
+
+
+def _k_range(k: int | Sequence[int] | None) -> tuple[int, ...] | None:
+    if k is None:
+        return None
+    return (k, k) if isinstance(k, int) else tuple(k)
 
 
 def _candidate_specs(candidates) -> tuple[CandidateSpec, ...]:

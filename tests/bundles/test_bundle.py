@@ -76,3 +76,30 @@ def test_the_bundle_knows_its_path_manifest_and_columns(bundle_dir):
     assert bundle.path == bundle_dir
     assert bundle.manifest["version"] == VERSION
     assert bundle.columns == ("income", "debt", "region", "member")
+
+
+def test_predict_is_the_bundles_decision_as_scikit_learn_names_it(
+    fit, features, target3, schema, tmp_path
+):
+    """predict gives the decided labels (the least-cost rule here), the same as decide."""
+    pipeline = fit("logistic_regression", target3)
+    classes = list(pipeline.classes_)
+    policy = choose_decision(
+        target3, pipeline.predict_proba(features), classes, [[0, 1, 4], [2, 0, 1], [8, 2, 0]],
+        calibration="none", n_resamples=20,
+    )  # fmt: skip
+    path = save_bundle(
+        pipeline, tmp_path / "b", schema=schema, classes=classes, meta={},
+        decision=policy.to_dict(),
+    )  # fmt: skip
+    bundle = load_bundle(path)
+    assert np.array_equal(bundle.predict(features), bundle.decide(features))
+    assert np.array_equal(bundle.predict(features), policy.apply(bundle.predict_proba(features)))
+
+
+def test_classes_and_feature_names_follow_scikit_learn_naming(bundle_dir, logistic, features):
+    """classes_, feature_names_in_ and n_features_in_ read as on a fitted estimator."""
+    bundle = load_bundle(bundle_dir)
+    assert np.array_equal(bundle.classes_, logistic.classes_)
+    assert list(bundle.feature_names_in_) == list(features.columns)
+    assert bundle.n_features_in_ == features.shape[1]

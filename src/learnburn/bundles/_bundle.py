@@ -136,6 +136,26 @@ class Bundle:
         """The names of the input columns, in schema order."""
         return tuple(column["name"] for column in self.schema["columns"])
 
+    @property
+    def classes_(self) -> np.ndarray:
+        """The class labels as scikit-learn names them: the columns of ``predict_proba``."""
+        return np.asarray(self.classes)
+
+    @property
+    def feature_names_in_(self) -> np.ndarray:
+        """The input column names, as scikit-learn names them."""
+        return np.asarray(self.columns, dtype=object)
+
+    @property
+    def n_features_in_(self) -> int:
+        """The number of input columns."""
+        return len(self.columns)
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        """The decided label of each row, as scikit-learn's ``predict``: the same as
+        ``decide`` (the bundle's threshold or least-cost rule when it holds a decision)."""
+        return self.decide(frame)
+
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
         """Probabilities with one column per class of ``classes`` (0 for a class the model did
         not see in training)."""

@@ -29,6 +29,9 @@ app = typer.Typer(
     help="Learn, compare and ship traditional machine-learning models on tables.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Plain help: reflowed to the terminal's width, defaults shown, and nothing in square
+    # brackets taken for Rich markup (which ate "[default: ...]"); it reads the same in a pipe.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

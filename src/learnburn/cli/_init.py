@@ -15,9 +15,15 @@ def init(
     data_file: str = typer.Argument(..., help="A CSV or Parquet file (or pkg://PACKAGE/path)."),
     target: str | None = typer.Option(None, "--target", "-t", help="The column to predict."),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="Where to write the spec [default: experiments/NAME.toml]."
+        None,
+        "--output",
+        "-o",
+        help="Where to write the spec.",
+        show_default="experiments/NAME.toml",
     ),
-    name: str | None = typer.Option(None, "--name", help="Experiment name [default: file stem]."),
+    name: str | None = typer.Option(
+        None, "--name", help="Experiment name.", show_default="the data file's stem"
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing spec file."),
     encoding: str = typer.Option(
         "utf-8", "--encoding", help="The CSV file's text encoding (written into the spec)."

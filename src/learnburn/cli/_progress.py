@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 if TYPE_CHECKING:
     from learnburn.workflows import ProgressEvent
@@ -14,24 +23,34 @@ if TYPE_CHECKING:
 
 @contextmanager
 def fold_progress(console: Console, enabled: bool = True):
-    """Yield a callback for ``run_experiment(progress=...)`` that draws a bar of fold tasks."""
+    """Yield a callback for ``run_experiment(progress=...)`` that draws a bar of fold tasks:
+    how many are done, the time spent and the time left (estimated from the pace so far), and
+    the candidate whose fold finished last."""
     if not enabled:
         yield None
+        return
+    if not console.is_terminal:  # a pipe or a CI log: a line every tenth of the way, no bar
+        yield _lines(console)
         return
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("elapsed,"),
+        TimeRemainingColumn(),
+        TextColumn("left"),
+        TextColumn("{task.fields[current]}", style="cyan"),
     )
     with Progress(*columns, console=console, transient=True) as bar:
         state: dict = {"task": None}
 
         def on_event(event: ProgressEvent) -> None:
             if event.kind == "folds":
-                state["task"] = bar.add_task(event.message, total=event.total)
+                state["task"] = bar.add_task(event.message, total=event.total, current="")
             elif event.kind == "fold" and state["task"] is not None:
-                bar.advance(state["task"])
+                current = f"last: {event.fold.candidate}" if event.fold is not None else ""
+                bar.update(state["task"], advance=1, current=escape(current))
             elif event.kind == "stage":
                 if state["task"] is not None:
                     bar.update(state["task"], description=event.message)
@@ -39,3 +58,38 @@ def fold_progress(console: Console, enabled: bool = True):
                     console.print(f"[dim]{event.message}…[/]")
 
         yield on_event
+
+
+def _lines(console: Console):
+    """A progress callback that prints a plain line at the first fold and at each tenth."""
+    state = {"total": 0, "done": 0, "started": 0.0, "shown": -1}
+
+    def on_event(event: ProgressEvent) -> None:
+        if event.kind == "folds":
+            state.update(total=event.total, done=0, started=time.monotonic(), shown=-1)
+            console.print(f"{event.message}: {event.total} fold tasks", markup=False)
+        elif event.kind == "fold" and state["total"]:
+            state["done"] += 1
+            done, total = state["done"], state["total"]
+            tenth = done * 10 // total
+            if tenth == state["shown"]:
+                return
+            state["shown"] = tenth
+            spent = time.monotonic() - state["started"]
+            left = spent / done * (total - done)
+            last = f"; last: {event.fold.candidate}" if event.fold is not None else ""
+            console.print(
+                f"  {done}/{total} folds, {_clock(spent)} elapsed, ~{_clock(left)} left{last}",
+                markup=False,
+                soft_wrap=True,
+            )
+        elif event.kind == "stage":
+            console.print(f"{event.message}…", markup=False)
+
+    return on_event
+
+
+def _clock(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}"

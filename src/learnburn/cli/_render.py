@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from learnburn.cli._render_fit import print_table
+
 if TYPE_CHECKING:
     from learnburn.evaluation import ExperimentResult
 
@@ -43,21 +45,22 @@ def leaderboard_table(result: ExperimentResult, *, verdicts: bool = True) -> Tab
         title=f"{result.experiment}: {result.metric}, {direction}; {splits['method']}, "
         f"{splits['folds']} folds x {splits['repeats']} repeats; ROPE ±{rope:g}",
         title_justify="left",
-        caption="95% interval: corrected t (Nadeau-Bengio). P(b/e/w): probability of being "
-        "better / practically equivalent / worse than the best (Bayesian correlated t-test). "
-        "p: corrected t-test vs the best, Holm-adjusted. * chosen.",
+        caption=f"mean: {result.metric}, mean over the folds. 95% interval: corrected t "
+        "(Nadeau-Bengio). P(b/e/w): probability of being better / practically equivalent / "
+        "worse than the best (Bayesian correlated t-test). p: corrected t-test vs the best, "
+        "Holm-adjusted. pred ms: predict time per fold. * chosen.",
         caption_style="dim",
         caption_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
     table.add_column("#", justify="right")
-    table.add_column("candidate", overflow="fold")
-    table.add_column(result.metric, justify="right")
+    table.add_column("candidate", no_wrap=True)  # never cut: it is what people type
+    table.add_column("mean", justify="right", no_wrap=True)  # the metric is in the title
     table.add_column("95% interval", justify="right", no_wrap=True)
     table.add_column("P(b/e/w)", justify="right", no_wrap=True)
-    table.add_column("p", justify="right")
-    table.add_column("pred ms", justify="right")
+    table.add_column("p", justify="right", no_wrap=True)
+    table.add_column("pred ms", justify="right", no_wrap=True)
     if verdicts:
         table.add_column("verdict", ratio=1, min_width=16)
     for c in result.leaderboard():
@@ -93,7 +96,8 @@ def print_result(console: Console, result: ExperimentResult) -> None:
         f"holdout {result.splits['holdout_rows']} rows set aside."
     )
     wide = console.width >= WIDE
-    console.print(leaderboard_table(result, verdicts=wide))
+    names = [c.name for c in result.candidates]
+    print_table(console, leaderboard_table(result, verdicts=wide), names=names)
     if not wide:
         for c in result.leaderboard():
             console.print(f"  [bold]{escape(c.name)}[/]: {_verdict(c)}")

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from learnburn.cli._render import _number
+from learnburn.cli._render_fit import print_table
 
 if TYPE_CHECKING:
     from learnburn.evaluation import ClusteringResult
@@ -28,7 +29,8 @@ def print_clustering(console: Console, result: ClusteringResult) -> None:
         f"each, silhouette on {splits['silhouette_sample']} rows."
     )
     ranked = result.leaderboard()
-    console.print(clustering_table(ranked[:SHOWN]))
+    shown = ranked[:SHOWN]
+    print_table(console, clustering_table(shown), names=[s.name for s in shown])
     if len(ranked) > SHOWN:
         console.print(f"[dim]… and {len(ranked) - SHOWN} more clusterings (--output has all).[/]")
     for score in ranked:
@@ -73,7 +75,9 @@ def print_measures(console: Console, comparison: dict) -> None:
 def clustering_table(scores) -> Table:
     table = Table(box=box.SIMPLE_HEAD, title="Clusterings", title_justify="left")
     for column in ("#", "clustering", "k", "silhouette", "CH", "DB", "BIC", "stability (ARI)"):
-        table.add_column(column, justify="left" if column == "clustering" else "right")
+        table.add_column(
+            column, justify="left" if column == "clustering" else "right", no_wrap=True
+        )
     table.add_column("verdict")
     for s in scores:
         stability = "—"

@@ -8,6 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from learnburn.cli._render import _number, _p
+from learnburn.cli._render_fit import print_table
 
 _STATUS = {
     "finished": "[green]finished[/]",
@@ -32,10 +33,10 @@ def runs_table(summaries, url: str, notebooks: dict | None = None) -> Table:
         title=f"Runs in {escape(url)}", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
     )
     table.add_column("run", no_wrap=True)
-    table.add_column("experiment", overflow="fold", min_width=6)
+    table.add_column("experiment", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("started (UTC)", no_wrap=True)
-    table.add_column("winner", overflow="fold", min_width=6)
+    table.add_column("winner", no_wrap=True)
     table.add_column("score", justify="right", no_wrap=True)
     table.add_column("commit", no_wrap=True)
     for s in summaries:
@@ -54,6 +55,12 @@ def runs_table(summaries, url: str, notebooks: dict | None = None) -> Table:
     if not summaries:
         table.caption = "No runs yet: `learnburn run SPEC` records one."
     return table
+
+
+def print_runs(console: Console, summaries, url: str, notebooks: dict | None = None) -> None:
+    """The runs table, or its plain lines when an id or a name would not show whole."""
+    names = [n for s in summaries for n in (s.id[:12], s.experiment, s.winner or "")]
+    print_table(console, runs_table(summaries, url, notebooks), names=names)
 
 
 def print_run(console: Console, detail) -> None:
@@ -89,8 +96,9 @@ def print_run(console: Console, detail) -> None:
         table = Table(
             box=box.SIMPLE_HEAD, title=f"{record['metric']} by candidate", title_justify="left"
         )
-        for column in ("#", "candidate", "mean", "95% interval", "verdict"):
-            table.add_column(column)
+        for column in ("#", "candidate", "mean", "95% interval"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("verdict")
         ranked = sorted(record["candidates"], key=lambda c: (c["rank"] is None, c["rank"] or 0))
         for c in ranked:
             table.add_row(
@@ -100,7 +108,7 @@ def print_run(console: Console, detail) -> None:
                 f"[{_number(c['ci_low'])}, {_number(c['ci_high'])}]",
                 escape(c["verdict"] or c["status"]),
             )
-        console.print(table)
+        print_table(console, table, names=[c["name"] for c in ranked])
         _print_holdout_and_decision(console, record)
     for artifact in detail.artifacts:
         name = escape(artifact.name)
@@ -173,10 +181,10 @@ def print_diff(console: Console, diff) -> None:
         console.print(f"  {escape(line)}")
     table = Table(box=box.SIMPLE_HEAD, title="mean score by candidate", title_justify="left")
     for column in ("candidate", "run a", "run b"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=True)
     for m in diff.metrics:
         table.add_row(escape(m["candidate"]), _number(m["a"]), _number(m["b"]))
-    console.print(table)
+    print_table(console, table, names=[m["candidate"] for m in diff.metrics])
     console.print("decisions: " + ("same" if not diff.decisions else ""))
     for line in diff.decisions:
         console.print(f"  [yellow]{escape(line)}[/]")

@@ -15,8 +15,8 @@ from learnburn.cli._render_runs import (
     print_diff,
     print_reproduction,
     print_run,
+    print_runs,
     print_verification,
-    runs_table,
 )
 from learnburn.cli._store import STORE, store_for
 
@@ -59,7 +59,7 @@ def runs(
             rows = [s.__dict__ | _notebook_part(notebooks.get(s.id)) for s in listed]
             typer.echo(json.dumps(rows, default=str, indent=2))
             return
-        console.print(runs_table(listed, opened.url, notebooks))
+        print_runs(console, listed, opened.url, notebooks)
 
 
 def _notebook_part(results: dict | None) -> dict:

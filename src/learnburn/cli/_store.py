@@ -16,9 +16,8 @@ if TYPE_CHECKING:
 STORE = typer.Option(
     None,
     "--store",
-    help="Run store: a PostgreSQL URL or an SQLite file [default: $LEARNBURN_STORE, else "
-    ".learnburn/store.db at the git repository root].",
-    show_default=False,
+    help="Run store: a PostgreSQL URL or an SQLite file.",
+    show_default="$LEARNBURN_STORE, else .learnburn/store.db at the git repository root",
 )
 
 

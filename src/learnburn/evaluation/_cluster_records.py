@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, fields
+from html import escape
 from typing import Any
 
 import numpy as np
 
+from learnburn._frames import Records
 from learnburn.evaluation._records import FoldScore, _finite, _plain
 
 
@@ -101,6 +103,10 @@ class ClusteringResult:
     decision_policy: Any = field(default=None, compare=False, repr=False)
     predictions: Any = field(default=None, compare=False, repr=False)  # none for clustering
 
+    def __post_init__(self) -> None:  # tables of records: .to_frame() gives a DataFrame
+        for name in ("candidates", "folds", "segments"):
+            object.__setattr__(self, name, Records(getattr(self, name)))
+
     @property
     def explanation(self) -> str:
         """The sentence that explains the choice."""
@@ -116,9 +122,9 @@ class ClusteringResult:
     def chosen(self) -> ClusterScore | None:
         return next((c for c in self.candidates if c.name == self.winner), None)
 
-    def leaderboard(self) -> tuple[ClusterScore, ...]:
-        """Clusterings in rank order; failed ones last."""
-        return tuple(sorted(self.candidates, key=lambda c: (c.rank is None, c.rank or 0)))
+    def leaderboard(self) -> Records:
+        """Clusterings in rank order; failed ones last (``.to_frame()``: a DataFrame)."""
+        return Records(sorted(self.candidates, key=lambda c: (c.rank is None, c.rank or 0)))
 
     def fold_scores(self, candidate: str) -> np.ndarray:
         """The clustering's adjusted Rand index on each resample, in order."""
@@ -145,6 +151,9 @@ class ClusteringResult:
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+    def _repr_html_(self) -> str:  # Jupyter: the choice in words, then the leaderboard
+        return f"<p>{escape(self.explanation)}</p>" + self.leaderboard()._repr_html_()
 
 
 _NOT_SERIALISED = (

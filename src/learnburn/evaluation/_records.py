@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from learnburn._frames import Records
 from learnburn._html import result_html
 
 
@@ -106,9 +107,13 @@ class ExperimentResult:
     predictions: Any = field(default=None, compare=False, repr=False)  # for the report's curves
     decision_policy: Any = field(default=None, compare=False, repr=False)
 
-    def leaderboard(self) -> tuple[CandidateSummary, ...]:
-        """Candidates best first; failed ones last."""
-        return tuple(sorted(self.candidates, key=lambda c: (c.rank is None, c.rank or 0)))
+    def __post_init__(self) -> None:  # tables of records: .to_frame() gives a DataFrame
+        object.__setattr__(self, "candidates", Records(self.candidates))
+        object.__setattr__(self, "folds", Records(self.folds))
+
+    def leaderboard(self) -> Records:
+        """Candidates best first; failed ones last (``.to_frame()``: a DataFrame)."""
+        return Records(sorted(self.candidates, key=lambda c: (c.rank is None, c.rank or 0)))
 
     def fold_scores(self, candidate: str) -> np.ndarray:
         """The candidate's primary scores, in (repeat, fold) order."""

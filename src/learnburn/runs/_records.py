@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from learnburn._frames import Records
 from learnburn._html import run_html, runs_html
 from learnburn.errors import RunStoreError
 
@@ -63,10 +64,14 @@ class RunDetail:
 
 class RunList(list):
     """What ``RunStore.list_runs`` returns: a list of :class:`RunSummary` that Jupyter shows as
-    a table."""
+    a table; ``to_frame()`` gives them as a pandas DataFrame."""
 
     def _repr_html_(self) -> str:
         return runs_html(self)
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame: one row per run, one column per ``RunSummary`` field."""
+        return Records(self).to_frame()
 
 
 def to_json(value: Any, what: str) -> str:

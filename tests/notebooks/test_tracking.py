@@ -89,7 +89,7 @@ def test_notebook_experiment_round_trips_to_toml_and_the_cli_reproduces_its_fold
     cli_scores = [(f["candidate"], f["repeat"], f["fold"], f["score"]) for f in from_cli]
     notebook_scores = [(f["candidate"], f["repeat"], f["fold"], f["score"]) for f in detail.folds]
     assert sorted(cli_scores) == sorted(notebook_scores)
-    assert len(cli_scores) == 2 * 3
+    assert len(cli_scores) == 2 * 3 * 2  # two candidates, three folds, two repeats
 
 
 def test_an_uncommitted_notebook_run_is_dirty_with_its_code_stored_and_a_warning_shown(project):

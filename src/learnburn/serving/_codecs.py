@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 import orjson
@@ -37,9 +38,9 @@ _CHARSETS = ("utf-8", "utf8", "us-ascii", "ascii")
 _SCALARS = (str, int, float, bool)
 _NUMBERS = (int, float)  # exact types: a JSON true is not the number 1
 _ABSENT = object()
-# A number as pandas and Python read it alike: sign, digits, point, exponent; no spaces,
-# underscores, "inf" or "nan" (those take the pandas path, which explains or refuses them)
-_plain_number = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?").fullmatch
+# The characters of a plain decimal number, which pandas and Python read alike (Python's float
+# also takes spaces, "_", non-ASCII digits, "inf" and "nan": those take the pandas path)
+_DECIMAL = "0123456789+-.eE"
 
 
 class RequestError(Exception):
@@ -161,25 +162,41 @@ def csv_records(rows: Sequence[Sequence[str]], bundle: Bundle) -> list[dict] | N
     fields None, numeric fields parsed. None unless every numeric field is empty or a plain
     decimal number that is finite (the common case); ``csv_table`` reads and explains the rest,
     so both ways give the same answer."""
-    numeric = bundle.numeric_columns
-    steps = [(name, name in numeric) for name in bundle.columns]
-    records = []
-    for row in rows:
-        record = {}
-        for (name, number), text in zip(steps, row, strict=True):
-            if not text:
-                record[name] = None
-            elif not number:
-                record[name] = text
-            elif _plain_number(text) is None:
-                return None
-            else:
-                value = float(text)
-                if value - value != 0.0:  # overflowed to infinity
-                    return None
-                record[name] = value
+    columns = bundle.columns
+    numeric = [name for name in columns if name in bundle.numeric_columns]
+    others = [name for name in columns if name not in bundle.numeric_columns]
+    take_numeric = _picker([columns.index(name) for name in numeric])
+    take_others = _picker([columns.index(name) for name in others])
+    texts = list(chain.from_iterable(map(take_numeric, rows)))
+    if "".join(texts).strip(_DECIMAL):  # one pass over every numeric field, in C
+        return None  # a character no plain decimal has: spaces, "_", "inf", "nan", text
+    try:
+        if "" in texts:
+            numbers = [float(text) if text else None for text in texts]
+        else:
+            numbers = list(map(float, texts))
+    except ValueError:  # such as "1e" or "+-"
+        return None
+    total = sum(filter(None, numbers))
+    if total - total != 0.0:  # an infinite number (or a sum too big to tell): pandas checks
+        return None
+    width, records = len(numeric), []
+    for start, row in zip(range(0, len(numbers), width or 1), rows, strict=False):
+        record = dict(zip(numeric, numbers[start : start + width], strict=True))
+        record.update(zip(others, take_others(row), strict=True))
+        if "" in row:
+            for name in others:
+                if not record[name]:
+                    record[name] = None
         records.append(record)
     return records
+
+
+def _picker(positions: list[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    """A function giving the fields of a row at ``positions``, as a tuple."""
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    return lambda row: tuple(row[i] for i in positions)
 
 
 def csv_table(rows: Sequence[Sequence[str]], bundle: Bundle) -> pd.DataFrame:

@@ -70,6 +70,20 @@ def test_a_sku_with_several_price_dimensions_gives_one_row_per_tier_in_range_ord
     }
 
 
+def test_tiers_are_also_ordered_by_starting_range(tmp_path):
+    """AWS's description of the format names the range fields startingRange/endingRange."""
+    offer = json.loads((OFFERS / "lambda.json").read_text())
+    for term in offer["terms"]["OnDemand"]["TG3M4CAGBA3NYQBH"].values():
+        for dimension in term["priceDimensions"].values():
+            dimension["startingRange"] = dimension.pop("beginRange")
+            dimension["endingRange"] = dimension.pop("endRange")
+    path = tmp_path / "lambda.json"
+    path.write_text(json.dumps(offer))
+    rows = _by_item(read_offer(path, "us-east-1"))
+    assert rows[("lambda", "x86 duration tier 1")].usd == Decimal("0.0000166667")
+    assert rows[("lambda", "x86 duration tier 3")].usd == Decimal("0.0000133334")
+
+
 def test_a_per_request_price_is_converted_to_the_tables_unit():
     rows = _by_item(read_offer(OFFERS / "lambda.json", "us-east-1"))
     requests = rows[("lambda", "requests")]
@@ -97,6 +111,17 @@ def test_fargate_spot_usage_is_not_taken_for_the_on_demand_rate():
     assert rows[("fargate", "Linux/x86 vCPU")].usd == Decimal("0.04048")
     assert rows[("fargate", "Linux/x86 memory")].usd == Decimal("0.004445")
     assert len(rows) == 2
+
+
+def test_an_offer_with_no_price_learnburn_uses_is_an_error_not_an_empty_table(tmp_path):
+    """Only Fargate Spot left in the file: nothing is taken for the on-demand rate."""
+    offer = json.loads((OFFERS / "ecs.json").read_text())
+    for sku in ("8CESGAFWKAJ98PME", "PBZNQUSEXZUC34C9"):
+        del offer["products"][sku]
+    path = tmp_path / "ecs.json"
+    path.write_text(json.dumps(offer))
+    with pytest.raises(CostError, match="1 product in us-east-1, but none with an on-demand"):
+        read_offer(path, "us-east-1")
 
 
 def test_a_folder_stands_for_the_offer_files_in_it():

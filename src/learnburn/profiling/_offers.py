@@ -116,6 +116,13 @@ def read_offer(path: str | Path, region: str) -> list[OfferPrice]:
         for rule, name in _matching(rules, product):
             for price in _prices(rule, name, sku, on_demand.get(sku, {}), region, source, date):
                 _keep(found, price, path)
+    if not found:
+        raise CostError(
+            f"{path}: offer {code} has {len(in_region)} product{'s' * (len(in_region) != 1)} "
+            f"in {region}, but none with an on-demand price learnburn uses",
+            hint="check the file is the current offer; AWS may have renamed the usage types "
+            "learnburn reads (profiling/_offers.py, RULES)",
+        )
     return list(found.values())
 
 
@@ -254,13 +261,23 @@ def _prices(
     rule: Rule, name: str, sku: str, terms: dict, region: str, source: str, date: str
 ) -> Iterable[OfferPrice]:
     dimensions = [d for term in terms.values() for d in term.get("priceDimensions", {}).values()]
-    dimensions.sort(key=lambda d: float(d.get("beginRange", 0) or 0))
+    dimensions.sort(key=_begin)
     priced = [(d, _usd(d, sku)) for d in dimensions if "USD" in d.get("pricePerUnit", {})]
     if not rule.tiered:
         priced = [(d, usd) for d, usd in priced if usd > 0][:1]
     for n, (_, usd) in enumerate(priced, start=1):
         item = f"{name} tier {n}" if rule.tiered else name
         yield OfferPrice(rule.service, item, rule.unit, usd * rule.scale, region, source, date, sku)
+
+
+def _begin(dimension: dict) -> float:
+    """Where a dimension's range starts: ``beginRange`` in the offer files, ``startingRange`` in
+    part of AWS's description of the format; both are read."""
+    begin = dimension.get("beginRange", dimension.get("startingRange"))
+    try:
+        return float(begin or 0)
+    except ValueError:
+        return 0.0
 
 
 def _usd(dimension: dict, sku: str) -> Decimal:

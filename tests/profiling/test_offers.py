@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from learnburn.errors import CostError
-from learnburn.profiling import load_prices
-from learnburn.profiling._offers import read_offer, read_offers, update_price_table
+from learnburn.profiling import load_prices, read_offer, read_offers, update_price_table
 
 OFFERS = Path(__file__).parent / "fixtures" / "offers"
 

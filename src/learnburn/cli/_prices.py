@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from learnburn.cli._errors import handles_errors
-from learnburn.profiling._offers import OFFER_URL, OFFERS, download_offer, update_price_table
+from learnburn.profiling import download_offer, update_price_table
+from learnburn.profiling._offers import OFFER_URL, OFFERS
 from learnburn.profiling._prices import DEFAULT_REGION
 
 prices = typer.Typer(
@@ -35,16 +36,23 @@ def update(
     offer: list[Path] = typer.Option(
         [],
         "--offer",
+        metavar="FILE",
         help="An AWS Price List offer file (index.json) or a folder of them; repeat it. "
         f"Offers read: {', '.join(OFFERS)}.",
     ),
-    region: str = typer.Option(DEFAULT_REGION, "--region", help="The AWS region to price."),
+    region: str = typer.Option(
+        DEFAULT_REGION, "--region", metavar="REGION", help="The AWS region to price."
+    ),
     out: Path | None = typer.Option(
-        None, "--out", help="The table to write (default: the one shipped with learnburn)."
+        None,
+        "--out",
+        metavar="CSV",
+        help="The table to write (default: the one shipped with learnburn).",
     ),
     base: Path | None = typer.Option(
         None,
         "--base",
+        metavar="CSV",
         help="Keep this table's rows the offers do not price (default: the --out table).",
     ),
     download: bool = typer.Option(

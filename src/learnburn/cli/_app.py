@@ -17,6 +17,7 @@ from learnburn.cli import (
     _nb,
     _package,
     _predict,
+    _prices,
     _profile,
     _report,
     _run,
@@ -67,6 +68,7 @@ app.command("serve")(_serve.serve)
 app.command("package")(_package.package)
 app.command("profile")(_profile.profile)
 app.command("cost")(_cost.cost)
+app.add_typer(_prices.prices, name="prices")
 app.add_typer(_deploy.deploy, name="deploy")
 app.command("drift")(_drift.drift)
 app.add_typer(_nb.nb, name="nb")

@@ -201,25 +201,25 @@ def test_the_scoring_summary_says_which_path_and_why(
         raise trees.TreesNotBuilt("the trees hold a split kind it does not know")
 
     monkeypatch.setattr(trees, "xgboost", refuse)
+    monkeypatch.setattr(trees, "xgboost_onnx", refuse)
     path = save_bundle(
         fit("xgboost", target), tmp_path / "x.lbm", schema=schema, classes=["no", "yes"],
         meta={}, check_rows=features,
     )  # fmt: skip
     native = load_bundle(path).scoring_summary
     assert native.startswith("native (no runtime was proven: onnxruntime:")
-    assert "treelite: the trees hold a split kind it does not know" in native
+    assert native.count("the trees hold a split kind it does not know") == 2
     assert load_bundle(bundle_dir).scoring_summary.startswith("native (the bundle was saved")
 
 
 @pytest.mark.parametrize("classes", [2, 3])
 @pytest.mark.parametrize("family", ["hist_gradient_boosting", "xgboost"])
-def test_boosted_trees_with_categorical_splits_get_a_proven_treelite_fast_path(
-    family, classes, tmp_path
-):
+def test_boosted_trees_with_categorical_splits_get_a_proven_fast_path(family, classes, tmp_path):
     """HistGradientBoosting and XGBoost split on categories natively; their trees, rebuilt for
-    Treelite, are proven and chosen, and score like the native model on rows with missing
-    values and unseen categories, binary and multiclass. The categories are coded in another
-    order than the models' own (the most frequent, "zulu", sorts last)."""
+    Treelite (and XGBoost's for ONNX Runtime too), are proven and chosen, and score like the
+    native model on rows with missing values and unseen categories, binary and multiclass. The
+    categories are coded in another order than the models' own (the most frequent, "zulu",
+    sorts last)."""
     from learnburn.candidates import build_pipeline
     from learnburn.data import infer_schema
 
@@ -255,7 +255,13 @@ def test_boosted_trees_with_categorical_splits_get_a_proven_treelite_fast_path(
         check_rows=table(120, seed=2),
     )  # fmt: skip
     bundle = load_bundle(path)
-    assert bundle.scoring_path == "treelite", bundle.fast_report
+    proven = {a["converter"] for a in bundle.fast_report["attempts"] if a["outcome"] == "proven"}
+    rebuilt = {
+        "hist_gradient_boosting": {"rebuilt_hist_gradient_boosting"},
+        "xgboost": {"rebuilt_xgboost_onnx", "rebuilt_xgboost"},
+    }
+    assert proven == rebuilt[family], bundle.fast_report
+    assert bundle.scoring_path in {"onnxruntime", "treelite"}
     rows = table(60, seed=11)
     rows.loc[0, "region"] = "atlantis"
     rows.loc[1, ["income", "debt"]] = [np.nan, np.nan]

@@ -305,8 +305,12 @@ def _converters(estimator: Any, plan: FeaturePlan) -> list[tuple[str, Converter]
     if name == "LGBMClassifier":
         return [("onnxruntime", _onnx_lightgbm), ("treelite", _treelite_lightgbm)]
     if name in {"XGBClassifier", "LabelledXGBClassifier"}:
-        # the converters refuse categorical splits; the rebuilt trees take them
-        return [("onnxruntime", _onnx_xgboost), ("treelite", _rebuilt(_trees.xgboost, plan))]
+        # onnxmltools refuses categorical splits; the trees rebuilt as ONNX or Treelite take them
+        return [
+            ("onnxruntime", _onnx_xgboost),
+            ("onnxruntime", _rebuilt(_trees.xgboost_onnx, plan)),
+            ("treelite", _rebuilt(_trees.xgboost, plan)),
+        ]
     if name == "TabularMLPClassifier":
         return [("onnxruntime", _onnx_mlp)]
     return []
@@ -442,7 +446,7 @@ def _treelite_lightgbm(estimator: Any, matrix: np.ndarray) -> bytes:
 
 
 def _rebuilt(build: Callable[[Any, FeaturePlan], bytes], plan: FeaturePlan) -> Converter:
-    """A converter that rebuilds the fitted trees as a Treelite model (``_trees.py``)."""
+    """A converter that rebuilds the fitted trees for a runtime (``_trees.py``)."""
 
     def convert(estimator: Any, matrix: np.ndarray) -> bytes:
         try:
@@ -450,5 +454,5 @@ def _rebuilt(build: Callable[[Any, FeaturePlan], bytes], plan: FeaturePlan) -> C
         except _trees.TreesNotBuilt as exc:
             raise NotCompilable(str(exc)) from exc
 
-    convert.__name__ = f"_treelite_builder_{build.__name__}"
+    convert.__name__ = f"_rebuilt_{build.__name__}"
     return convert

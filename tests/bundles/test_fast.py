@@ -26,13 +26,9 @@ FAMILIES = [
     "xgboost",
     "mlp",
 ]
-# Families whose fitted model some runtime converts exactly (today's converter releases):
-# HistGradientBoosting has no working converter, and XGBoost's native categorical splits are
-# read by neither onnxmltools nor Treelite; both keep the native path, with the reason recorded.
-PROVEN = {
-    "logistic_regression", "knn", "decision_tree", "random_forest", "extra_trees", "lightgbm",
-    "mlp",
-}  # fmt: skip
+# Every family's fitted model is converted exactly by some runtime (HistGradientBoosting and
+# XGBoost with categorical splits by the trees rebuilt for Treelite).
+PROVEN = set(FAMILIES)
 
 
 def fresh_rows(mixed_features_maker) -> pd.DataFrame:
@@ -191,14 +187,92 @@ def test_a_tampered_feature_plan_is_refused_by_the_manifest(saved, tmp_path):
         load_bundle(directory)
 
 
-def test_the_scoring_summary_says_which_path_and_why(saved, bundle_dir):
+def test_the_scoring_summary_says_which_path_and_why(
+    saved, bundle_dir, fit, target, schema, features, tmp_path, monkeypatch
+):
     """One line for people: the proven runtime and its proof, or why the bundle is native."""
+    import learnburn.bundles._trees as trees
+
     proven = load_bundle(saved["random_forest"], lazy=True).scoring_summary
     assert proven.startswith("onnxruntime fast path (matched the native model within")
     assert "rows)" in proven
-    native = load_bundle(saved["hist_gradient_boosting"]).scoring_summary
+
+    def refuse(estimator, plan):
+        raise trees.TreesNotBuilt("the trees hold a split kind it does not know")
+
+    monkeypatch.setattr(trees, "xgboost", refuse)
+    monkeypatch.setattr(trees, "xgboost_onnx", refuse)
+    path = save_bundle(
+        fit("xgboost", target), tmp_path / "x.lbm", schema=schema, classes=["no", "yes"],
+        meta={}, check_rows=features,
+    )  # fmt: skip
+    native = load_bundle(path).scoring_summary
     assert native.startswith("native (no runtime was proven: onnxruntime:")
+    assert native.count("the trees hold a split kind it does not know") == 2
     assert load_bundle(bundle_dir).scoring_summary.startswith("native (the bundle was saved")
+
+
+@pytest.mark.parametrize("classes", [2, 3])
+@pytest.mark.parametrize("family", ["hist_gradient_boosting", "xgboost"])
+def test_boosted_trees_with_categorical_splits_get_a_proven_fast_path(family, classes, tmp_path):
+    """HistGradientBoosting and XGBoost split on categories natively; their trees, rebuilt for
+    Treelite (and XGBoost's for ONNX Runtime too), are proven and chosen, and score like the
+    native model on rows with missing values and unseen categories, binary and multiclass. The
+    categories are coded in another order than the models' own (the most frequent, "zulu",
+    sorts last)."""
+    from learnburn.candidates import build_pipeline
+    from learnburn.data import infer_schema
+
+    def table(n_rows: int, seed: int) -> pd.DataFrame:
+        rng = np.random.default_rng(seed)
+        frame = pd.DataFrame(
+            {
+                "income": rng.normal(50, 10, size=n_rows),
+                "debt": rng.normal(size=n_rows),
+                "region": rng.choice(
+                    ["zulu", "north", "east", "alpha"], p=[0.4, 0.3, 0.2, 0.1], size=n_rows
+                ).astype(object),
+                "member": rng.random(n_rows) < 0.5,
+            }
+        )
+        frame.loc[::9, "debt"] = np.nan
+        frame.loc[::7, "region"] = None
+        return frame
+
+    train = table(300, seed=1)
+    region = train["region"]
+    score = (train["income"] - 50) / 10 + region.eq("alpha") - region.eq("zulu") / 2
+    score -= train["member"] / 2
+    y = np.where(score > 0.1, "yes", "no")
+    if classes == 3:
+        y = np.select([score < -0.4, score < 0.5], ["low", "mid"], "high")
+    schema = infer_schema(train)
+    size = "n_estimators" if family == "xgboost" else "max_iter"
+    model = build_pipeline(family, {size: 20}, schema, seed=3).fit(train, y)
+    labels = sorted(np.unique(y).tolist())
+    path = save_bundle(
+        model, tmp_path / "b.lbm", schema=schema.to_dict(), classes=labels, meta={},
+        check_rows=table(120, seed=2),
+    )  # fmt: skip
+    bundle = load_bundle(path)
+    proven = {a["converter"] for a in bundle.fast_report["attempts"] if a["outcome"] == "proven"}
+    rebuilt = {
+        "hist_gradient_boosting": {"rebuilt_hist_gradient_boosting"},
+        "xgboost": {"rebuilt_xgboost_onnx", "rebuilt_xgboost"},
+    }
+    assert proven == rebuilt[family], bundle.fast_report
+    assert bundle.scoring_path in {"onnxruntime", "treelite"}
+    rows = table(60, seed=11)
+    rows.loc[0, "region"] = "atlantis"
+    rows.loc[1, ["income", "debt"]] = [np.nan, np.nan]
+    rows = rows.astype({"member": object})
+    rows.loc[2, ["region", "member"]] = [None, None]
+    native = bundle.predict_proba_native(rows)
+    np.testing.assert_allclose(bundle.predict_proba(rows), native, rtol=0, atol=TOLERANCE)
+    records = rows.astype(object).where(rows.notna(), None).to_dict("records")
+    np.testing.assert_allclose(
+        bundle.predict_proba_records(records), native, rtol=0, atol=TOLERANCE
+    )
 
 
 def test_an_oversized_fast_json_is_refused_before_it_is_parsed(saved, tmp_path, monkeypatch):

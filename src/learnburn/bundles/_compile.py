@@ -1,10 +1,12 @@
 """Compile a fitted pipeline to the fast path at save time, and prove it on rows.
 
 Each runtime that can take the estimator is tried (ONNX through skl2onnx or onnxmltools, and
-Treelite for the tree ensembles it imports). An attempt is kept only when its probabilities on
-the check rows match the native pipeline's within ``TOLERANCE``; of those kept, the one fastest
-on a single row wins. Every attempt's outcome is recorded, with the reason when it failed, so
-``fast.json`` says why a bundle has no fast path.
+Treelite for the tree ensembles it imports; HistGradientBoosting's and XGBoost's trees, whose
+categorical splits no converter reads, are rebuilt node by node for Treelite by ``_trees.py``).
+An attempt is kept only when its probabilities on the check rows match the native pipeline's
+within ``TOLERANCE``; of those kept, the one fastest on a single row wins. Every attempt's
+outcome is recorded, with the reason when it failed, so ``fast.json`` says why a bundle has no
+fast path.
 
 scikit-learn's trees compare float32 inputs with float64 thresholds; ONNX's tree operators
 compare in float32. Rounding each threshold down to the nearest float32 makes the float32
@@ -23,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from learnburn.bundles import _trees
 from learnburn.bundles._fast import (
     FAST,
     RUNNERS,
@@ -63,7 +66,7 @@ def compile_fast_path(model: Any, rows: pd.DataFrame | None) -> dict[str, bytes]
         report["plan"] = plan.to_list()
         report["classes"] = list(getattr(estimator, "classes_", ()))
         best = None
-        for runtime, convert in _converters(estimator):
+        for runtime, convert in _converters(estimator, plan):
             attempt: dict[str, Any] = {"runtime": runtime, "converter": convert.__name__[1:]}
             report["attempts"].append(attempt)
             try:
@@ -288,7 +291,7 @@ def _fill_text(value: Any) -> str | None:
 Converter = Callable[[Any, np.ndarray], bytes]
 
 
-def _converters(estimator: Any) -> list[tuple[str, Converter]]:
+def _converters(estimator: Any, plan: FeaturePlan) -> list[tuple[str, Converter]]:
     """The runtimes to try for this estimator, most promising first."""
     name = type(estimator).__name__
     if name == "KNeighborsClassifier":  # ONNX Runtime's CDist is ~10x its generic distances
@@ -297,12 +300,17 @@ def _converters(estimator: Any) -> list[tuple[str, Converter]]:
         return [("onnxruntime", _skl2onnx)]
     if name in {"DecisionTreeClassifier", "RandomForestClassifier", "ExtraTreesClassifier"}:
         return [("onnxruntime", _skl2onnx_trees), ("treelite", _treelite_sklearn)]
-    if name == "HistGradientBoostingClassifier":
-        return [("onnxruntime", _skl2onnx), ("treelite", _treelite_sklearn)]
+    if name == "HistGradientBoostingClassifier":  # no converter takes it: rebuilt tree by tree
+        return [("treelite", _rebuilt(_trees.hist_gradient_boosting, plan))]
     if name == "LGBMClassifier":
         return [("onnxruntime", _onnx_lightgbm), ("treelite", _treelite_lightgbm)]
     if name in {"XGBClassifier", "LabelledXGBClassifier"}:
-        return [("onnxruntime", _onnx_xgboost), ("treelite", _treelite_xgboost)]
+        # onnxmltools refuses categorical splits; the trees rebuilt as ONNX or Treelite take them
+        return [
+            ("onnxruntime", _onnx_xgboost),
+            ("onnxruntime", _rebuilt(_trees.xgboost_onnx, plan)),
+            ("treelite", _rebuilt(_trees.xgboost, plan)),
+        ]
     if name == "TabularMLPClassifier":
         return [("onnxruntime", _onnx_mlp)]
     return []
@@ -437,8 +445,14 @@ def _treelite_lightgbm(estimator: Any, matrix: np.ndarray) -> bytes:
     return bytes(treelite.frontend.from_lightgbm(estimator.booster_).serialize_bytes())
 
 
-def _treelite_xgboost(estimator: Any, matrix: np.ndarray) -> bytes:
-    import treelite
+def _rebuilt(build: Callable[[Any, FeaturePlan], bytes], plan: FeaturePlan) -> Converter:
+    """A converter that rebuilds the fitted trees for a runtime (``_trees.py``)."""
 
-    raw = estimator.get_booster().save_raw("json").decode()
-    return bytes(treelite.frontend.from_xgboost_json(raw).serialize_bytes())
+    def convert(estimator: Any, matrix: np.ndarray) -> bytes:
+        try:
+            return build(estimator, plan)
+        except _trees.TreesNotBuilt as exc:
+            raise NotCompilable(str(exc)) from exc
+
+    convert.__name__ = f"_rebuilt_{build.__name__}"
+    return convert

@@ -97,6 +97,12 @@ def cost(
         callback=_positive,
         help="Rows a month scored offline by batch transform (default: one per request).",
     ),
+    ha: bool = typer.Option(
+        True,
+        "--ha/--no-ha",
+        help="Production (the default): at least two instances or tasks across Availability "
+        "Zones, priced as such. --no-ha: one, for a test endpoint.",
+    ),
     show_all: bool = typer.Option(
         False, "--all", help="Show every instance type and task size, not only each one's best."
     ),
@@ -119,6 +125,7 @@ def cost(
         payload_kb=payload_kb,
         requests_per_connection=requests_per_connection,
         batch_rows=batch_rows,
+        ha=ha,
     )
     report = estimate_cost(read_measurements(profile), traffic, prices, today=date.today())
     if json_out is not None:
@@ -186,7 +193,7 @@ def options_table(
             escape(option.configuration),
             option.units,
             money(option.monthly_usd) if option.feasible else "—",
-            _meets(option),
+            _meets(option, t.p99_ms),
         ]
         if notes:
             cells.append(escape(_notes(option)))
@@ -200,12 +207,13 @@ def _notes(option: CostOption, shown: int = 2) -> str:
     return f"{text} (+{more} more: --explain)" if more > 0 else text
 
 
-def _meets(option: CostOption) -> str:
+def _meets(option: CostOption, target_ms: float) -> str:
     if not option.online or option.meets_p99 is None:
         return "n/a (offline)"
     p99 = f"{option.p99_ms:.3g} ms"
     if not option.meets_p99:
-        return f"no ({p99})"
+        cold = option.p99_ms is not None and option.p99_ms <= target_ms
+        return f"no (cold start; {p99} warm)" if cold else f"no ({p99})"
     warm = ", warm" if option.target in ("lambda", "sagemaker-serverless") else ""
     return f"yes ({p99}{warm})"
 

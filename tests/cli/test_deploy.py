@@ -111,6 +111,8 @@ def test_cost_report_sizes_the_template(bundle, tmp_path):
         (["-t", "sagemaker-serverless", "--instance-type", "ml.m5.large"], "--instance-type"),
         (["-t", "sagemaker", "--parameter", "nokey"], "expected KEY=VALUE"),
         (["-t", "gke"], "gke"),
+        (["-t", "ecs-fargate", "--capture", "s3://b/p"], "--capture does not apply"),
+        (["-t", "sagemaker", "--lb-subnet", "subnet-1"], "--lb-subnet does not apply"),
     ],
 )
 def test_options_that_do_not_fit_are_usage_errors(bundle, tmp_path, args, message):
@@ -158,3 +160,25 @@ def test_writing_templates_does_not_import_boto3(bundle, tmp_path):
     )
     answer = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert answer.stdout.split() == ["0", "False", "False"], answer.stderr
+
+
+def test_an_instance_type_aws_does_not_have_is_refused(bundle, tmp_path):
+    result = deploy(str(bundle), "-t", "sagemaker", "--instance-type", "ml.p9.mega",
+                    "-o", str(tmp_path))  # fmt: skip
+    assert result.exit_code == 1
+    assert "'ml.p9.mega' is not a SageMaker instance type" in result.stderr
+    assert "'p9' is not a SageMaker instance family AWS documents" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_no_ha_writes_one_instance_and_capture_writes_data_capture(bundle, tmp_path):
+    result = deploy(str(bundle), "-t", "sagemaker", "--image", IMAGE, "--no-ha",
+                    "--capture", "s3://learnburn-capture/loans", "-o", str(tmp_path))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    template = json.loads((tmp_path / "learnburn-loans-sagemaker.template.json").read_text())
+    assert template["Parameters"]["InstanceCount"]["Default"] == 1
+    assert "DataCaptureConfig" in template["Resources"]["EndpointConfig"]["Properties"]
+    parameters = json.loads((tmp_path / "learnburn-loans-sagemaker.parameters.json").read_text())
+    assert {"ParameterKey": "CaptureS3Uri", "ParameterValue": "s3://learnburn-capture/loans"} in (
+        parameters
+    )

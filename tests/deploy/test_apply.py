@@ -18,11 +18,16 @@ What the emulator does and does not do, stated where it matters below:
   leaving the resources made before it, and moto then answers DescribeStacks for that stack with
   HTTP 500. AWS instead accepts the call and reports the failure in the stack's events (tested
   on event records, in test_stack.py).
+- moto accepts the Application Auto Scaling resources (the scalable target and its
+  target-tracking policy) in a stack but keeps no state for them; their settings are checked
+  in the templates (test_templates.py), and here that the applied stack carries them.
 - moto's stack deletion leaves the ECS cluster, task definition and service and the target
   group in its own state; AWS deletes them with the stack.
 """
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from typer.testing import CliRunner
@@ -66,6 +71,24 @@ def archives() -> list[str]:
     return [item["Key"] for item in listing.get("Contents", [])]
 
 
+AUTOSCALING = {
+    "ScalableTarget": "AWS::ApplicationAutoScaling::ScalableTarget",
+    "ScalingPolicy": "AWS::ApplicationAutoScaling::ScalingPolicy",
+}
+
+
+def autoscaling_resources(stack: str) -> dict[str, str]:
+    """The autoscaling resources of the template the stack was created from (moto models no
+    Application Auto Scaling resources in CloudFormation: it accepts them and keeps no state)."""
+    body = client("cloudformation").get_template(StackName=stack)["TemplateBody"]
+    resources = (json.loads(body) if isinstance(body, str) else body)["Resources"]
+    return {
+        name: r["Type"]
+        for name, r in resources.items()
+        if r["Type"].startswith("AWS::ApplicationAutoScaling::")
+    }
+
+
 def stack_names() -> list[str]:
     summaries = client("cloudformation").list_stacks()["StackSummaries"]
     return [s["StackName"] for s in summaries if s["StackStatus"] != "DELETE_COMPLETE"]
@@ -84,7 +107,8 @@ def test_sagemaker_apply_creates_the_endpoint_and_prints_its_url(aws, bundle_fil
     described = sagemaker.describe_endpoint(EndpointName=name)
     config = sagemaker.describe_endpoint_config(EndpointConfigName=described["EndpointConfigName"])
     (variant,) = config["ProductionVariants"]
-    assert (variant["InstanceType"], variant["InitialInstanceCount"]) == ("ml.m5.large", 1)
+    assert (variant["InstanceType"], variant["InitialInstanceCount"]) == ("ml.m5.large", 2)
+    assert autoscaling_resources("learnburn-loans-sagemaker") == AUTOSCALING
     model = sagemaker.describe_model(ModelName=variant["ModelName"])
     (key,) = archives()
     assert model["PrimaryContainer"]["Image"] == IMAGE
@@ -122,13 +146,14 @@ def test_ecs_apply_creates_the_service_behind_a_load_balancer(aws, bundle_file, 
     """Cluster, task definition (8080, /ping), service, target group (/ping), listener,
     internal load balancer and log group; the URL printed is the load balancer's. (What moto
     does not keep of the service and task definition: see the module's docstring.)"""
-    result = deploy_ecs(bundle_file, tmp_path / "deploy", "--count", "2")
+    result = deploy_ecs(bundle_file, tmp_path / "deploy")
     assert result.exit_code == 0, result.output
     ecs, elb = client("ecs"), client("elbv2")
     (cluster,) = ecs.list_clusters()["clusterArns"]
     (service_arn,) = ecs.list_services(cluster=cluster)["serviceArns"]
     (service,) = ecs.describe_services(cluster=cluster, services=[service_arn])["services"]
-    assert service["desiredCount"] == 2
+    assert service["desiredCount"] == 2  # production: two tasks by default
+    assert autoscaling_resources("learnburn-loans-ecs-fargate") == AUTOSCALING
     task = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
     (container,) = task["containerDefinitions"]
     assert (task["memory"], container["image"], container["command"]) == ("2048", IMAGE, ["serve"])
@@ -203,7 +228,7 @@ def test_applying_again_updates_the_stack_without_uploading_again(aws, bundle_fi
     """A second apply with another instance count updates the stack; the archive, unchanged,
     is not sent again."""
     deploy_sagemaker(bundle_file, tmp_path)
-    result = deploy_sagemaker(bundle_file, tmp_path, "--count", "2")
+    result = deploy_sagemaker(bundle_file, tmp_path, "--count", "3")
     assert result.exit_code == 0, result.output
     assert "Updated the stack learnburn-loans-sagemaker" in result.output
     assert "is in s3://" in result.output and "already" in result.output
@@ -211,7 +236,7 @@ def test_applying_again_updates_the_stack_without_uploading_again(aws, bundle_fi
     assert len(sagemaker.list_endpoints()["Endpoints"]) == 1
     (config,) = sagemaker.list_endpoint_configs()["EndpointConfigs"]  # the old one replaced
     described = sagemaker.describe_endpoint_config(EndpointConfigName=config["EndpointConfigName"])
-    assert described["ProductionVariants"][0]["InitialInstanceCount"] == 2
+    assert described["ProductionVariants"][0]["InitialInstanceCount"] == 3
     assert len(archives()) == 1
 
 
@@ -234,7 +259,8 @@ def test_a_rejected_value_names_its_resource_and_delete_cleans_up(aws, bundle_fi
     the resource that uses it. moto fails the call itself after creating the role and the
     model, and cannot describe that stack afterwards, so delete is given the bucket to find
     the archive; it then removes the stack, what it made, and the archive."""
-    result = deploy_sagemaker(bundle_file, tmp_path, "--instance-type", "ml.bogus.large")
+    # --parameter is the escape hatch past learnburn's own checks; moto's rejects the type
+    result = deploy_sagemaker(bundle_file, tmp_path, "--parameter", "InstanceType=ml.bogus.large")
     assert result.exit_code == 1
     assert "creating the stack learnburn-loans-sagemaker failed" in result.stderr
     assert "InstanceType=ml.bogus.large (used by EndpointConfig)" in result.stderr

@@ -15,13 +15,24 @@ def report(cost_report) -> dict:
     return read_cost_report(cost_report)
 
 
-def test_sagemaker_takes_the_reports_instance_type_and_count(report):
-    """The instance type and count are those of the recommended real-time option."""
+def test_sagemaker_takes_the_reports_instance_type_and_autoscaling_bounds(report):
+    """The instance type of the recommended real-time option; two instances at the least
+    (production), twice the peak's count at the most, and the measured invocations a minute
+    one instance serves at the planned utilisation as the scaling target."""
     option = recommended_option(report, "sagemaker")
     sizing = choose_sizing("sagemaker", report)
     assert option["target"] == "sagemaker-realtime"
     assert option["configuration"].startswith(sizing.values["InstanceType"] + " ")
-    assert sizing.values["InstanceCount"] == option["count"] >= 1
+    assert sizing.values["InstanceCount"] == 2
+    assert sizing.values["MaxInstanceCount"] == max(2, 2 * option["count"])
+    inputs = next(s for s in option["steps"] if s["name"] == "instances")["inputs"]
+    per_minute = (
+        inputs["rps_per_vcpu"]["value"]
+        * inputs["workers"]["value"]
+        * inputs["utilisation"]["value"]
+        * 60
+    )
+    assert sizing.values["TargetInvocationsPerInstance"] == int(per_minute)
     assert sizing.sources["InstanceType"].startswith("cost: ")
 
 
@@ -32,7 +43,9 @@ def test_fargate_takes_the_reports_task_size(report):
     vcpu, memory_gb = option["configuration"].split(" / ")[0], option["configuration"].split()[3]
     assert sizing.values["Cpu"] == float(vcpu.split()[0]) * 1024
     assert sizing.values["Memory"] == float(memory_gb) * 1024
-    assert sizing.values["DesiredCount"] == option["count"]
+    assert sizing.values["DesiredCount"] == 2
+    assert sizing.values["MaxCount"] == max(2, 2 * option["count"])
+    assert sizing.values["TargetCpuPercent"] == 70  # the report's planned utilisation
 
 
 def test_serverless_takes_the_reports_memory_size(report):
@@ -62,8 +75,46 @@ def test_sizes_given_by_hand_win_over_the_report(report):
 
 def test_without_a_report_the_defaults_are_used():
     sizing = choose_sizing("sagemaker")
-    assert sizing.values == {"InstanceType": "ml.m5.large", "InstanceCount": 1}
+    assert sizing.values == {
+        "InstanceType": "ml.m5.large",
+        "InstanceCount": 2,
+        "MaxInstanceCount": 4,
+        "TargetInvocationsPerInstance": 1000,
+    }
     assert set(sizing.sources.values()) == {"default"}
+
+
+@pytest.mark.parametrize(
+    ("target", "key"), [("sagemaker", "InstanceCount"), ("ecs-fargate", "DesiredCount")]
+)
+def test_no_ha_runs_one_instance_or_task(report, target, key):
+    assert choose_sizing(target, None, ha=False).values[key] == 1
+    assert choose_sizing(target, report, ha=False).values[key] == 1
+
+
+@pytest.mark.parametrize("name", ["ml.p9.mega", "ml.m5.mega", "ml.p9.xlarge"])
+def test_instance_types_aws_does_not_document_are_refused(name):
+    with pytest.raises(DeployError) as caught:
+        choose_sizing("sagemaker", None, {"InstanceType": name})
+    assert f"'{name}' is not a SageMaker instance type" in caught.value.message
+    assert "ml.m5.large" in caught.value.hint  # the priced types are offered
+
+
+def test_a_documented_family_not_in_the_price_table_is_accepted():
+    sizing = choose_sizing("sagemaker", None, {"InstanceType": "ml.r6i.2xlarge"})
+    assert sizing.values["InstanceType"] == "ml.r6i.2xlarge"
+
+
+@pytest.mark.parametrize(
+    ("target", "sizes"),
+    [
+        ("sagemaker", {"InstanceCount": 3, "MaxInstanceCount": 2}),
+        ("ecs-fargate", {"DesiredCount": 5, "MaxCount": 4}),
+    ],
+)
+def test_a_maximum_below_the_minimum_is_refused(target, sizes):
+    with pytest.raises(DeployError, match="autoscaling needs room"):
+        choose_sizing(target, None, sizes)
 
 
 @pytest.mark.parametrize(

@@ -50,18 +50,20 @@ def test_the_choice_is_the_cheapest_online_option_that_meets_the_target(report):
     assert report.choice is min(eligible, key=lambda o: o.monthly_usd)
     assert report.choice.target != "sagemaker-batch"  # offline scoring serves no request
     assert report.verdict[0].startswith("Cheapest option that meets p99 <= 100 ms:")
-    assert "One vCPU (Intel(R) Xeon(R) Platinum 8259CL" in report.verdict[1]
-    assert "serves 3,100 req/s at p99 8.8 ms" in report.verdict[1]
+    capacity = next(line for line in report.verdict if line.startswith("One vCPU"))
+    assert "One vCPU (Intel(R) Xeon(R) Platinum 8259CL" in capacity
+    assert "serves 3,100 req/s at p99 8.8 ms" in capacity
 
 
 def test_without_a_measured_gpu_the_verdict_compares_prices_only(report):
-    # the choice is a SageMaker option, so the cheapest SageMaker GPU: ml.g4dn.xlarge,
-    # $0.7364 * 730 h = $537.572 a month
+    # the cheapest GPU in any service, two of them (--ha): EC2 g4dn.xlarge,
+    # 2 * $0.526 * 730 h = $767.96 a month, although the choice is a SageMaker endpoint
     gpu = report.gpu
     assert "No GPU: GPU latency was not measured (no CUDA device was present)" in gpu.sentence
-    assert gpu.price.item == "ml.g4dn.xlarge" and gpu.gpu == "NVIDIA T4"
-    assert gpu.monthly_usd == pytest.approx(537.572)
-    assert gpu.ratio == pytest.approx(537.572 / report.choice.monthly_usd)
+    assert gpu.price.item == "g4dn.xlarge" and gpu.price.service == "ec2"
+    assert gpu.gpu == "NVIDIA T4"
+    assert gpu.monthly_usd == pytest.approx(767.96)
+    assert gpu.ratio == pytest.approx(767.96 / report.choice.monthly_usd)
     assert f"{gpu.ratio:,.1f}x the chosen option" in gpu.sentence
     assert "faster" not in gpu.sentence and "speed" not in gpu.sentence
     assert gpu.sentence in report.verdict
@@ -77,7 +79,7 @@ def test_a_gpu_cheaper_than_the_cpu_fleet_must_prove_it_carries_the_peak(
             profile_data, Traffic(rps=200_000), prices, today=today, allow_unconfirmed=True
         )
     assert report.gpu.ratio < 1
-    assert "cheaper only if one of them alone serves 200,000 req/s" in report.gpu.sentence
+    assert "cheaper only if 2 of them serve 200,000 req/s" in report.gpu.sentence
     assert "profile the bundle on a GPU" in report.gpu.sentence
 
 
@@ -116,7 +118,7 @@ def test_the_report_is_a_json_record_with_each_formula_and_price_source(report):
         step["inputs"]["vcpu_hour"]["price"]["source"] == "https://aws.amazon.com/fargate/pricing/"
     )
     assert step["inputs"]["vcpu_hour"]["price"]["as_of"] == "2026-03-01"
-    assert data["warnings"] and data["gpu"]["instance"] == "ml.g4dn.xlarge"
+    assert data["warnings"] and data["gpu"]["instance"] == "g4dn.xlarge"
 
 
 def test_current_prices_draw_no_warning_and_missing_targets_say_why(
@@ -132,7 +134,7 @@ def test_current_prices_draw_no_warning_and_missing_targets_say_why(
     assert report.warnings == ()
     lam = next(o for o in report.options if o.target == "lambda")
     assert not lam.feasible and "has no Lambda x86 prices" in lam.notes[0]
-    assert report.gpu.sentence.endswith("The price table lists no ec2 GPU.")
+    assert report.gpu.sentence.endswith("The price table lists no GPU instance.")
 
 
 def test_a_table_that_prices_no_way_to_serve_is_an_error(write_prices, profile_data, today):

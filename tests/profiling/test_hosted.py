@@ -90,7 +90,7 @@ def test_one_sagemaker_instance_carries_a_peak_it_can_hold(measurements, prices)
     # ml.m5.large: min(2 vCPU, floor(8192 MiB / (180 MB * 1.25))) = 2 workers
     # instances = ceil(800 / (3100 * 2 * 0.7)) = ceil(800 / 4340) = 1
     # a month: 1 * $0.115 * 730 h (an endpoint is always on) = $83.95
-    traffic = Traffic(rps=200, peak_rps=800)
+    traffic = Traffic(rps=200, peak_rps=800, ha=False)
     options = sagemaker_realtime_options(
         measurements, choose_level(measurements, 100), traffic, prices
     )
@@ -148,7 +148,7 @@ def test_fargate_sizes_tasks_and_adds_the_load_balancer(measurements, prices):
 def test_scheduled_hours_scale_fargate_but_not_the_load_balancer_hour(measurements, prices):
     # 20 req/s, 12 h a day = 365 h: task 0.04937 * 365 = $18.02005
     # ALB 0.0225 * 730 + 0.8 * 0.008 * 365 = 16.425 + 2.336 = $18.761
-    traffic = Traffic(rps=20, hours_per_day=12)
+    traffic = Traffic(rps=20, hours_per_day=12, ha=False)
     options = fargate_options(measurements, choose_level(measurements, 100), traffic, prices)
     assert _option(options, "1 vCPU").monthly_usd == pytest.approx(18.02005 + 18.761)
 
@@ -157,7 +157,7 @@ def test_a_task_smaller_than_a_vcpu_is_mentioned_not_chosen(measurements, prices
     # 20 req/s fits a quarter vCPU (3100 * 0.25 * 0.7 = 542.5 req/s): 256 units / 512 MiB
     # (0.25 * 0.04048 + 0.5 * 0.004445) * 730 = 0.0123425 * 730 = $9.01
     options = fargate_options(
-        measurements, choose_level(measurements, 100), Traffic(rps=20), prices
+        measurements, choose_level(measurements, 100), Traffic(rps=20, ha=False), prices
     )
     note = next(n for n in _option(options, "1 vCPU").notes if "0.25 vCPU" in n)
     assert "$9.01/month" in note and "not measured" in note
@@ -166,14 +166,14 @@ def test_a_task_smaller_than_a_vcpu_is_mentioned_not_chosen(measurements, prices
 def test_ec2_instances_scale_with_the_schedule_and_carry_an_alb(measurements, prices):
     # c7i.large: 2 workers; ceil(800 / 4340) = 1 instance; 1 * 0.08925 * 730 = $65.1525
     # ALB at 200 req/s: 16.425 + 8 LCU * 0.008 * 730 = 16.425 + 46.72 = $63.145
-    traffic = Traffic(rps=200, peak_rps=800)
+    traffic = Traffic(rps=200, peak_rps=800, ha=False)
     options = ec2_options(measurements, choose_level(measurements, 100), traffic, prices)
     assert _option(options, "c7i.large").monthly_usd == pytest.approx(65.1525 + 63.145)
 
 
 def test_an_endpoint_bills_all_month_whatever_the_schedule(measurements, prices):
     # 8 h a day changes nothing for an endpoint: 1 * $0.115 * 730 h = $83.95
-    traffic = Traffic(rps=20, hours_per_day=8)
+    traffic = Traffic(rps=20, hours_per_day=8, ha=False)
     throughput = choose_level(measurements, 100)
     m5 = _option(sagemaker_realtime_options(measurements, throughput, traffic, prices), "ml.m5.l")
     assert m5.monthly_usd == pytest.approx(83.95)

@@ -73,12 +73,12 @@ def test_serverless_memory_follows_the_worker_and_data_is_priced(measurements, p
 
 
 def test_serverless_refuses_what_its_limits_refuse(measurements, prices):
-    # a 45 ms request at a peak of 5,000 req/s: ceil(5000 * 0.045) = 225 > 200 concurrent
+    # a 45 ms request at a peak of 5,000 req/s, 70% used: ceil(5000 * 0.045 / 0.7) = 322 > 200
     levels = list(measurements.levels)
     levels[0] = dataclasses.replace(levels[0], p50_ms=45.0, p99_ms=60.0)
     slow = dataclasses.replace(measurements, levels=tuple(levels))
     busy = sagemaker_serverless_option(slow, Traffic(rps=1000, peak_rps=5000), prices)
-    assert not busy.feasible and "needs 225 concurrent requests" in busy.notes[0]
+    assert not busy.feasible and "needs 322 concurrent requests" in busy.notes[0]
     heavy = sagemaker_serverless_option(measurements, Traffic(rps=20, payload_kb=5000), prices)
     assert "exceeds serverless's 4 MB" in heavy.notes[0]
     huge = dataclasses.replace(measurements, worker_rss_mb=6000.0)

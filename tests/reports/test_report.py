@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from learnburn.cli import app
 from learnburn.reports import _charts, bundle_report, run_report
+from learnburn.reports._bundle import meets_p99
 from learnburn.reports._page import number, significant, size
 
 CHARTS = {"leaderboard", "pairwise", "folds", "roc", "precision-recall", "calibration",
@@ -213,3 +214,10 @@ def test_numbers_keep_the_digits_a_person_needs():
 
 def _tests_root() -> Path:
     return Path(__file__).resolve().parents[1]
+
+
+def test_an_option_missing_the_target_by_its_cold_start_says_so():
+    """Serverless at 0.9 ms warm that misses a 100 ms p99 does so by its cold start."""
+    option = {"online": True, "meets_p99": False, "p99_ms": 0.9}
+    assert meets_p99(option, 100) == "no (cold start; 0.9 ms warm)"
+    assert meets_p99({**option, "p99_ms": 120.0}, 100) == "no (120 ms)"

@@ -103,6 +103,12 @@ def cost(
         help="Let the verdict choose options priced from rows not confirmed against AWS's "
         "price list (`learnburn prices update` confirms them).",
     ),
+    ha: bool = typer.Option(
+        True,
+        "--ha/--no-ha",
+        help="Production (the default): at least two instances or tasks across Availability "
+        "Zones, priced as such. --no-ha: one, for a test endpoint.",
+    ),
     show_all: bool = typer.Option(
         False, "--all", help="Show every instance type and task size, not only each one's best."
     ),
@@ -125,6 +131,7 @@ def cost(
         payload_kb=payload_kb,
         requests_per_connection=requests_per_connection,
         batch_rows=batch_rows,
+        ha=ha,
     )
     report = estimate_cost(
         read_measurements(profile),
@@ -198,7 +205,7 @@ def options_table(
             escape(option.configuration),
             option.units,
             money(option.monthly_usd) if option.feasible else "—",
-            _meets(option),
+            _meets(option, t.p99_ms),
         ]
         if notes:
             cells.append(escape(_notes(option)))
@@ -212,12 +219,13 @@ def _notes(option: CostOption, shown: int = 2) -> str:
     return f"{text} (+{more} more: --explain)" if more > 0 else text
 
 
-def _meets(option: CostOption) -> str:
+def _meets(option: CostOption, target_ms: float) -> str:
     if not option.online or option.meets_p99 is None:
         return "n/a (offline)"
     p99 = f"{option.p99_ms:.3g} ms"
     if not option.meets_p99:
-        return f"no ({p99})"
+        cold = option.p99_ms is not None and option.p99_ms <= target_ms
+        return f"no (cold start; {p99} warm)" if cold else f"no ({p99})"
     warm = ", warm" if option.target in ("lambda", "sagemaker-serverless") else ""
     return f"yes ({p99}{warm})"
 

@@ -69,13 +69,25 @@ class Emit(StrEnum):
 REGION = typer.Option(None, "--region", help="The AWS region (default: the AWS configuration's).")
 # which size options each target takes, and the template parameter each one sets
 SIZES = {
-    "sagemaker": {"instance_type": "InstanceType", "count": "InstanceCount"},
+    "sagemaker": {
+        "instance_type": "InstanceType",
+        "count": "InstanceCount",
+        "max_count": "MaxInstanceCount",
+    },
     "sagemaker-serverless": {"memory_mb": "MemorySizeInMB", "max_concurrency": "MaxConcurrency"},
-    "ecs-fargate": {"cpu": "Cpu", "memory_mb": "Memory", "count": "DesiredCount"},
+    "ecs-fargate": {
+        "cpu": "Cpu",
+        "memory_mb": "Memory",
+        "count": "DesiredCount",
+        "max_count": "MaxCount",
+    },
 }
 FLAG_NAMES = {
     "instance_type": "--instance-type",
     "count": "--count",
+    "max_count": "--max-count",
+    "lb_subnet": "--lb-subnet",
+    "capture": "--capture",
     "memory_mb": "--memory-mb",
     "max_concurrency": "--max-concurrency",
     "cpu": "--cpu",
@@ -85,7 +97,7 @@ FLAG_NAMES = {
     "public": "--public",
     "certificate_arn": "--certificate-arn",
 }
-ECS_ONLY = ("vpc", "subnet", "public", "certificate_arn")
+ECS_ONLY = ("vpc", "subnet", "lb_subnet", "public", "certificate_arn")
 
 
 @deploy.command(DEFAULT_COMMAND)
@@ -109,7 +121,19 @@ def create(
     ),
     instance_type: str | None = typer.Option(None, "--instance-type", help="SageMaker."),
     count: int | None = typer.Option(
-        None, "--count", min=0, help="SageMaker instances, or ECS tasks."
+        None,
+        "--count",
+        min=0,
+        help="SageMaker instances, or ECS tasks, at the least (default 2; 1 with --no-ha).",
+    ),
+    max_count: int | None = typer.Option(
+        None, "--max-count", min=1, help="The most instances or tasks autoscaling may run."
+    ),
+    ha: bool = typer.Option(
+        True,
+        "--ha/--no-ha",
+        help="Production (the default): two instances or tasks across Availability Zones at "
+        "the least. --no-ha: one, for a test endpoint.",
     ),
     memory_mb: int | None = typer.Option(
         None, "--memory-mb", help="Serverless memory (MB), or the ECS task's (MiB)."
@@ -118,13 +142,28 @@ def create(
     cpu: int | None = typer.Option(None, "--cpu", help="ECS task CPU units (1024 = 1 vCPU)."),
     vpc: str | None = typer.Option(None, "--vpc", help="ECS: the VPC ID."),
     subnet: list[str] = typer.Option(
-        [], "--subnet", help="ECS: a subnet ID (repeat, two Availability Zones at least)."
+        [],
+        "--subnet",
+        help="ECS: a private subnet ID for the tasks (repeat, two Availability Zones at least); "
+        "it must reach ECR, CloudWatch Logs and S3 through a NAT gateway or VPC endpoints.",
+    ),
+    lb_subnet: list[str] = typer.Option(
+        [],
+        "--lb-subnet",
+        help="ECS: a subnet for the load balancer (repeat; public ones with --public). "
+        "Default: the --subnet ones.",
     ),
     public: bool = typer.Option(
         False, "--public", help="ECS: an internet-facing load balancer (default: internal)."
     ),
     certificate_arn: str | None = typer.Option(
         None, "--certificate-arn", help="ECS: an ACM certificate, for HTTPS on 443."
+    ),
+    capture: str | None = typer.Option(
+        None,
+        "--capture",
+        help="SageMaker real-time: record requests and responses under this s3://BUCKET/PREFIX "
+        "(DataCaptureConfig), for drift checks.",
     ),
     role_arn: str | None = typer.Option(
         None, "--role-arn", help="Use this execution role instead of creating one."
@@ -150,8 +189,13 @@ def create(
     given = locals()
     _check_options(target.value, given)
     sizes = {key: given[name] for name, key in SIZES[target.value].items()}
-    sizing = choose_sizing(target.value, read_cost_report(cost) if cost else None, sizes)
-    network = {"VpcId": vpc, "SubnetIds": list(subnet), "CertificateArn": certificate_arn}
+    sizing = choose_sizing(target.value, read_cost_report(cost) if cost else None, sizes, ha=ha)
+    network = {
+        "VpcId": vpc,
+        "SubnetIds": list(subnet),
+        "LoadBalancerSubnetIds": list(lb_subnet),
+        "CertificateArn": certificate_arn,
+    }
     if public:
         network["LoadBalancerScheme"] = "internet-facing"
     plan = plan_deployment(
@@ -165,6 +209,7 @@ def create(
         role_arn=role_arn,
         parameters=_pairs(parameter),
         trusted=trust,
+        capture=capture,
     )
     console = Console(highlight=False)
     if dry_run:
@@ -237,7 +282,7 @@ def delete(
 def _check_options(target: str, given: dict) -> None:
     """A usage error for an option the target does not take."""
     sizes = {name for sizes in SIZES.values() for name in sizes} - set(SIZES[target])
-    others = ("bucket",) if target == "ecs-fargate" else ECS_ONLY
+    others = ("bucket", "capture") if target == "ecs-fargate" else ECS_ONLY
     for name in (*sorted(sizes), *others):
         value = given[name]
         if value not in (None, False, [], ()):

@@ -45,6 +45,8 @@ from learnburn.errors import DeployError
 
 FLAGS = {  # the option that gives each parameter a value
     "ImageUri": "--image",
+    "ImageRepositoryArn": "--image",
+    "CaptureS3Uri": "--capture",
     "ModelBucket": "--bucket",
     "VpcId": "--vpc",
     "SubnetIds": "--subnet (twice or more)",

@@ -2,7 +2,7 @@
 run as a service behind an Application Load Balancer.
 
 - a cluster, a log group (30 days), and unless a role ARN is given the task execution role
-  (AWS's managed ``AmazonECSTaskExecutionRolePolicy``: pull from ECR, write the logs);
+  (pull from the image's one ECR repository, write to the one log group);
 - the task definition: Fargate, awsvpc, port 8080, ``serve``, a container health check on
   ``/ping``, one server process per vCPU (``LEARNBURN_WORKERS``);
 - two security groups: the load balancer's (the listener's port, from ``IngressCidr``) and the
@@ -11,7 +11,14 @@ run as a service behind an Application Load Balancer.
   (HTTPS with ``CertificateArn``, else HTTP on 80) and the target group (ip targets, port 8080,
   health check ``GET /ping`` expecting 200, 30 s deregistration to match the server's drain);
 - the service, with a deployment circuit breaker that rolls back a deployment whose tasks
-  never become healthy, so a bad image fails the stack instead of retrying for hours.
+  never become healthy, so a bad image fails the stack instead of retrying for hours;
+- target-tracking autoscaling on the service's average CPU (``TargetCpuPercent``), between
+  ``DesiredCount`` (two by default, in different Availability Zones) and ``MaxCount`` tasks.
+
+The tasks get no public IP (``AssignPublicIp=DISABLED``): put them in private subnets that reach
+ECR, CloudWatch Logs and S3 through a NAT gateway or VPC endpoints (interface endpoints
+``ecr.api``, ``ecr.dkr`` and ``logs``, and the ``s3`` gateway endpoint, since image layers come
+from S3). An internet-facing load balancer needs public subnets: ``LoadBalancerSubnetIds``.
 
 The model server has no authentication of its own: whoever reaches the load balancer can score.
 """
@@ -31,6 +38,7 @@ from learnburn.deploy._template import (
     if_,
     parameter,
     ref,
+    repository_parameter,
     role_conditions,
     role_parameter,
     sub,
@@ -46,8 +54,9 @@ HEALTH_COMMAND = [
     f"import urllib.request; urllib.request.urlopen('http://127.0.0.1:{PORT}/ping', timeout=4)",
 ]
 CPU_UNITS = (256, 512, 1024, 2048, 4096, 8192, 16384)
-DEFAULTS = {"Cpu": 1024, "Memory": 2048, "DesiredCount": 1}
+DEFAULTS = {"Cpu": 1024, "Memory": 2048, "DesiredCount": 2, "MaxCount": 4, "TargetCpuPercent": 70}
 HAS_CERTIFICATE = "HasCertificate"
+HAS_LB_SUBNETS = "HasLoadBalancerSubnets"
 URL_OUTPUT = "ServiceUrl"
 
 
@@ -79,13 +88,14 @@ def ecs_template(
             "Properties": {
                 "Type": "application",
                 "Scheme": ref("LoadBalancerScheme"),
-                "Subnets": ref("SubnetIds"),
+                "Subnets": if_(HAS_LB_SUBNETS, ref("LoadBalancerSubnetIds"), ref("SubnetIds")),
                 "SecurityGroups": [ref("LoadBalancerSecurityGroup")],
             },
         },
         "TargetGroup": _target_group(),
         "Listener": _listener(listener_port),
         "Service": _service(),
+        **_autoscaling(),
     }
     outputs = {
         URL_OUTPUT: {
@@ -109,6 +119,9 @@ def ecs_template(
         conditions={
             **role_conditions(),
             HAS_CERTIFICATE: {"Fn::Not": [{"Fn::Equals": [ref("CertificateArn"), ""]}]},
+            HAS_LB_SUBNETS: {
+                "Fn::Not": [{"Fn::Equals": [{"Fn::Join": ["", ref("LoadBalancerSubnetIds")]}, ""]}]
+            },
         },
         mappings={"Workers": {str(u): {"PerTask": str(max(1, u // 1024))} for u in CPU_UNITS}},
     )
@@ -121,10 +134,19 @@ def _parameters(sizing: dict[str, Any]) -> dict[str, Any]:
             "The image written by `learnburn package` (it holds the bundle), pushed to ECR.",
             MinLength=1,
         ),
+        "ImageRepositoryArn": repository_parameter(),
         "VpcId": parameter("AWS::EC2::VPC::Id", "The VPC of the load balancer and the tasks."),
         "SubnetIds": parameter(
             "List<AWS::EC2::Subnet::Id>",
-            "Subnets in at least two Availability Zones, for the load balancer and the tasks.",
+            "Private subnets in at least two Availability Zones for the tasks (and the load "
+            "balancer unless LoadBalancerSubnetIds is given); they must reach ECR, CloudWatch "
+            "Logs and S3 through a NAT gateway or VPC endpoints.",
+        ),
+        "LoadBalancerSubnetIds": parameter(
+            "CommaDelimitedList",
+            "Subnets for the load balancer (public ones for an internet-facing load balancer); "
+            "empty: SubnetIds.",
+            default="",
         ),
         "Cpu": parameter(
             "String",
@@ -139,12 +161,27 @@ def _parameters(sizing: dict[str, Any]) -> dict[str, Any]:
             AllowedPattern=r"^[0-9]+$",
         ),
         "DesiredCount": parameter(
-            "Number", "The tasks to run.", default=sizing["DesiredCount"], MinValue=0
+            "Number",
+            "The tasks to run at the least (two or more spread across Availability Zones; one "
+            "has no redundancy).",
+            default=sizing["DesiredCount"],
+            MinValue=0,
+        ),
+        "MaxCount": parameter(
+            "Number", "The most tasks autoscaling may run.", default=sizing["MaxCount"], MinValue=1
+        ),
+        "TargetCpuPercent": parameter(
+            "Number",
+            "Autoscaling keeps the service's average CPU near this percentage.",
+            default=sizing["TargetCpuPercent"],
+            MinValue=10,
+            MaxValue=95,
         ),
         "AssignPublicIp": parameter(
             "String",
-            "ENABLED for public subnets without a NAT gateway (to pull the image), else DISABLED.",
-            default="ENABLED",
+            "DISABLED (the default): tasks in private subnets, pulling through a NAT gateway or "
+            "VPC endpoints; ENABLED only for public subnets without either.",
+            default="DISABLED",
             AllowedValues=["ENABLED", "DISABLED"],
         ),
         "LoadBalancerScheme": parameter(
@@ -169,18 +206,68 @@ def _parameters(sizing: dict[str, Any]) -> dict[str, Any]:
 
 
 def _execution_role() -> dict[str, Any]:
+    statements = [
+        {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+        {
+            "Effect": "Allow",
+            "Action": [
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:BatchGetImage",
+                "ecr:GetDownloadUrlForLayer",
+            ],
+            "Resource": ref("ImageRepositoryArn"),
+        },
+        {
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": get_att("LogGroup", "Arn"),
+        },
+    ]
     return {
         "Type": "AWS::IAM::Role",
         "Condition": CREATE_ROLE,
         "Properties": {
             "Description": "ECS task execution role written by learnburn deploy",
             "AssumeRolePolicyDocument": assume_role_policy("ecs-tasks.amazonaws.com"),
-            "ManagedPolicyArns": [
-                sub(
-                    "arn:${AWS::Partition}:iam::aws:policy/service-role/"
-                    "AmazonECSTaskExecutionRolePolicy"
-                )
+            "Policies": [
+                {
+                    "PolicyName": "pull-image-write-logs",
+                    "PolicyDocument": {"Version": "2012-10-17", "Statement": statements},
+                }
             ],
+        },
+    }
+
+
+def _autoscaling() -> dict[str, Any]:
+    """Target tracking on the service's average CPU, between DesiredCount and MaxCount tasks
+    (Application Auto Scaling uses its service-linked role)."""
+    return {
+        "ScalableTarget": {
+            "Type": "AWS::ApplicationAutoScaling::ScalableTarget",
+            "Properties": {
+                "ServiceNamespace": "ecs",
+                "ScalableDimension": "ecs:service:DesiredCount",
+                "ResourceId": sub("service/${Cluster}/${Service.Name}"),
+                "MinCapacity": ref("DesiredCount"),
+                "MaxCapacity": ref("MaxCount"),
+            },
+        },
+        "ScalingPolicy": {
+            "Type": "AWS::ApplicationAutoScaling::ScalingPolicy",
+            "Properties": {
+                "PolicyName": sub("${AWS::StackName}-cpu"),
+                "PolicyType": "TargetTrackingScaling",
+                "ScalingTargetId": ref("ScalableTarget"),
+                "TargetTrackingScalingPolicyConfiguration": {
+                    "TargetValue": ref("TargetCpuPercent"),
+                    "PredefinedMetricSpecification": {
+                        "PredefinedMetricType": "ECSServiceAverageCPUUtilization"
+                    },
+                    "ScaleInCooldown": 300,
+                    "ScaleOutCooldown": 60,
+                },
+            },
         },
     }
 

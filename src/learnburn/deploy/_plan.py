@@ -23,10 +23,10 @@ from learnburn.bundles import load_bundle
 from learnburn.deploy._archive import ARCHIVE_SUFFIX, ModelArchive, write_model_archive
 from learnburn.deploy._ecs import URL_OUTPUT as ECS_URL
 from learnburn.deploy._ecs import ecs_template
+from learnburn.deploy._sagemaker import CAPTURE_PATTERN, sagemaker_template
 from learnburn.deploy._sagemaker import URL_OUTPUT as SAGEMAKER_URL
-from learnburn.deploy._sagemaker import sagemaker_template
 from learnburn.deploy._sizing import Sizing, check_target
-from learnburn.deploy._template import ROLE_PARAMETER, template_text
+from learnburn.deploy._template import ROLE_PARAMETER, repository_arn, template_text
 from learnburn.errors import DeployError
 
 ARCHIVE_PREFIX = "learnburn"  # archives go under s3://BUCKET/learnburn/STACK/
@@ -93,11 +93,15 @@ def plan_deployment(
     role_arn: str | None = None,
     parameters: Mapping[str, str] | None = None,
     trusted: Sequence[str] = (),
+    capture: str | None = None,
 ) -> DeploymentPlan:
     """Plan deploying the bundle to ``target``. ``network`` (ECS): VpcId, SubnetIds (a list),
-    LoadBalancerScheme, CertificateArn...; ``parameters``: any other template parameter.
-    Nothing is written; the bundle is verified and loaded, and its archive measured."""
+    LoadBalancerSubnetIds, LoadBalancerScheme, CertificateArn...; ``parameters``: any other
+    template parameter; ``capture`` (real-time SageMaker): an ``s3://BUCKET/PREFIX`` where the
+    endpoint records requests and responses. Nothing is written; the bundle is verified and
+    loaded, and its archive measured."""
     check_target(target)
+    _check_capture(target, capture)
     bundle = Path(bundle_path)
     name = stack_name or default_stack_name(bundle, target)
     check_stack_name(name)
@@ -107,7 +111,9 @@ def plan_deployment(
         archive = None
         _check_bundle(bundle, trusted)
     else:
-        body = sagemaker_template(target, bundle_name, sizing.values, trusted)
+        body = sagemaker_template(
+            target, bundle_name, sizing.values, trusted, capture=capture is not None
+        )
         archive = write_model_archive(bundle, None, trusted)
     values: dict[str, Any] = {**sizing.values}
     if image:
@@ -119,7 +125,11 @@ def plan_deployment(
     values |= {k: v for k, v in (network or {}).items() if v not in (None, "", [], ())}
     if role_arn:
         values[ROLE_PARAMETER] = role_arn
+    if capture is not None:
+        values["CaptureS3Uri"] = capture
     values |= dict(parameters or {})
+    if values.get("ImageUri") and "ImageRepositoryArn" not in values:
+        values["ImageRepositoryArn"] = _repository_of(str(values["ImageUri"]))
     _check_parameters(body, values)
     tags = {"learnburn:bundle": bundle_name, "learnburn:target": target}
     if archive is not None and bucket:
@@ -177,6 +187,34 @@ def check_stack_name(name: str) -> None:
 
 def archive_key(stack_name: str, sha256: str) -> str:
     return f"{ARCHIVE_PREFIX}/{stack_name}/model-{sha256[:16]}.tar.gz"
+
+
+def _repository_of(image: str) -> str:
+    arn = repository_arn(image)
+    if arn is None:
+        raise DeployError(
+            f"the image '{image}' is not in an ECR repository "
+            "(ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME:TAG)",
+            hint="push the image from `learnburn package` to ECR and pass its URI with --image; "
+            "the role may pull from that repository only",
+        )
+    return arn
+
+
+def _check_capture(target: str, capture: str | None) -> None:
+    if capture is None:
+        return
+    if target != "sagemaker":
+        raise DeployError(
+            f"data capture (--capture) is written for real-time SageMaker endpoints, not "
+            f"'{target}'",
+            hint="deploy with --target sagemaker to capture requests, or drop --capture",
+        )
+    if not re.match(CAPTURE_PATTERN, capture):
+        raise DeployError(
+            f"'{capture}' is not an S3 location for captured data",
+            hint="give it as s3://BUCKET/PREFIX, e.g. s3://my-bucket/capture/loans",
+        )
 
 
 def _check_parameters(body: dict[str, Any], values: Mapping[str, Any]) -> None:

@@ -2,9 +2,16 @@
 in S3), an endpoint configuration (real-time instances, or serverless memory and concurrency)
 and the endpoint; and, unless a role ARN is given, a minimal execution role.
 
-The role may read the one model archive, pull images from ECR and write the endpoint's logs
-and metrics; nothing else. A bucket encrypted with a customer-managed KMS key also needs
-``kms:Decrypt`` for it: pass a role that has it (``--role-arn``).
+A real-time endpoint runs ``InstanceCount`` instances (two by default, which SageMaker spreads
+across Availability Zones) and scales between that and ``MaxInstanceCount`` with a
+target-tracking policy on ``SageMakerVariantInvocationsPerInstance``. With a capture location
+(``--capture s3://...``) it also records requests and responses there (``DataCaptureConfig``),
+for the drift checks of ``learnburn drift``.
+
+The role may read the one model archive, pull the one image repository from ECR, write the
+endpoint's logs and metrics and, with capture, write under the capture location; nothing else.
+A bucket encrypted with a customer-managed KMS key also needs ``kms:Decrypt`` for it: pass a
+role that has it (``--role-arn``).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from learnburn.deploy._template import (
     get_att,
     parameter,
     ref,
+    repository_parameter,
     role_conditions,
     role_parameter,
     sub,
@@ -29,17 +37,30 @@ from learnburn.deploy._template import (
 SERVERLESS_MEMORY_MB = (1024, 2048, 3072, 4096, 5120, 6144)
 SERVERLESS_MAX_CONCURRENCY = 200
 DEFAULTS = {
-    "sagemaker": {"InstanceType": "ml.m5.large", "InstanceCount": 1},
+    "sagemaker": {
+        "InstanceType": "ml.m5.large",
+        "InstanceCount": 2,
+        "MaxInstanceCount": 4,
+        "TargetInvocationsPerInstance": 1000,
+    },
     "sagemaker-serverless": {"MemorySizeInMB": 2048, "MaxConcurrency": 10},
 }
+VARIANT = "AllTraffic"
+CAPTURE_PATTERN = r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[^\s]*)?$"
 URL_OUTPUT = "EndpointUrl"
 
 
 def sagemaker_template(
-    target: str, bundle_name: str, sizing: dict[str, Any], trusted: Sequence[str] = ()
+    target: str,
+    bundle_name: str,
+    sizing: dict[str, Any],
+    trusted: Sequence[str] = (),
+    *,
+    capture: bool = False,
 ) -> dict[str, Any]:
     """The template for ``target`` "sagemaker" (real-time) or "sagemaker-serverless";
-    ``sizing`` gives the defaults of the size parameters."""
+    ``sizing`` gives the defaults of the size parameters; ``capture`` (real-time only) adds
+    data capture to the ``CaptureS3Uri`` parameter's location."""
     parameters = {
         "ImageUri": parameter(
             "String",
@@ -47,6 +68,7 @@ def sagemaker_template(
             "(ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME:TAG).",
             MinLength=1,
         ),
+        "ImageRepositoryArn": repository_parameter(),
         "ModelBucket": parameter(
             "String", "The S3 bucket holding the model archive (model.tar.gz).", MinLength=3
         ),
@@ -56,17 +78,20 @@ def sagemaker_template(
             MinLength=1,
         ),
         **_size_parameters(target, sizing),
+        **(_capture_parameters() if capture else {}),
         ROLE_PARAMETER: role_parameter("SageMaker"),
     }
     resources = {
-        "ExecutionRole": _execution_role(),
+        "ExecutionRole": _execution_role(capture),
         "Model": _model(trusted),
-        "EndpointConfig": _endpoint_config(target),
+        "EndpointConfig": _endpoint_config(target, capture),
         "Endpoint": {
             "Type": "AWS::SageMaker::Endpoint",
             "Properties": {"EndpointConfigName": get_att("EndpointConfig", "EndpointConfigName")},
         },
     }
+    if target == "sagemaker":
+        resources |= _autoscaling()
     outputs = {
         "EndpointName": {
             "Description": "The endpoint's name (aws sagemaker-runtime invoke-endpoint).",
@@ -105,8 +130,21 @@ def _size_parameters(target: str, sizing: dict[str, Any]) -> dict[str, Any]:
             ),
             "InstanceCount": parameter(
                 "Number",
-                "The endpoint's instances.",
+                "The endpoint's instances at the start and at the least (two or more spread "
+                "across Availability Zones; one has no redundancy).",
                 default=sizing["InstanceCount"],
+                MinValue=1,
+            ),
+            "MaxInstanceCount": parameter(
+                "Number",
+                "The most instances autoscaling may run.",
+                default=sizing["MaxInstanceCount"],
+                MinValue=1,
+            ),
+            "TargetInvocationsPerInstance": parameter(
+                "Number",
+                "Autoscaling keeps each instance near this many invocations a minute.",
+                default=sizing["TargetInvocationsPerInstance"],
                 MinValue=1,
             ),
         }
@@ -127,7 +165,57 @@ def _size_parameters(target: str, sizing: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _execution_role() -> dict[str, Any]:
+def _capture_parameters() -> dict[str, Any]:
+    return {
+        "CaptureS3Uri": parameter(
+            "String",
+            "Where the endpoint writes captured requests and responses (s3://BUCKET/PREFIX).",
+            AllowedPattern=CAPTURE_PATTERN,
+        ),
+        "CaptureSamplingPercentage": parameter(
+            "Number",
+            "The share of requests captured, in percent.",
+            default=100,
+            MinValue=1,
+            MaxValue=100,
+        ),
+    }
+
+
+def _autoscaling() -> dict[str, Any]:
+    """Target tracking on invocations per instance, between InstanceCount and MaxInstanceCount
+    (Application Auto Scaling uses its service-linked role)."""
+    return {
+        "ScalableTarget": {
+            "Type": "AWS::ApplicationAutoScaling::ScalableTarget",
+            "Properties": {
+                "ServiceNamespace": "sagemaker",
+                "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
+                "ResourceId": sub(f"endpoint/${{Endpoint.EndpointName}}/variant/{VARIANT}"),
+                "MinCapacity": ref("InstanceCount"),
+                "MaxCapacity": ref("MaxInstanceCount"),
+            },
+        },
+        "ScalingPolicy": {
+            "Type": "AWS::ApplicationAutoScaling::ScalingPolicy",
+            "Properties": {
+                "PolicyName": sub("${AWS::StackName}-invocations-per-instance"),
+                "PolicyType": "TargetTrackingScaling",
+                "ScalingTargetId": ref("ScalableTarget"),
+                "TargetTrackingScalingPolicyConfiguration": {
+                    "TargetValue": ref("TargetInvocationsPerInstance"),
+                    "PredefinedMetricSpecification": {
+                        "PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"
+                    },
+                    "ScaleInCooldown": 300,
+                    "ScaleOutCooldown": 60,
+                },
+            },
+        },
+    }
+
+
+def _execution_role(capture: bool = False) -> dict[str, Any]:
     statements = [
         {
             "Effect": "Allow",
@@ -142,7 +230,7 @@ def _execution_role() -> dict[str, Any]:
                 "ecr:BatchGetImage",
                 "ecr:GetDownloadUrlForLayer",
             ],
-            "Resource": sub("arn:${AWS::Partition}:ecr:${AWS::Region}:*:repository/*"),
+            "Resource": ref("ImageRepositoryArn"),
         },
         {
             "Effect": "Allow",
@@ -164,6 +252,17 @@ def _execution_role() -> dict[str, Any]:
             "Condition": {"StringEquals": {"cloudwatch:namespace": "/aws/sagemaker/Endpoints"}},
         },
     ]
+    if capture:
+        location = {"Fn::Select": [1, {"Fn::Split": ["s3://", ref("CaptureS3Uri")]}]}
+        statements.append(
+            {
+                "Effect": "Allow",
+                "Action": "s3:PutObject",
+                "Resource": {
+                    "Fn::Join": ["", ["arn:", ref("AWS::Partition"), ":s3:::", location, "*"]]
+                },
+            }
+        )
     return {
         "Type": "AWS::IAM::Role",
         "Condition": CREATE_ROLE,
@@ -196,9 +295,9 @@ def _model(trusted: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def _endpoint_config(target: str) -> dict[str, Any]:
+def _endpoint_config(target: str, capture: bool = False) -> dict[str, Any]:
     variant: dict[str, Any] = {
-        "VariantName": "AllTraffic",
+        "VariantName": VARIANT,
         "ModelName": get_att("Model", "ModelName"),
     }
     if target == "sagemaker":
@@ -212,7 +311,16 @@ def _endpoint_config(target: str) -> dict[str, Any]:
             "MemorySizeInMB": ref("MemorySizeInMB"),
             "MaxConcurrency": ref("MaxConcurrency"),
         }
-    return {
-        "Type": "AWS::SageMaker::EndpointConfig",
-        "Properties": {"ProductionVariants": [variant]},
-    }
+    properties: dict[str, Any] = {"ProductionVariants": [variant]}
+    if capture:
+        properties["DataCaptureConfig"] = {
+            "EnableCapture": True,
+            "DestinationS3Uri": ref("CaptureS3Uri"),
+            "InitialSamplingPercentage": ref("CaptureSamplingPercentage"),
+            "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}],
+            "CaptureContentTypeHeader": {
+                "CsvContentTypes": ["text/csv"],
+                "JsonContentTypes": ["application/json"],
+            },
+        }
+    return {"Type": "AWS::SageMaker::EndpointConfig", "Properties": properties}

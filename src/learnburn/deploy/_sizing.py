@@ -4,20 +4,31 @@ fixed defaults; each size given by hand wins over both.
 
 Which option of a report: its overall choice when that is on the target, else the target's best
 option in the report's own ranking (usable first, then meeting the p99 target, then cheapest).
+
+Autoscaling bounds: the least instances or tasks is two for production (``ha``, the default;
+AWS spreads them across Availability Zones), one with ``ha=False``; the most is twice what the
+report sizes for the peak, so a peak above the forecast is absorbed. A real-time endpoint's
+target (invocations a minute per instance) is what the report measured one instance to serve
+at the planned utilisation; a service's CPU target is that utilisation.
+
+Instance types are checked against the price table and AWS's documented SageMaker instance
+families; Fargate sizes against the CPU and memory pairs Fargate accepts.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from learnburn.deploy import _ecs, _sagemaker
-from learnburn.errors import CostError, DeployError
-from learnburn.profiling import check_fargate_size
+from learnburn.errors import CostError, CostWarning, DeployError
+from learnburn.profiling import check_fargate_size, load_prices
 
 TARGETS = ("sagemaker", "sagemaker-serverless", "ecs-fargate")
 COST_TARGETS = {  # deploy target -> the target's name in a cost report
@@ -25,6 +36,52 @@ COST_TARGETS = {  # deploy target -> the target's name in a cost report
     "sagemaker-serverless": "sagemaker-serverless",
     "ecs-fargate": "fargate",
 }
+# AWS's documented SageMaker hosting instance families (docs.aws.amazon.com/sagemaker, instance
+# types for real-time inference) and the sizes instance names use
+SAGEMAKER_FAMILIES = frozenset(
+    [
+        "t2",
+        "t3",
+        "m4",
+        "m5",
+        "m5d",
+        "m6g",
+        "m6gd",
+        "m6i",
+        "m6id",
+        "m7i",
+        "c4",
+        "c5",
+        "c5d",
+        "c6g",
+        "c6gd",
+        "c6gn",
+        "c6i",
+        "c6id",
+        "c7g",
+        "c7i",
+        "r5",
+        "r5d",
+        "r6g",
+        "r6gd",
+        "r6i",
+        "r6id",
+        "r7i",
+        "g4dn",
+        "g5",
+        "g6",
+        "g6e",
+        "p2",
+        "p3",
+        "p4d",
+        "p4de",
+        "p5",
+        "inf1",
+        "inf2",
+        "trn1",
+    ]
+)
+_SIZE = re.compile(r"^(medium|large|xlarge|(2|3|4|6|8|9|12|16|18|24|32|48)xlarge)$")
 DEFAULTS: dict[str, dict[str, Any]] = {
     "sagemaker": _sagemaker.DEFAULTS["sagemaker"],
     "sagemaker-serverless": _sagemaker.DEFAULTS["sagemaker-serverless"],
@@ -49,16 +106,26 @@ class Sizing:
 
 
 def choose_sizing(
-    target: str, cost: Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None
+    target: str,
+    cost: Mapping[str, Any] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    ha: bool = True,
 ) -> Sizing:
     """The sizes for ``target``: defaults, then the cost report's option, then ``overrides``
-    (template parameter name -> value); checked against what the platform accepts."""
+    (template parameter name -> value); checked against what the platform accepts. ``ha``
+    (production, the default) runs at least two instances or tasks; ``ha=False`` one."""
     check_target(target)
     values = dict(DEFAULTS[target])
     sources = dict.fromkeys(values, "default")
+    if not ha:
+        for key in ("InstanceCount", "DesiredCount"):
+            if key in values:
+                values[key] = 1
+                sources[key] = "--no-ha"
     if cost is not None:
         option = recommended_option(cost, target)
-        found = _sizes_of(option, target)
+        found = _sizes_of(option, target, cost, least=2 if ha else 1)
         values |= found
         label = f"cost: {option.get('configuration', '?')}"
         sources |= dict.fromkeys(found, label)
@@ -105,13 +172,22 @@ def recommended_option(cost: Mapping[str, Any], target: str) -> dict[str, Any]:
     return min(mine, key=lambda o: (o.get("meets_p99") is False, o.get("monthly_usd") or 0.0))
 
 
-def _sizes_of(option: Mapping[str, Any], target: str) -> dict[str, Any]:
+def _sizes_of(
+    option: Mapping[str, Any], target: str, cost: Mapping[str, Any], *, least: int
+) -> dict[str, Any]:
     configuration = str(option.get("configuration", ""))
     count = max(1, int(option.get("count") or 1))
+    most = max(least, 2 * count)
+    utilisation = float((cost.get("traffic") or {}).get("utilisation") or 0.7)
     if target == "sagemaker":
         match = re.match(r"(ml\.[a-z0-9]+\.[a-z0-9]+)\b", configuration)
         if match:
-            return {"InstanceType": match.group(1), "InstanceCount": count}
+            found = {"InstanceType": match.group(1), "InstanceCount": least}
+            found["MaxInstanceCount"] = most
+            per_instance = _instance_capacity(option)
+            if per_instance:
+                found["TargetInvocationsPerInstance"] = max(1, math.floor(per_instance * 60))
+            return found
     elif target == "sagemaker-serverless":
         match = re.match(r"(\d+) MB\b", configuration)
         if match:
@@ -122,12 +198,35 @@ def _sizes_of(option: Mapping[str, Any], target: str) -> dict[str, Any]:
         cpu = re.search(r"task size: (\d+) CPU units", sources)
         memory = re.search(r"task size: (\d+) MiB", sources)
         if cpu and memory:
-            return {"Cpu": int(cpu.group(1)), "Memory": int(memory.group(1)), "DesiredCount": count}
+            return {
+                "Cpu": int(cpu.group(1)),
+                "Memory": int(memory.group(1)),
+                "DesiredCount": least,
+                "MaxCount": most,
+                "TargetCpuPercent": round(utilisation * 100),
+            }
     raise DeployError(
         f"cannot read the size of the cost report's option '{configuration}' for '{target}'",
         hint="give the sizes by hand, or write the report again with this learnburn's "
         "`learnburn cost --json`",
     )
+
+
+def _instance_capacity(option: Mapping[str, Any]) -> float | None:
+    """Requests a second one instance serves at the planned utilisation, from the report's
+    ``instances`` step: rps_per_vcpu * workers * utilisation."""
+    for step in option.get("steps") or []:
+        if step.get("name") == "instances":
+            inputs = step.get("inputs") or {}
+            try:
+                return float(
+                    inputs["rps_per_vcpu"]["value"]
+                    * inputs["workers"]["value"]
+                    * inputs["utilisation"]["value"]
+                )
+            except (KeyError, TypeError):
+                return None
+    return None
 
 
 def _input_sources(option: Mapping[str, Any]) -> list[str]:
@@ -158,16 +257,49 @@ def _check(target: str, values: dict[str, Any]) -> None:
                 f"{_sagemaker.SERVERLESS_MAX_CONCURRENCY}, got {values['MaxConcurrency']}",
                 hint="pass --max-concurrency within that range",
             )
-    elif not re.fullmatch(r"ml\.[a-z0-9]+\.[a-z0-9]+", str(values["InstanceType"])):
-        raise DeployError(
-            f"'{values['InstanceType']}' is not a SageMaker instance type",
-            hint="SageMaker instance types start with 'ml.' (ml.m5.large, ml.c5.xlarge...)",
-        )
+    else:
+        check_instance_type(str(values["InstanceType"]))
     for key, least in (("InstanceCount", 1), ("DesiredCount", 0)):
         if key in values and int(values[key]) < least:
             raise DeployError(
                 f"{key} must be at least {least}, got {values[key]}", hint="pass --count"
             )
+    for low, high in (("InstanceCount", "MaxInstanceCount"), ("DesiredCount", "MaxCount")):
+        if high in values and int(values[high]) < max(1, int(values[low])):
+            raise DeployError(
+                f"{high} ({values[high]}) is below {low} ({values[low]}): autoscaling needs "
+                "room between them",
+                hint="pass --max-count at least --count",
+            )
+
+
+def check_instance_type(name: str) -> None:
+    """Refuse an instance type that is neither priced in the table nor a documented SageMaker
+    hosting family with a real size (``ml.p9.mega``)."""
+    priced = _priced_instance_types()
+    if name in priced:
+        return
+    match = re.fullmatch(r"ml\.([a-z0-9]+)\.([a-z0-9]+)", name)
+    if match and match.group(1) in SAGEMAKER_FAMILIES and _SIZE.match(match.group(2)):
+        return
+    if match is None:
+        problem = "SageMaker instance types start with 'ml.' (ml.FAMILY.SIZE)"
+    elif match.group(1) not in SAGEMAKER_FAMILIES:
+        problem = f"'{match.group(1)}' is not a SageMaker instance family AWS documents"
+    else:
+        problem = f"'{match.group(2)}' is not an instance size"
+    raise DeployError(
+        f"'{name}' is not a SageMaker instance type: {problem}",
+        hint=f"use one the price table prices ({', '.join(sorted(priced))}) or another from "
+        "AWS's SageMaker instance types page",
+    )
+
+
+def _priced_instance_types() -> set[str]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CostWarning)  # an old table still names real types
+        table = load_prices()
+    return {p.item for p in table.prices if p.service == "sagemaker-realtime" and p.is_instance}
 
 
 def check_target(target: str) -> None:

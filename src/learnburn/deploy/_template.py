@@ -54,6 +54,34 @@ def role_parameter(service: str) -> dict[str, Any]:
     )
 
 
+REPOSITORY_ARN = r"^arn:aws[a-z-]*:ecr:[a-z0-9-]+:[0-9]{12}:repository/[a-z0-9._/-]+$"
+_ECR_IMAGE = re.compile(
+    r"^(?P<account>[0-9]{12})\.dkr\.ecr(?:-fips)?\.(?P<region>[a-z0-9-]+)\.amazonaws\.com"
+    r"(?P<cn>\.cn)?/(?P<repository>[a-z0-9._/-]+?)(?::[\w.-]+)?(?:@sha256:[0-9a-f]{64})?$"
+)
+
+
+def repository_parameter() -> dict[str, Any]:
+    return parameter(
+        "String",
+        "The image's ECR repository ARN: the only repository the role may pull from "
+        "(learnburn deploy derives it from ImageUri).",
+        AllowedPattern=REPOSITORY_ARN,
+    )
+
+
+def repository_arn(image_uri: str) -> str | None:
+    """``arn:aws:ecr:REGION:ACCOUNT:repository/NAME`` of an ECR image URI; None for another
+    registry's image."""
+    match = _ECR_IMAGE.match(image_uri.strip())
+    if match is None:
+        return None
+    partition = "aws-cn" if match["cn"] else "aws"
+    return (
+        f"arn:{partition}:ecr:{match['region']}:{match['account']}:repository/{match['repository']}"
+    )
+
+
 def role_conditions() -> dict[str, Any]:
     return {CREATE_ROLE: {"Fn::Equals": [ref(ROLE_PARAMETER), ""]}}
 

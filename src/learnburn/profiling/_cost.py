@@ -82,6 +82,7 @@ class CostReport:
                 "batch_rows": t.batch_rows,
                 "utilisation": t.utilisation,
                 "region": t.region,
+                "ha": t.ha,
             },
             "throughput": self.throughput.to_dict(),
             "choice": None if self.choice is None else _index(self.options, self.choice),

@@ -71,16 +71,27 @@ def workers_per_instance(w: Working, m: Measurements, spec: InstanceSpec) -> Qua
 def units_for_peak(
     w: Working, name: str, throughput: Throughput, traffic: Traffic, *, workers: Quantity
 ) -> Quantity:
-    """Instances (or tasks) for the peak, each running ``workers`` workers of one vCPU."""
+    """Instances (or tasks) for the peak, each running ``workers`` workers of one vCPU; at least
+    two (across zones) for production traffic, one with ``--no-ha``."""
     return w.step(
         name,
-        "max(1, ceil(peak_rps / (rps_per_vcpu * workers * utilisation)))",
+        "max(least, ceil(peak_rps / (rps_per_vcpu * workers * utilisation)))",
         name,
+        least=least_units(traffic, name),
         peak_rps=peak_rps(traffic),
         rps_per_vcpu=throughput.quantity(),
         workers=workers,
         utilisation=utilisation(traffic),
     )
+
+
+def least_units(traffic: Traffic, name: str = "instances") -> Quantity:
+    """The fewest instances or tasks: 2 across Availability Zones (--ha), or 1 (--no-ha)."""
+    if traffic.ha:
+        source = "you: --ha (the default): two across Availability Zones, for production"
+    else:
+        source = "you: --no-ha: one, no redundancy (a test endpoint)"
+    return Quantity(traffic.min_units, name, source)
 
 
 def price_notes(prices: Iterable[Price], region: str) -> list[str]:

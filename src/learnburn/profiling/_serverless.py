@@ -2,9 +2,15 @@
 
 Each execution environment serves one request at a time, so a request takes what one request
 took alone: the measured level with the lowest concurrency. Its median, rounded up to the
-1 ms billing step, is the billed duration; its p99 is the warm latency. Cold starts come on top
-after idle periods and when scaling out; they are noted, not priced. Free tiers are not applied
-(they belong to an account, not to one service).
+1 ms billing step, is the billed duration; its p99 is the warm latency. Free tiers are not
+applied (they belong to an account, not to one service).
+
+Cold starts come on top after idle gaps and when scaling out. They are not priced, but they
+decide whether the option meets the latency target: it does only when the measured cold start
+fits the p99 target, or when the traffic has neither idle gaps (it runs 24 h a day, a request
+at least every minute) nor scale-out (the peak is the average). Otherwise the cold start lands
+in the requests' latency, and the option is marked as missing the target, with the cold start
+stated.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from learnburn.profiling._inputs import (
     price_notes,
     requests_a_month,
     scheduled_hours,
+    utilisation,
     worker_rss,
 )
 from learnburn.profiling._limits import (
@@ -39,6 +46,36 @@ from learnburn.profiling._records import CostOption, Quantity, Working, given, u
 from learnburn.profiling._traffic import Traffic
 
 _GB_S = "USD per GB-second"
+IDLE_GAP_S = 60.0  # a mean gap between requests longer than this leaves environments to go cold
+
+
+def cold_start_verdict(m: Measurements, traffic: Traffic) -> tuple[bool, str]:
+    """Whether the cold start stays out of the p99 at this traffic, and the sentence saying
+    why (the cold start stated in seconds)."""
+    cold_ms = m.cold_start_s * 1000
+    stated = f"cold start: {m.cold_start_s:g} s measured, plus the platform's own start"
+    target = f"p99 <= {traffic.p99_ms:g} ms"
+    if cold_ms <= traffic.p99_ms:
+        return True, f"{stated}; the measured part fits {target}"
+    gaps = []
+    if traffic.hours_per_day < 24:
+        gaps.append(f"it idles {24 - traffic.hours_per_day:g} h a day")
+    if 1 / traffic.rps > IDLE_GAP_S:
+        gaps.append(f"a request only every {1 / traffic.rps:,.0f} s on average")
+    if traffic.peak > traffic.rps:
+        gaps.append(
+            f"it scales out from {traffic.rps:g} to {traffic.peak:g} req/s, "
+            "starting new environments cold"
+        )
+    if not gaps:
+        return True, (
+            f"{stated}: longer than {target}, but this traffic has no idle gaps and no "
+            "scale-out, so environments stay warm"
+        )
+    return False, (
+        f"{stated}: exceeds {target}, and {'; '.join(gaps)}, so requests wait for it "
+        "(counted as missing the target)"
+    )
 
 
 def lambda_option(m: Measurements, traffic: Traffic, prices: PriceTable) -> CostOption:
@@ -80,10 +117,10 @@ def lambda_option(m: Measurements, traffic: Traffic, prices: PriceTable) -> Cost
     if m.bundle_size_bytes and m.bundle_size_bytes > LAMBDA_IMAGE_GB * 1e9:
         problems.append(f"the bundle exceeds Lambda's {LAMBDA_IMAGE_GB:g} GB container image")
     concurrency = math.ceil(traffic.peak * billed.value / 1000)
+    warm_enough, cold = cold_start_verdict(m, traffic)
     notes = [
         *problems,
-        f"cold start: {m.cold_start_s:g} s measured, plus Lambda's own start, after idle "
-        "and on scale-out (provisioned concurrency removes it, at a price)",
+        f"{cold} (provisioned concurrency removes it, at a price)",
         f"about {concurrency} concurrent execution{'s' * (concurrency != 1)} at the peak",
         *price_notes([t for t in tiers if t] + [per_million], traffic.region),
     ]
@@ -97,7 +134,7 @@ def lambda_option(m: Measurements, traffic: Traffic, prices: PriceTable) -> Cost
         configuration=f"{memory.value:,.0f} MB, x86, {billed.value:g} ms billed per request",
         units=f"{requests.value / 1e6:,.1f}M requests",
         monthly_usd=None if problems else total.value,
-        meets_p99=single.p99_ms <= traffic.p99_ms,
+        meets_p99=single.p99_ms <= traffic.p99_ms and warm_enough,
         p99_ms=single.p99_ms,
         notes=tuple(notes),
         steps=tuple(w.steps),
@@ -190,10 +227,14 @@ def sagemaker_serverless_option(
     requests = requests_a_month(w, traffic, scheduled_hours(w, traffic))
     concurrency = w.step(
         "concurrency at the peak",
-        "ceil(peak_rps * billed_ms / 1000)",
+        "max(least, ceil(peak_rps * billed_ms / 1000 / utilisation))",
         "requests",
+        least=Quantity(
+            2, "requests", "assumed: two at once, so one slow request does not throttle the next"
+        ),
         peak_rps=peak_rps(traffic),
         billed_ms=billed,
+        utilisation=utilisation(traffic),
     )
     compute = w.step(
         "compute charge",
@@ -217,10 +258,10 @@ def sagemaker_serverless_option(
             f"needs {concurrency.value:g} concurrent requests; an endpoint allows at most "
             f"{SERVERLESS_MAX_CONCURRENCY}"
         )
+    warm_enough, cold = cold_start_verdict(m, traffic)
     notes = [
         *problems,
-        f"cold start: {m.cold_start_s:g} s measured, plus container start, after idle and on "
-        "scale-out",
+        cold,
         "CPU share grows with memory size and was not measured at this size",
         *price_notes(w.prices, traffic.region),
     ]
@@ -232,7 +273,7 @@ def sagemaker_serverless_option(
         configuration=f"{size} MB, {billed.value:g} ms billed per request",
         units=f"{requests.value / 1e6:,.1f}M requests",
         monthly_usd=None if problems else total.value,
-        meets_p99=single.p99_ms <= traffic.p99_ms,
+        meets_p99=single.p99_ms <= traffic.p99_ms and warm_enough,
         p99_ms=single.p99_ms,
         notes=tuple(notes),
         steps=tuple(w.steps),

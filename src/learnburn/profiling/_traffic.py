@@ -22,7 +22,9 @@ class Traffic:
     charges); ``requests_per_connection`` is how many requests a client sends on one connection
     (1: no keep-alive, the worst case for the load balancer). ``batch_rows`` is the rows a month
     scored offline (default: one row per request of the month). ``utilisation`` is the share of
-    measured capacity a service is planned to use.
+    measured capacity a service is planned to use. ``ha`` (the default, for production traffic)
+    runs at least two instances or tasks, spread across Availability Zones, so that losing one
+    instance or one zone does not stop the service; ``ha=False`` prices one, for a test endpoint.
     """
 
     rps: float
@@ -35,6 +37,7 @@ class Traffic:
     batch_rows: float | None = None
     utilisation: float = 0.7
     region: str = "us-east-1"
+    ha: bool = True
 
     def __post_init__(self) -> None:
         _positive("rps", self.rps, "the average requests per second, e.g. --rps 20")
@@ -67,6 +70,11 @@ class Traffic:
     @property
     def peak(self) -> float:
         return self.rps if self.peak_rps is None else self.peak_rps
+
+    @property
+    def min_units(self) -> int:
+        """The fewest instances or tasks to run: two across zones with ``ha``, else one."""
+        return 2 if self.ha else 1
 
     @property
     def retrain_hours(self) -> float | None:

@@ -19,7 +19,9 @@ runner = CliRunner(env={"COLUMNS": "200"})
 def _estimate(profile_data, prices, today, **traffic):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CostWarning)  # old prices: the cost tests' business
-        return estimate_cost(profile_data, Traffic(**traffic), prices, today=today)
+        return estimate_cost(
+            profile_data, Traffic(**traffic), prices, today=today, allow_unconfirmed=True
+        )
 
 
 def _option(report, target, configuration=""):
@@ -138,7 +140,17 @@ def test_the_verdict_says_when_to_choose_sagemaker_at_a_premium(profile_data, wr
 
 def test_cost_cli_no_ha_prices_one_instance(profile_path):
     result = runner.invoke(
-        app, ["cost", str(profile_path), "--rps", "20", "--peak-rps", "100", "--no-ha"]
+        app,
+        [
+            "cost",
+            str(profile_path),
+            "--rps",
+            "20",
+            "--peak-rps",
+            "100",
+            "--no-ha",
+            "--allow-unconfirmed",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "No high availability (--no-ha)" in result.stdout

@@ -30,7 +30,11 @@ FRESH = [
 def report(profile_data, prices, today):
     with pytest.warns(CostWarning, match="prices this estimate uses"):
         return estimate_cost(
-            profile_data, Traffic(rps=200, peak_rps=800, retrain_every="7d"), prices, today=today
+            profile_data,
+            Traffic(rps=200, peak_rps=800, retrain_every="7d"),
+            prices,
+            today=today,
+            allow_unconfirmed=True,
         )
 
 
@@ -69,7 +73,9 @@ def test_a_gpu_cheaper_than_the_cpu_fleet_must_prove_it_carries_the_peak(
     """At 200,000 req/s the CPU fleet costs more than one GPU instance; the verdict says a GPU
     is cheaper only if one alone serves the peak, and asks to measure it."""
     with pytest.warns(CostWarning):
-        report = estimate_cost(profile_data, Traffic(rps=200_000), prices, today=today)
+        report = estimate_cost(
+            profile_data, Traffic(rps=200_000), prices, today=today, allow_unconfirmed=True
+        )
     assert report.gpu.ratio < 1
     assert "cheaper only if one of them alone serves 200,000 req/s" in report.gpu.sentence
     assert "profile the bundle on a GPU" in report.gpu.sentence
@@ -85,7 +91,9 @@ def test_a_gpu_present_while_profiling_is_named_but_not_sized(profile_data, pric
 
 def test_when_no_level_meets_the_target_it_warns_and_chooses_nothing(profile_data, prices, today):
     with pytest.warns(CostWarning) as caught:
-        report = estimate_cost(profile_data, Traffic(rps=20, p99_ms=0.5), prices, today=today)
+        report = estimate_cost(
+            profile_data, Traffic(rps=20, p99_ms=0.5), prices, today=today, allow_unconfirmed=True
+        )
     assert any("no measured level meets p99 <= 0.5 ms" in str(w.message) for w in caught)
     assert report.choice is None
     assert report.verdict[0].startswith("No option meets p99 <= 0.5 ms")
@@ -105,8 +113,7 @@ def test_the_report_is_a_json_record_with_each_formula_and_price_source(report):
     step = next(s for s in fargate["steps"] if s["name"] == "task cost per hour")
     assert step["formula"] == "vcpus * vcpu_hour + memory_gb * gb_hour"
     assert (
-        step["inputs"]["vcpu_hour"]["price"]["source"]
-        == "https://www.vantage.sh/blog/fargate-pricing"
+        step["inputs"]["vcpu_hour"]["price"]["source"] == "https://aws.amazon.com/fargate/pricing/"
     )
     assert step["inputs"]["vcpu_hour"]["price"]["as_of"] == "2026-03-01"
     assert data["warnings"] and data["gpu"]["instance"] == "ml.g4dn.xlarge"
@@ -133,3 +140,51 @@ def test_a_table_that_prices_no_way_to_serve_is_an_error(write_prices, profile_d
     with pytest.raises(CostError, match="no way to serve the bundle could be priced") as caught:
         estimate_cost(profile_data, Traffic(rps=20), path, today=today)
     assert "--prices" in caught.value.hint
+
+
+CONFIRMED_FARGATE = [f"{line},,yes" for line in FRESH]
+UNCONFIRMED_LAMBDA = [
+    "lambda,x86 duration tier 1,USD per GB-second,0.0000166667,us-east-1,x,2026-11-01,,no",
+    "lambda,requests,USD per 1M requests,0.2,us-east-1,x,2026-11-01,,no",
+]
+CONFIRMED_HEADER = "service,item,unit,usd,region,source_url,as_of,sku,confirmed"
+
+
+def test_an_option_priced_from_unconfirmed_rows_is_shown_but_not_chosen(
+    write_prices, profile_data, today
+):
+    """Lambda is cheaper at 20 req/s but rests on unconfirmed rows: Fargate is chosen, and the
+    verdict says what was left out and how to bring it in."""
+    path = write_prices(*CONFIRMED_FARGATE, *UNCONFIRMED_LAMBDA, header=CONFIRMED_HEADER)
+    report = estimate_cost(profile_data, Traffic(rps=20), path, today=today)
+    lam = next(o for o in report.options if o.target == "lambda")
+    assert lam.feasible and not lam.confirmed
+    assert lam.notes[0] == (
+        "2 prices not confirmed against AWS's price list: left out of the verdict"
+    )
+    assert report.choice.target == "fargate"
+    assert lam.monthly_usd < report.choice.monthly_usd
+    assert report.verdict[0].startswith("Cheapest option that meets p99 <= 100 ms: ECS on Fargate")
+    assert report.verdict[1].startswith("1 option rests on prices not confirmed")
+    assert "would be Lambda" in report.verdict[1] and "--allow-unconfirmed" in report.verdict[1]
+
+
+def test_allow_unconfirmed_lets_the_verdict_choose_them_and_says_so(
+    write_prices, profile_data, today
+):
+    path = write_prices(*CONFIRMED_FARGATE, *UNCONFIRMED_LAMBDA, header=CONFIRMED_HEADER)
+    report = estimate_cost(profile_data, Traffic(rps=20), path, today=today, allow_unconfirmed=True)
+    assert report.choice.target == "lambda"
+    assert "check them before relying on this" in report.verdict[-1]
+
+
+def test_with_only_unconfirmed_rows_nothing_is_chosen_and_the_verdict_says_why(
+    profile_data, prices, today
+):
+    """The shipped table could not be confirmed against AWS's list: no choice by default."""
+    with pytest.warns(CostWarning):
+        report = estimate_cost(profile_data, Traffic(rps=20), prices, today=today)
+    assert report.choice is None and report.gpu.price is None
+    assert "left out of this verdict" in report.verdict[0]
+    assert "learnburn prices update" in report.verdict[0]
+    assert not any(line.startswith("No option meets") for line in report.verdict)

@@ -21,11 +21,11 @@ HOUR = "USD per instance-hour"
 
 
 def test_the_shipped_table_is_package_data_and_every_line_parses(prices):
-    """The default table ships inside learnburn; its 72 lines all parse, each with its line."""
+    """The default table ships inside learnburn; its 69 lines all parse, each with its line."""
     shipped = resources.files("learnburn.profiling").joinpath("data/aws-prices.csv")
     assert shipped.is_file()
-    assert len(prices.prices) == 72
-    assert [p.line for p in prices.prices] == list(range(2, 74))
+    assert len(prices.prices) == 69
+    assert [p.line for p in prices.prices] == list(range(2, 71))
     assert prices.newest == date(2026, 10, 5)  # ec2 c7i.large, "Price List API read 2026-10-05"
 
 
@@ -63,12 +63,17 @@ def test_a_price_is_as_old_as_the_latest_date_its_as_of_text_gives(text, expecte
     assert parse_as_of(text) == expected
 
 
-def test_the_first_of_conflicting_prices_is_used_and_the_others_are_kept(prices):
+def test_the_first_of_conflicting_prices_is_used_and_the_others_are_kept(write_prices):
     """ml.m5.xlarge is 0.23 first, 0.269 second: 0.23 is used, 0.269 shown as an alternative."""
-    m5 = prices.find("sagemaker-realtime", "ml.m5.xlarge", unit=HOUR)
+    path = write_prices(
+        "sagemaker-realtime,ml.m5.xlarge,USD per instance-hour,0.23,us-east-1,x,2026-10",
+        "sagemaker-realtime,ml.m5.xlarge,USD per instance-hour,0.269,us-east-1,y,2025-10",
+    )
+    m5 = load_prices(path, today=date(2026, 11, 1)).find(
+        "sagemaker-realtime", "ml.m5.xlarge", unit=HOUR
+    )
     assert m5.usd == 0.23
     assert m5.alternatives == (0.269,)
-    assert m5.confidence == "C: conflicts with 0.269 at zircon.tech"
     assert "other figures: $0.269" in m5.describe()
 
 
@@ -157,3 +162,58 @@ def test_old_and_undated_prices_in_use_are_counted(prices, today):
     assert sentence.startswith("of the 3 prices this estimate uses, 1 older than 180 days")
     assert "1 undated (sagemaker-realtime ml.t2.medium)" in sentence
     assert check_prices_used(used[2:], today) == ""
+
+
+AWS_PAGES = ("https://aws.amazon.com/", "https://docs.aws.amazon.com/", "AWS Price List offer ")
+
+
+def test_every_shipped_row_cites_the_aws_page_or_offer_it_comes_from(prices):
+    """No row cites an unidentified source; GCP rows cite Google's own page."""
+    for price in prices.prices:
+        wanted = ("https://cloud.google.com/",) if price.service.startswith("gcp") else AWS_PAGES
+        assert price.source.startswith(wanted), (price.line, price.source)
+
+
+def test_the_shipped_table_marks_every_row_confirmed_or_not_and_holds_no_bracket_notes():
+    text = resources.files("learnburn.profiling").joinpath("data/aws-prices.csv").read_text()
+    assert text.splitlines()[0].endswith(",sku,confirmed")
+    assert "[" not in text and "n/a" not in text
+    rows = [line.rsplit(",", 1)[1] for line in text.splitlines()[1:]]
+    assert set(rows) <= {"yes", "no"}
+
+
+def test_a_row_is_unconfirmed_only_when_its_confirmed_column_says_no(write_prices):
+    """A table without the column makes no claim: its rows count as confirmed."""
+    header = "service,item,unit,usd,region,source_url,as_of,sku,confirmed"
+    marked = write_prices(
+        "ec2,m5.large,USD per instance-hour,0.096,us-east-1,x,2026-10,SKU1,yes",
+        "ec2,c5.large,USD per instance-hour,0.085,us-east-1,x,2026-10,,no",
+        header=header,
+    )
+    table = load_prices(marked, today=date(2026, 11, 1))
+    assert [(p.item, p.sku, p.confirmed) for p in table.prices] == [
+        ("m5.large", "SKU1", True),
+        ("c5.large", "", False),
+    ]
+    assert [p.item for p in table.confirmed_only().prices] == ["m5.large"]
+    assert "not confirmed against AWS's price list" in table.prices[1].describe()
+    plain = write_prices("ec2,m5.large,USD per instance-hour,0.096,us-east-1,x,2026-10")
+    assert load_prices(plain, today=date(2026, 11, 1)).prices[0].confirmed
+
+
+def test_a_confirmed_value_other_than_yes_or_no_is_a_malformed_line(write_prices):
+    header = "service,item,unit,usd,region,source_url,as_of,sku,confirmed"
+    path = write_prices(
+        "ec2,m5.large,USD per instance-hour,0.096,us-east-1,x,2026-10,,maybe", header=header
+    )
+    with pytest.raises(CostError, match="line 2, column 'confirmed': expected yes or no"):
+        load_prices(path, today=date(2026, 11, 1))
+
+
+def test_bracketed_notes_never_reach_a_description_or_the_json(write_prices):
+    path = write_prices(
+        "ec2,m5.large [C: conflicts with 0.269],USD per instance-hour,0.096,us-east-1,x,2026-10"
+    )
+    price = load_prices(path, today=date(2026, 11, 1)).prices[0]
+    assert price.item == "m5.large"
+    assert "C:" not in price.describe() and "0.269" not in str(price.to_dict())

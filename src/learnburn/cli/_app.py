@@ -4,7 +4,7 @@ A command's module is imported only when that command runs (or its own help is a
 ``learnburn --help`` lists the commands from ``COMMANDS`` below without importing any of them,
 so the help, a pre-commit hook (``nb check``) and a server's cold start (``serve``) pay only
 for the command they run. tests/cli/test_imports.py holds ``COMMANDS`` to the commands' own
-docstrings and keeps the heavy libraries out of those paths.
+docstrings and keeps the heavy libraries out of those paths. A new command is a row of ``COMMANDS``.
 """
 
 from __future__ import annotations
@@ -135,6 +135,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "ui",
         "Browse the run store: runs filtered by experiment and status, each run's report, and "
         "two runs side by side.",
+    ),
+    "prices": (
+        "_prices",
+        "prices",
+        "The price table learnburn cost reads: where it comes from, and refreshing it.",
     ),
     "deploy": (
         "_deploy",

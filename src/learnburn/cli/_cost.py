@@ -97,6 +97,12 @@ def cost(
         callback=_positive,
         help="Rows a month scored offline by batch transform (default: one per request).",
     ),
+    allow_unconfirmed: bool = typer.Option(
+        False,
+        "--allow-unconfirmed",
+        help="Let the verdict choose options priced from rows not confirmed against AWS's "
+        "price list (`learnburn prices update` confirms them).",
+    ),
     show_all: bool = typer.Option(
         False, "--all", help="Show every instance type and task size, not only each one's best."
     ),
@@ -120,7 +126,13 @@ def cost(
         requests_per_connection=requests_per_connection,
         batch_rows=batch_rows,
     )
-    report = estimate_cost(read_measurements(profile), traffic, prices, today=date.today())
+    report = estimate_cost(
+        read_measurements(profile),
+        traffic,
+        prices,
+        today=date.today(),
+        allow_unconfirmed=allow_unconfirmed,
+    )
     if json_out is not None:
         _write_json(report, json_out)
     render_report(report, Console(), show_all=show_all, explain=explain)

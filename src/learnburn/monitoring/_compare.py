@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import stats
 from scipy.spatial.distance import jensenshannon
 
-from learnburn.monitoring._reference import PROBABILITIES, bin_counts
+from learnburn.monitoring._reference import PROBABILITIES
 
 STD_FLOOR = 0.001
 ZERO_SHARE = 1e-4
@@ -63,12 +63,19 @@ class Core:
 
 
 def numeric_cells(profile: dict, values: np.ndarray) -> Cells:
+    """The decile cells of ``values``, sorted (NaN last, as ``numpy.sort`` leaves them)."""
     present = values[~np.isnan(values)]
     edges = np.asarray(profile["bins"]["edges"], dtype=float)
     reference = np.asarray(profile["bins"]["counts"], dtype=float)
-    current = bin_counts(edges, present).astype(float)
+    current = sorted_bin_counts(edges, present).astype(float)
     labels = tuple(f"bin {i + 1}" for i in range(reference.size))
     return _with_missing(labels, reference, current, profile["missing"], values.size - present.size)
+
+
+def sorted_bin_counts(edges: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """``bin_counts`` of sorted values: a binary search per edge, not per value."""
+    below = np.searchsorted(present, edges, side="left")  # values under each edge
+    return np.diff(np.concatenate(([0], below, [present.size])))
 
 
 def categorical_cells(profile: dict, keys: np.ndarray) -> tuple[Cells, int, tuple[str, ...]]:
@@ -117,8 +124,9 @@ def core_statistics(profile: dict, values: np.ndarray, cells: Cells, alpha: floa
 
 
 def numeric_effect(profile: dict, values: np.ndarray) -> tuple[float | None, float | None]:
-    """(Wasserstein-1 / reference std, KS D) of the present values, None when a side is empty."""
-    present = np.sort(values[~np.isnan(values)])
+    """(Wasserstein-1 / reference std, KS D) of the present values, None when a side is empty;
+    ``values`` sorted (NaN last)."""
+    present = values[~np.isnan(values)]
     if profile["count"] == 0 or present.size == 0:
         return None, None
     quantiles = np.asarray(profile["quantiles"], dtype=float)

@@ -95,7 +95,9 @@ def _column(profile: dict, series: pd.Series, alpha: float) -> Column:
     """A column's values, cells and core statistics (p-value not yet adjusted)."""
     unknown, names = 0, ()
     if profile["kind"] == "numeric":
-        values = numeric_values(series, str(series.name), "the current data")
+        # sorted once (NaN last): no statistic depends on the order, and each then counts
+        # by binary search instead of a pass per statistic over a million values
+        values = np.sort(numeric_values(series, str(series.name), "the current data"))
         cells = numeric_cells(profile, values)
     else:
         values = category_keys(series)

@@ -15,6 +15,14 @@ from learnburn.profiling._measurements import (
     measurements_from_dict,
     read_measurements,
 )
+from learnburn.profiling._offers import (
+    OfferPrice,
+    PriceUpdate,
+    download_offer,
+    read_offer,
+    read_offers,
+    update_price_table,
+)
 from learnburn.profiling._offline import price_retraining
 from learnburn.profiling._prices import (
     COLUMNS,
@@ -49,8 +57,10 @@ __all__ = [
     "InstanceSpec",
     "Measurements",
     "MissingPrice",
+    "OfferPrice",
     "Price",
     "PriceTable",
+    "PriceUpdate",
     "ProfileSettings",
     "Quantity",
     "Step",
@@ -61,6 +71,7 @@ __all__ = [
     "check_table_age",
     "choose_level",
     "describe_machine",
+    "download_offer",
     "estimate_cost",
     "instance_spec",
     "load_prices",
@@ -74,4 +85,7 @@ __all__ = [
     "price_retraining",
     "profile_bundle",
     "read_measurements",
+    "read_offer",
+    "read_offers",
+    "update_price_table",
 ]

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from learnburn.errors import CostError, CostWarning
 from learnburn.profiling._fargate import fargate_options
+from learnburn.profiling._formula import money
 from learnburn.profiling._hosted import ec2_options, sagemaker_realtime_options
 from learnburn.profiling._measurements import Measurements, measurements_from_dict
 from learnburn.profiling._offline import batch_transform_options, retraining_option
@@ -99,12 +100,16 @@ def estimate_cost(
     *,
     today: date | None = None,
     max_price_age_days: int = MAX_AGE_DAYS,
+    allow_unconfirmed: bool = False,
 ) -> CostReport:
     """Price every option for ``traffic`` from a profile (a :class:`Measurements` or the parsed
     ``profile.json``) and a price table (default: the one shipped with learnburn).
 
     Warns (:class:`CostWarning`) when the prices used are old or undated, or when no measured
     level meets the latency target; the report keeps those sentences in ``warnings``.
+
+    Options priced from rows not confirmed against AWS's price list are shown but left out of
+    the choice (and the GPU comparison) unless ``allow_unconfirmed``.
     """
     today = today or date.today()
     m = profile if isinstance(profile, Measurements) else measurements_from_dict(profile)
@@ -130,8 +135,10 @@ def estimate_cost(
             hint="pass --prices with a table that prices Fargate, EC2, SageMaker or Lambda",
         )
     retraining = retraining_option(m, traffic, table)
-    choice = choose_option(options)
-    gpu = compare_gpu(m, choice, traffic, table)
+    options = [_mark_unconfirmed(o, allow_unconfirmed) for o in options]
+    eligible = options if allow_unconfirmed else [o for o in options if o.confirmed]
+    choice = choose_option(eligible)
+    gpu = compare_gpu(m, choice, traffic, table if allow_unconfirmed else table.confirmed_only())
     used = [p for o in [*options, retraining] if o is not None for p in o.prices]
     found = [
         *throughput.notes,
@@ -149,11 +156,62 @@ def estimate_cost(
         retraining=retraining,
         choice=choice,
         gpu=gpu,
-        verdict=write_verdict(m, throughput, traffic, options, choice, gpu, retraining),
+        verdict=_unconfirmed_verdict(
+            write_verdict(m, throughput, traffic, eligible, choice, gpu, retraining),
+            options,
+            choice,
+            allow_unconfirmed,
+        ),
         warnings=tuple(s for s in [table_age, *found] if s),
         prices_file=table.file,
         today=today,
     )
+
+
+def _mark_unconfirmed(option: CostOption, allowed: bool) -> CostOption:
+    rows = [p for p in dict.fromkeys(option.prices) if not p.confirmed]
+    if not rows:
+        return option
+    what = f"{len(rows)} price{'s' * (len(rows) > 1)} not confirmed against AWS's price list"
+    note = f"{what} (used: --allow-unconfirmed)" if allowed else f"{what}: left out of the verdict"
+    return replace(option, notes=(note, *option.notes))
+
+
+def _unconfirmed_verdict(
+    lines: tuple[str, ...], options: list[CostOption], choice: CostOption | None, allowed: bool
+) -> tuple[str, ...]:
+    """The verdict, with a line saying which options rest on unconfirmed prices: after the
+    choice, in place of the choice when they leave none, last when they were allowed."""
+    left_out = [o for o in options if not o.confirmed and o.feasible and o.online]
+    if not left_out:
+        return lines
+    if allowed:
+        note = (
+            f"{_options(len(left_out))} on prices not confirmed "
+            "against AWS's price list (--allow-unconfirmed): check them before relying on this."
+        )
+        return (*lines, note)
+    would = choose_option(options)
+    head = (
+        f"{_options(len(left_out))} on prices not confirmed "
+        "against AWS's price list and are left out of this verdict"
+    )
+    if would is not None and would is not choice:
+        head += (
+            f" (with them, the cheapest that meets the target would be {would.label}, "
+            f"{money(would.monthly_usd)} a month)"
+        )
+    head += (
+        ". Refresh the table from AWS's offer files with `learnburn prices update`, or pass "
+        "--allow-unconfirmed to choose among them."
+    )
+    if choice is None:
+        return (head, *lines[1:])
+    return (lines[0], head, *lines[1:])
+
+
+def _options(n: int) -> str:
+    return "1 option rests" if n == 1 else f"{n} options rest"
 
 
 def _better(option: CostOption, current: CostOption) -> bool:

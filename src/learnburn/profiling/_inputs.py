@@ -84,12 +84,10 @@ def units_for_peak(
 
 
 def price_notes(prices: Iterable[Price], region: str) -> list[str]:
-    """What a reader should know about the prices: confidence, conflicts, other regions."""
+    """What a reader should know about the prices: conflicting figures, other regions."""
     notes = []
     for price in prices:
         name = f"{price.item} price"
-        if price.confidence:
-            notes.append(f"{name}: [{price.confidence}]")
         if price.alternatives:
             others = ", ".join(f"${a:g}" for a in price.alternatives)
             notes.append(f"{name} ${price.usd:g}; the table also gives {others}")

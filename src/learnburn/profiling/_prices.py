@@ -1,9 +1,15 @@
-"""The price table: a CSV of ``service,item,unit,usd,region,source_url,as_of`` rows.
+"""The price table: a CSV of ``service,item,unit,usd,region,source_url,as_of`` rows, and two
+optional columns: ``sku`` (the AWS Price List SKU a row was read from) and ``confirmed``.
 
-The table shipped with learnburn (``data/aws-prices.csv``) was compiled from secondary sources;
-each row keeps where it came from and when. The ``item`` column is free text: the name the cost
-model looks up comes first, then notes in parentheses and confidence notes in brackets, e.g.
-``ml.m5.xlarge [C: conflicts with 0.269 at zircon.tech]``. The ``as_of`` column is free text too;
+Each row of the table shipped with learnburn (``data/aws-prices.csv``) cites the AWS pricing page
+or Price List offer it comes from and the date it was read. ``confirmed`` is ``yes`` when the figure
+was read from AWS's own list (``learnburn prices update`` writes such rows) and ``no`` when it
+could not be checked there; the cost verdict leaves unconfirmed rows out unless told otherwise.
+A table without the column makes no such claim and counts as confirmed by whoever passes it.
+
+The ``item`` column is free text: the name the cost model looks up comes first, then notes in
+parentheses. Bracketed notes (``[C: ...]``, written by hand while compiling a table) are dropped
+when the table is read and never shown. The ``as_of`` column is free text too;
 its date is the latest one it mentions (``2021-04-22 (same rate ... as of 2026-03)`` is
 2026-03-01; a month or a year alone counts from its first day, so an age is never understated).
 
@@ -28,6 +34,8 @@ from learnburn.errors import CostError, CostWarning
 from learnburn.profiling._formula import number
 
 COLUMNS = ("service", "item", "unit", "usd", "region", "source_url", "as_of")
+OPTIONAL_COLUMNS = ("sku", "confirmed")
+_YES, _NO = ("yes", "true", "1", "y"), ("no", "false", "0", "n")
 DEFAULT_REGION = "us-east-1"
 MAX_AGE_DAYS = 180
 _SHOWN_PROBLEMS = 10
@@ -40,7 +48,7 @@ _DATE = re.compile(r"(?<!\d)(\d{4})(?:-(\d{2})(?!\d)(?:-(\d{2})(?!\d))?)?(?!\d)"
 
 @dataclass(frozen=True)
 class Price:
-    """One row of the price table, its ``item`` split into the name, notes and confidence."""
+    """One row of the price table, its ``item`` split into the name and notes."""
 
     service: str
     item: str
@@ -51,10 +59,11 @@ class Price:
     as_of_text: str
     as_of: date | None
     note: str = ""
-    confidence: str = ""
     file: str = ""
     line: int = 0
     alternatives: tuple[float, ...] = field(default=())
+    sku: str = ""
+    confirmed: bool = True
 
     @property
     def is_instance(self) -> bool:
@@ -72,8 +81,10 @@ class Price:
             f"${number(self.usd)} {self.unit.removeprefix('USD ')}: {self.service} {self.item}, "
             f"{self.region}, {when}; source {self.source or '—'}"
         )
-        if self.confidence:
-            text += f"; [{self.confidence}]"
+        if self.sku:
+            text += f"; SKU {self.sku}"
+        if not self.confirmed:
+            text += "; not confirmed against AWS's price list"
         if self.alternatives:
             text += "; other figures: " + ", ".join(f"${number(a)}" for a in self.alternatives)
         return f"{text} ({Path(self.file).name} line {self.line})"
@@ -89,7 +100,8 @@ class Price:
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "as_of_text": self.as_of_text,
             "note": self.note,
-            "confidence": self.confidence,
+            "sku": self.sku,
+            "confirmed": self.confirmed,
             "alternatives": list(self.alternatives),
             "file": self.file,
             "line": self.line,
@@ -137,6 +149,14 @@ class PriceTable:
                 hint=f"add a line: {service},{item},{unit},USD,{region},SOURCE,DATE",
             )
         return price
+
+    @property
+    def unconfirmed(self) -> tuple[Price, ...]:
+        return tuple(p for p in self.prices if not p.confirmed)
+
+    def confirmed_only(self) -> PriceTable:
+        """The same table without the rows not confirmed against AWS's price list."""
+        return replace(self, prices=tuple(p for p in self.prices if p.confirmed))
 
     def instances(self, service: str, *, region: str = DEFAULT_REGION) -> tuple[Price, ...]:
         """One price per instance type the table lists for ``service``, in file order."""
@@ -186,8 +206,8 @@ def check_table_age(table: PriceTable, today: date, max_age_days: int = MAX_AGE_
 
 
 def parse_item(text: str) -> tuple[str, str, str]:
-    """``(name, note, confidence)`` of an item: ``ml.c5.large [C: may be training rate]`` is
-    ``("ml.c5.large", "", "C: may be training rate")``."""
+    """``(name, note, bracketed)`` of an item: ``ml.c5.large [C: may be training rate]`` is
+    ``("ml.c5.large", "", "C: may be training rate")``. Only the name and the note are kept."""
     confidence = "; ".join(part.strip() for part in re.findall(r"\[([^\[\]]*)\]", text))
     rest = re.sub(r"\[[^\[\]]*\]", " ", text)
     notes: list[str] = []
@@ -284,7 +304,11 @@ def _row(row: dict[str, str], name: str, line: int, problems: list[str]) -> Pric
         problems.append(f"line {line}, column 'usd': expected a number >= 0, got {row['usd']!r}")
     if len(problems) > before:
         return None
-    item, note, confidence = parse_item(row["item"])
+    confirmed = row.get("confirmed", "yes").lower() or "yes"
+    if confirmed not in _YES + _NO:
+        problems.append(f"line {line}, column 'confirmed': expected yes or no, got {confirmed!r}")
+        return None
+    item, note, _ = parse_item(row["item"])
     return Price(
         service=row["service"],
         item=item,
@@ -295,9 +319,10 @@ def _row(row: dict[str, str], name: str, line: int, problems: list[str]) -> Pric
         as_of_text=row["as_of"],
         as_of=parse_as_of(row["as_of"]),
         note=note,
-        confidence=confidence,
         file=name,
         line=line,
+        sku=row.get("sku", ""),
+        confirmed=confirmed in _YES,
     )
 
 

@@ -106,6 +106,11 @@ class CostOption:
     def feasible(self) -> bool:
         return self.monthly_usd is not None
 
+    @property
+    def confirmed(self) -> bool:
+        """Whether every price it uses was confirmed against AWS's price list."""
+        return all(p.confirmed for p in self.prices)
+
     def to_dict(self) -> dict:
         return {
             "target": self.target,
@@ -118,6 +123,7 @@ class CostOption:
             "p99_ms": self.p99_ms,
             "online": self.online,
             "feasible": self.feasible,
+            "confirmed": self.confirmed,
             "notes": list(self.notes),
             "steps": [s.to_dict() for s in self.steps],
             "prices": [p.to_dict() for p in self.prices],

@@ -41,11 +41,13 @@ from learnburn.serving._codecs import (
     UnsupportedType,
     accepted,
     content_type,
+    csv_records,
+    csv_rows,
+    csv_table,
     encode_json,
     json_records,
     predictions_csv,
     predictions_json,
-    read_table,
     records_frame,
 )
 from learnburn.serving._limits import RETRY_AFTER_S, Overloaded, Slots, SlowBody, TimedOut
@@ -54,8 +56,8 @@ from learnburn.serving._openapi import openapi_document
 from learnburn.serving._settings import Settings
 
 logger = logging.getLogger(__name__)
-RECORDS_LIMIT = 256  # requests of up to this many JSON records skip pandas on the fast path
-INLINE_BYTES = 16 * 1024  # fast-path JSON bodies up to this size are scored on the event loop
+RECORDS_LIMIT = 256  # requests of up to this many JSON records or CSV rows skip pandas
+INLINE_BYTES = 16 * 1024  # fast-path bodies up to this size are scored on the event loop
 ENDPOINTS_TEXT = (
     "GET /ping, POST /invocations, POST /v1/predict, GET /v1/model, GET /metrics, GET /openapi.json"
 )
@@ -182,7 +184,7 @@ class _Service:
         deadline = start + self.settings.timeout_s
         body = await self._read(request, min(start + self.settings.body_timeout_s, deadline))
         self.slots.take()
-        if media == JSON and self.bundle.fast is not None and len(body) <= INLINE_BYTES:
+        if self.bundle.fast is not None and len(body) <= INLINE_BYTES:
             # a few rows on the fast path take microseconds: a pool thread would cost more
             try:
                 content, rows = self._answer(body, media, answer, deadline)
@@ -236,7 +238,12 @@ class _Service:
                 return self.bundle.predict_proba_records(records)  # no pandas: microseconds
             frame = records_frame(records, self.bundle)
         else:
-            frame = read_table(body, media, self.bundle)
+            rows = csv_rows(body, self.bundle.columns)
+            small = self.bundle.fast is not None and len(rows) <= RECORDS_LIMIT
+            records = csv_records(rows, self.bundle) if small else None
+            if records is not None:
+                return self.bundle.predict_proba_records(records)  # no pandas, as for JSON
+            frame = csv_table(rows, self.bundle)
         self._in_time(deadline)
         return self.bundle.predict_proba(frame)
 

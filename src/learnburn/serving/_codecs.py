@@ -7,6 +7,11 @@ any other column a scalar, compared as text with the training categories (``true
 Columns the bundle does not use are ignored; names are matched exactly, never normalised (an
 NFD "café" is not the NFC column "café"). Infinite numbers are refused; an empty CSV field or a
 JSON null is a missing value, left to the bundle's imputation.
+
+A CSV body is split with the stdlib ``csv`` module (RFC 4180 quoting); a few rows whose numbers
+are plain decimals become records for the bundle's fast path (``csv_records``), as JSON records
+do, and any other body goes through pandas (``csv_table``), which gives the same answer and
+explains a bad value.
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 import orjson
@@ -31,6 +38,9 @@ _CHARSETS = ("utf-8", "utf8", "us-ascii", "ascii")
 _SCALARS = (str, int, float, bool)
 _NUMBERS = (int, float)  # exact types: a JSON true is not the number 1
 _ABSENT = object()
+# The characters of a plain decimal number, which pandas and Python read alike (Python's float
+# also takes spaces, "_", non-ASCII digits, "inf" and "nan": those take the pandas path)
+_DECIMAL = "0123456789+-.eE"
 
 
 class RequestError(Exception):
@@ -100,20 +110,15 @@ def read_table(body: bytes, media: str, bundle: Bundle) -> pd.DataFrame:
     are parsed; in JSON a numeric column takes numbers or null, any other column any scalar
     (compared as text with the training categories), and every record names every column.
     """
-    schema = bundle.schema["columns"]
-    numeric = [c["name"] for c in schema if c["kind"] == "numeric"]
     if media != CSV:
         return records_frame(json_records(body, bundle), bundle)
-    where = "the CSV body"
-    frame = coerce_numeric(_csv_frame(body, bundle.columns), numeric, 1, where)
-    _check_finite({name: frame[name].to_numpy(dtype=float) for name in numeric}, where)
-    return frame
+    return csv_table(csv_rows(body, bundle.columns), bundle)
 
 
-def _csv_frame(body: bytes, columns: Sequence[str]) -> pd.DataFrame:
-    """A CSV body, with a header row or (columns in bundle order) without one, as text: the
-    bundle's columns only, in bundle order, empty fields as None. Linear in the body: a header
-    of many (repeated) names costs one pass, never a pass per name."""
+def csv_rows(body: bytes, columns: Sequence[str]) -> list[list[str]]:
+    """A CSV body, with a header row or (columns in bundle order) without one, as rows of text:
+    the bundle's columns only, in bundle order. Linear in the body: a header of many (repeated)
+    names costs one pass, never a pass per name."""
     text = _decode(body)
     try:
         rows = [row for row in csv.reader(io.StringIO(text, newline=""), strict=True) if row]
@@ -135,10 +140,11 @@ def _csv_frame(body: bytes, columns: Sequence[str]) -> pd.DataFrame:
             f"the CSV header repeats the column names {_shorten(repeated)}",
             hint="name every column once",
         )
+    width = len(names)
     for number, row in enumerate(data, start=1):
-        if len(row) != len(names):
+        if len(row) != width:
             raise SchemaError(
-                f"row {number} of the CSV body has {len(row)} fields, expected {len(names)} "
+                f"row {number} of the CSV body has {len(row)} fields, expected {width} "
                 f"({'the header' if header else 'the bundle columns'} {_shorten(names)})",
                 hint="send one field per column in every row, or a header row naming them",
             )
@@ -146,8 +152,63 @@ def _csv_frame(body: bytes, columns: Sequence[str]) -> pd.DataFrame:
         raise Unparseable("the CSV body has a header but no rows", hint="send rows to score")
     check_columns(position, columns, "the CSV body")
     where = [position[name] for name in columns]
-    frame = pd.DataFrame([[row[i] for i in where] for row in data], columns=columns, dtype=object)
-    return frame.where(frame != "", None)
+    if where == list(range(width)):
+        return data  # the bundle's columns, in order, and no others: the common case
+    return [[row[i] for i in where] for row in data]
+
+
+def csv_records(rows: Sequence[Sequence[str]], bundle: Bundle) -> list[dict] | None:
+    """``csv_rows`` as records for ``Bundle.predict_proba_records``, without pandas: empty
+    fields None, numeric fields parsed. None unless every numeric field is empty or a plain
+    decimal number that is finite (the common case); ``csv_table`` reads and explains the rest,
+    so both ways give the same answer."""
+    columns = bundle.columns
+    numeric = [name for name in columns if name in bundle.numeric_columns]
+    others = [name for name in columns if name not in bundle.numeric_columns]
+    take_numeric = _picker([columns.index(name) for name in numeric])
+    take_others = _picker([columns.index(name) for name in others])
+    texts = list(chain.from_iterable(map(take_numeric, rows)))
+    if "".join(texts).strip(_DECIMAL):  # one pass over every numeric field, in C
+        return None  # a character no plain decimal has: spaces, "_", "inf", "nan", text
+    try:
+        if "" in texts:
+            numbers = [float(text) if text else None for text in texts]
+        else:
+            numbers = list(map(float, texts))
+    except ValueError:  # such as "1e" or "+-"
+        return None
+    total = sum(filter(None, numbers))
+    if total - total != 0.0:  # an infinite number (or a sum too big to tell): pandas checks
+        return None
+    width, records = len(numeric), []
+    for start, row in zip(range(0, len(numbers), width or 1), rows, strict=False):
+        record = dict(zip(numeric, numbers[start : start + width], strict=True))
+        record.update(zip(others, take_others(row), strict=True))
+        if "" in row:
+            for name in others:
+                if not record[name]:
+                    record[name] = None
+        records.append(record)
+    return records
+
+
+def _picker(positions: list[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    """A function giving the fields of a row at ``positions``, as a tuple."""
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    return lambda row: tuple(row[i] for i in positions)
+
+
+def csv_table(rows: Sequence[Sequence[str]], bundle: Bundle) -> pd.DataFrame:
+    """``csv_rows`` as a table of the bundle's columns: empty fields missing, numeric columns
+    coerced (text in one, or an infinite number, is a SchemaError naming column and row)."""
+    columns = list(bundle.columns)
+    numeric = [c["name"] for c in bundle.schema["columns"] if c["kind"] == "numeric"]
+    frame = pd.DataFrame(list(rows), columns=columns, dtype=object)
+    where = "the CSV body"
+    frame = coerce_numeric(frame.where(frame != "", None), numeric, 1, where)
+    _check_finite({name: frame[name].to_numpy(dtype=float) for name in numeric}, where)
+    return frame
 
 
 def json_records(body: bytes, bundle: Bundle) -> list[dict]:

@@ -10,8 +10,6 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from learnburn.cli._errors import EXIT_ERROR, handles_errors
 from learnburn.cli._store import STORE, store_for
@@ -137,6 +135,8 @@ def notebook_line(results: dict) -> str:
 
 def print_notebook_results(console: Console, results: dict) -> None:
     """What a notebook run reported: its parameters, metrics and experiment runs."""
+    from rich.table import Table
+
     committed = {True: "code committed", False: "code not committed"}.get(results["committed"])
     ran = f", ran {results['seconds']:.1f} s" if results.get("seconds") is not None else ""
     state = f" ({committed}{ran})" if committed else ""
@@ -161,6 +161,8 @@ def print_notebook_results(console: Console, results: dict) -> None:
 @contextmanager
 def _cell_progress(console: Console, enabled: bool = True) -> Iterator:
     """A callback for ``run_notebook(on_cell=...)`` that draws a bar of cells."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     if not enabled:
         yield None
         return

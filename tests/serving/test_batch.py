@@ -253,7 +253,7 @@ def test_a_file_of_one_chunk_is_scored_with_the_fast_path(bundles, table):
 def test_a_long_file_is_scored_by_the_runtime_that_was_faster(bundles, features, monkeypatch):
     """Past one chunk both runtimes score a sample; the faster (here: made slower) loses."""
     bundle = load_bundle(bundles["fast"], lazy=True)
-    chunk = pd.concat([features] * 40, ignore_index=True)
+    chunk = pd.concat([features] * 100, ignore_index=True)
     monkeypatch.setattr(_runtime, "_seconds", lambda scorer, sample: scorer.runtime == "fast")
     assert choose_scorer(bundle, chunk, "auto", len(chunk)).runtime == "native"
     monkeypatch.setattr(_runtime, "_seconds", lambda scorer, sample: scorer.runtime == "native")

@@ -23,7 +23,7 @@ import pandas as pd
 
 from learnburn.bundles import Bundle
 
-SAMPLE_ROWS = 2_000  # rows each runtime scores to decide; few enough for one thread
+SAMPLE_ROWS = 5_000  # rows each runtime scores to decide: enough to see per-row costs
 WARM_ROWS = 50  # scored first, so the sample's time leaves out loading and first-call costs
 REPEATS = 2  # the faster of this many timings of the sample, for each runtime
 

@@ -1,8 +1,9 @@
 """Score a table file with a bundle, chunk by chunk, into a CSV or Parquet file.
 
-Memory stays bounded by ``chunk_rows``: each chunk is read, checked against the bundle's schema,
-scored and appended to a temporary file beside the output, which is renamed into place only when
-every chunk is written, so an error never leaves a half-written output.
+Memory stays bounded by ``chunk_rows`` (a few chunks at once: one per worker thread): each
+chunk is read, checked against the bundle's schema, scored and appended to a temporary file
+beside the output, which is renamed into place only when every chunk is written, so an error
+never leaves a half-written output.
 
 Speed: a CSV is read with pyarrow (``_tables.py``); chunks are scored on a thread per core
 while the main thread reads the next chunk and writes the last one (the runtimes release the

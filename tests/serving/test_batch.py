@@ -265,3 +265,41 @@ def test_an_unknown_runtime_is_refused(bundle, table, tmp_path):
     data = _write(table, tmp_path / "in.csv")
     with pytest.raises(DataError, match="'gpu'"):
         predict_file(bundle, data, tmp_path / "out.csv", runtime="gpu")
+
+
+@pytest.mark.parametrize(
+    ("ids", "decisions"),
+    [
+        (["a,1", 'b"2', "c\n3"], [1, 2, 3]),
+        (["007", None, "x y"], [1, 2, 3]),
+        (["7"] * 3, [True] * 3),
+    ],
+    ids=["text that needs quotes", "plain text and numbers", "booleans"],
+)
+def test_csv_chunks_read_back_as_pandas_wrote_them(tmp_path, ids, decisions):
+    """Whichever writer takes a chunk (pyarrow for plain numbers and text, pandas for text to
+    quote or booleans), the file reads back as the frames pandas would have written."""
+    frames = [
+        pd.DataFrame(
+            {
+                "id": pd.array(ids, dtype="str"),
+                "proba_no": [1e-05, 1 / 3, 0.0],
+                "decision": decisions,
+            }
+        ),
+        pd.DataFrame(
+            {
+                "id": pd.array(["z"] * 3, dtype="str"),
+                "proba_no": [1.0, 0.5, np.nan],
+                "decision": decisions,
+            }
+        ),
+    ]
+    writer = _tables.ChunkWriter(tmp_path / "out.csv", ".csv")
+    for frame in frames:
+        writer.write(frame)
+    writer.close()
+    expected = tmp_path / "pandas.csv"
+    pd.concat(frames, ignore_index=True).to_csv(expected, index=False)
+    read = lambda path: pd.read_csv(path, dtype={"id": str})  # noqa: E731
+    pd.testing.assert_frame_equal(read(tmp_path / "out.csv"), read(expected))

@@ -13,7 +13,7 @@ written once as CSV and once as Parquet. Each file is then scored two ways, in t
 The outputs are compared (the same probabilities within 1e-4). Prints rows/s for both and one
 target line per model and format: ours / baseline >= 1.0.
 
-    python benchmarks/batch.py             # 1,000,000 rows (a few minutes on 2 cores)
+    python benchmarks/batch.py             # 1,000,000 rows (about 15 minutes on 2 busy cores)
     python benchmarks/batch.py --rows 200000
 """
 

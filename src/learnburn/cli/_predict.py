@@ -54,6 +54,12 @@ def predict(
         [], "--trust", help="Also load this type from the bundle's model (repeatable)."
     ),
     force: bool = typer.Option(False, "--force", help="Replace an existing output file."),
+    runtime: str = typer.Option(
+        "auto",
+        "--runtime",
+        help="What scores the rows: auto (the fast path for one chunk; for more, whichever of "
+        "the fast path and the native model scores a sample faster), fast or native.",
+    ),
     cluster: str | None = CLUSTER,
     require_signature: list[Path] = REQUIRE_SIGNATURE,
 ) -> None:
@@ -76,12 +82,16 @@ def predict(
     bundle = load_bundle(bundle_path, trusted=trust, lazy=True, trusted_keys=keys)
     with _row_progress(console) as progress:
         summary = predict_file(
-            bundle, data, output, id_column=id_column, chunk_rows=chunk_rows, progress=progress
-        )
+            bundle, data, output, id_column=id_column, chunk_rows=chunk_rows, progress=progress,
+            runtime=runtime,
+        )  # fmt: skip
     console.print(
         f"Scored {summary.rows:,} rows in {summary.chunks} chunk{'s' * (summary.chunks != 1)} "
-        f"({summary.seconds:.1f} s); wrote {summary.output}."
+        f"({summary.seconds:.1f} s, {_RUNTIME_NAMES[summary.runtime]}); wrote {summary.output}."
     )
+
+
+_RUNTIME_NAMES = {"fast": "fast path", "native": "native model"}
 
 
 def _predict_on_cluster(console, cluster, bundle_path, data, output, id_column, trust) -> None:

@@ -251,17 +251,28 @@ def test_a_file_of_one_chunk_is_scored_with_the_fast_path(bundles, table):
 
 
 def test_a_long_file_is_scored_by_the_runtime_that_was_faster(bundles, features, monkeypatch):
-    """Past one chunk both runtimes score a sample; the faster (here: made slower) loses."""
+    """measure: past one chunk both runtimes score a sample, and the faster wins."""
     bundle = load_bundle(bundles["fast"], lazy=True)
     chunk = pd.concat([features] * 100, ignore_index=True)
     monkeypatch.setattr(_runtime, "_seconds", lambda scorer, sample: scorer.runtime == "fast")
-    assert choose_scorer(bundle, chunk, "auto", len(chunk)).runtime == "native"
+    assert choose_scorer(bundle, chunk, "measure", len(chunk)).runtime == "native"
     monkeypatch.setattr(_runtime, "_seconds", lambda scorer, sample: scorer.runtime == "native")
+    assert choose_scorer(bundle, chunk, "measure", len(chunk)).runtime == "fast"
+
+
+def test_auto_scores_a_long_file_with_the_fast_path_whatever_the_timings(
+    bundles, features, monkeypatch
+):
+    """The default never measures: the same file gets the same runtime, and so the same answers,
+    on every run however busy the machine is."""
+    bundle = load_bundle(bundles["fast"], lazy=True)
+    chunk = pd.concat([features] * 100, ignore_index=True)
+    monkeypatch.setattr(_runtime, "_seconds", lambda scorer, sample: scorer.runtime == "fast")
     assert choose_scorer(bundle, chunk, "auto", len(chunk)).runtime == "fast"
 
 
 def test_an_unknown_runtime_is_refused(bundle, table, tmp_path):
-    """runtime must be auto, fast or native."""
+    """runtime must be auto, measure, fast or native."""
     data = _write(table, tmp_path / "in.csv")
     with pytest.raises(DataError, match="'gpu'"):
         predict_file(bundle, data, tmp_path / "out.csv", runtime="gpu")

@@ -57,8 +57,9 @@ def predict(
     runtime: str = typer.Option(
         "auto",
         "--runtime",
-        help="What scores the rows: auto (the fast path for one chunk; for more, whichever of "
-        "the fast path and the native model scores a sample faster), fast or native.",
+        help="What scores the rows: auto (the fast path when the bundle has one: the same "
+        "answers on every run), measure (for files past one chunk, whichever of the fast path "
+        "and the native model scores a sample faster), fast or native.",
     ),
     cluster: str | None = CLUSTER,
     require_signature: list[Path] = REQUIRE_SIGNATURE,

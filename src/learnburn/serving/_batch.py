@@ -44,7 +44,7 @@ from learnburn.serving._tables import (
 )
 
 Progress = Callable[[int, "int | None"], None]
-RUNTIMES = ("auto", "fast", "native")
+RUNTIMES = ("auto", "measure", "fast", "native")
 WORKERS = max(1, min(4, os.cpu_count() or 1))  # chunks scored at once
 _TEXT_DTYPES = ("str", "string", "object", "bool", "boolean", "category")
 
@@ -83,9 +83,10 @@ def predict_file(
     missing or mistyped feature column is a SchemaError.
     ``progress(rows_done, total_rows or None)`` is called after each chunk.
 
-    ``runtime`` is "auto" (the fast path for a file of one chunk; for longer files whichever of
-    the fast path and the native model scored a sample of the first chunk faster), "fast" or
-    "native" (the fitted pipeline itself).
+    ``runtime`` is "auto" (the fast path when the bundle has one, else the native model: the
+    same answers on every run), "measure" (the fast path for a file of one chunk; for longer files
+    whichever of the fast path and the native model scored a sample of the first chunk faster),
+    "fast" or "native" (the fitted pipeline itself).
     """
     if runtime not in RUNTIMES:
         raise DataError(

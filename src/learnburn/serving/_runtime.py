@@ -5,11 +5,17 @@ it skips pandas and scikit-learn's validation, which cost milliseconds a call. O
 thousand rows that overhead vanishes and what is left is the arithmetic, where the native model
 (scikit-learn's forests, LightGBM's own predictor, a dense dot product) may be as fast or faster.
 
-The rule, applied once per file: a file that fits in one chunk is scored with the fast path (the
-choice would cost more than it saves). Otherwise a sample of the first chunk is scored both ways,
-each on one thread after a warm-up, and the faster per row scores every chunk; the native model
-is loaded for the sample only then. Both were proven to agree within the bundle's tolerance on
-its check rows. ``runtime="fast"`` or ``"native"`` skips the measurement.
+``runtime="auto"`` (the default) is the fast path whenever the bundle has one: a choice that is
+the same on every run, so the same file always gets the same answers. The two runtimes were proven
+to agree within the bundle's tolerance on its check rows, but rows elsewhere (values right beside
+a split, where a float32 comparison differs from the native float64 one) may differ by more, and
+a timing-based choice would make the answers depend on how busy the machine was.
+
+``runtime="measure"`` opts into speed over that guarantee, once per file: a file that fits in one
+chunk is scored with the fast path (the choice would cost more than it saves); otherwise a sample
+of the first chunk is scored both ways, each on one thread after a warm-up, and the faster per row
+scores every chunk; the native model is loaded for the sample only then. ``runtime="fast"`` or
+``"native"`` pins one.
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ def choose_scorer(bundle: Bundle, chunk: pd.DataFrame, runtime: str, chunk_rows:
     if bundle.fast is None or runtime == "native":
         return Scorer(bundle, "native", bundle.predict_proba_native)
     fast = Scorer(bundle, "fast", bundle.predict_proba)
-    if runtime == "fast" or len(chunk) < chunk_rows or len(chunk) < 2 * SAMPLE_ROWS:
+    if runtime in ("auto", "fast") or len(chunk) < chunk_rows or len(chunk) < 2 * SAMPLE_ROWS:
         return fast
     native = Scorer(bundle, "native", bundle.predict_proba_native)
     sample = chunk.iloc[:SAMPLE_ROWS][list(bundle.columns)]

@@ -1,3 +1,4 @@
+import json
 import subprocess
 import warnings
 from pathlib import Path
@@ -200,3 +201,23 @@ def table_rows(repo: Path):
     import pandas as pd
 
     return pd.read_csv(repo / "data" / "table.csv").drop(columns="label").head(20)
+
+
+def test_the_record_holds_the_bundle_steps_time_and_its_parts(repo):
+    """The bundle step is timed whole and by part, and "total" covers it."""
+    from learnburn.workflows._bundle import BUNDLE_TIMINGS
+
+    recorded = _run(repo)
+    timings = recorded.result.timings
+    parts = [timings[f"bundle_{name}"] for name in BUNDLE_TIMINGS]
+    assert all(seconds >= 0 for seconds in parts)
+    assert sum(parts) <= timings["bundle"] <= timings["total"]
+    with open_store(start=repo) as store:
+        stored = store.get_run(recorded.run_id)
+        assert {a.name for a in stored.artifacts} >= {"bundle.lbm", "result.json"}
+        record = json.loads(store.artifacts.read_bytes(_sha(stored, "result.json")))
+    assert record["timings"]["bundle"] == timings["bundle"]
+
+
+def _sha(detail, name: str) -> str:
+    return next(a.sha256 for a in detail.artifacts if a.name == name)

@@ -221,3 +221,21 @@ def test_the_record_holds_the_bundle_steps_time_and_its_parts(repo):
 
 def _sha(detail, name: str) -> str:
     return next(a.sha256 for a in detail.artifacts if a.name == name)
+
+
+def test_bundle_imports_overlap_the_folds_only_when_they_run_in_other_processes():
+    """With one local job the folds run in this process, which has no idle time to fill."""
+    from learnburn.backends import LocalBackend
+    from learnburn.workflows._record import _folds_elsewhere
+
+    assert not _folds_elsewhere(LocalBackend(1), 1)
+    assert _folds_elsewhere(LocalBackend(2), 1)
+    assert _folds_elsewhere(None, 2) and not _folds_elsewhere(None, 1)
+
+
+def test_a_run_on_worker_processes_imports_for_its_bundle_meanwhile_and_keeps_it(repo):
+    """jobs=2: the bundle's imports run on a thread beside the folds; the bundle is kept."""
+    recorded = _run(repo, jobs=2)
+    assert recorded.result.timings["bundle"] > 0
+    with open_store(start=repo) as store:
+        assert "bundle.lbm" in {a.name for a in store.get_run(recorded.run_id).artifacts}

@@ -8,6 +8,8 @@ the bundle will hold; a model with no proven fast path has none (callers use the
 
 from __future__ import annotations
 
+import importlib
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,3 +69,25 @@ def compile_model(model: Any, check_rows: pd.DataFrame | None) -> CompiledModel:
     plan = FeaturePlan([Feature.from_dict(feature) for feature in report["plan"]])
     runner = RUNNERS[runtime](files[RUNTIME_FILES[runtime]], "the compiled model")
     return CompiledModel(files, plan, runner, tuple(report.get("classes") or ()))
+
+
+# what saving a bundle imports: skops (which imports every scikit-learn estimator to know which
+# it trusts) and the fast path's converters and runtimes; seconds of work done once a process
+_BUNDLE_IMPORTS = ("skops.io", "skl2onnx", "onnxmltools", "onnxruntime", "treelite")
+
+
+def import_in_background() -> threading.Thread:
+    """Start importing what saving a bundle needs on a daemon thread, and return it: a caller
+    whose main thread would otherwise wait (on worker processes) calls this first and joins the
+    thread before saving. A module that fails to import is left for the save to report."""
+
+    def work() -> None:
+        for name in _BUNDLE_IMPORTS:
+            try:
+                importlib.import_module(name)
+            except Exception:  # absent or broken: the save reports it, in its place
+                continue
+
+    thread = threading.Thread(target=work, name="learnburn-bundle-imports", daemon=True)
+    thread.start()
+    return thread

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from learnburn.backends import Backend
+from learnburn.bundles import import_in_background
 from learnburn.errors import ProvenanceError, ProvenanceWarning
 from learnburn.evaluation import ExperimentResult
 from learnburn.runs import (
@@ -115,7 +116,11 @@ def run_and_record(
         store.add_artifact(run_id, name, sha, size, kind)
     with recording(store, run_id):
         notify = _with_heartbeat(store, run_id, progress)
+        # folds run in other processes: this one imports what the bundle needs meanwhile
+        warming = import_in_background() if _folds_elsewhere(backend, jobs) else None
         result = run_experiment(spec, jobs=jobs, backend=backend, progress=notify)
+        if warming is not None:
+            warming.join()
         if result.predictions is not None:
             sha, size = store.artifacts.put_bytes(result.predictions.to_parquet(index=False))
             store.add_artifact(run_id, PREDICTIONS, sha, size, "predictions")
@@ -130,6 +135,12 @@ def run_and_record(
         store.add_artifact(run_id, "result.json", sha, size, "record")
         store.finish_run(run_id, record)
     return RecordedRun(run_id, result, provenance.to_dict(), store.url)
+
+
+def _folds_elsewhere(backend: Backend | None, jobs: int) -> bool:
+    """Whether the folds run in other processes (worker processes, a cluster), leaving this
+    one idle; a local backend of one job runs them here."""
+    return getattr(backend, "jobs", None) != 1 if backend is not None else jobs != 1
 
 
 def _with_bundle_timings(result: ExperimentResult, bundled: Mapping[str, float]):

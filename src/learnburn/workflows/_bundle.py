@@ -51,7 +51,8 @@ def store_bundle(
     parts: dict[str, float] = {}
     with _timed(parts, "fast_path"):
         check = result.check_rows
-        compiled = compile_model(result.model, check) if check is not None else None
+        scores = callable(getattr(result.model, "predict_proba", None))  # else save_bundle says
+        compiled = compile_model(result.model, check) if check is not None and scores else None
     with _timed(parts, "importances"):
         importances = importances_for(result, compiled)
     with _timed(parts, "reference"):

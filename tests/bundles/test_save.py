@@ -190,3 +190,42 @@ def test_a_calibrator_that_cannot_work_is_refused(calibrator, policy, logistic, 
     decision = policy.to_dict()
     with pytest.raises(BundleError, match="calibrator"):
         _save(logistic, tmp_path / "b", schema, decision=decision, calibrator=calibrator)
+
+
+def test_a_compiled_model_is_written_as_it_is_not_compiled_again(
+    fit, target, features, schema, tmp_path
+):
+    """save_bundle(compiled=...) writes the compiled files' very bytes, and the bundle loads
+    with that fast path."""
+    from learnburn.bundles import compile_model
+
+    model = fit("random_forest", target)
+    compiled = compile_model(model, features)
+    assert compiled.runtime is not None
+    timings: dict[str, float] = {}
+    path = _save(model, tmp_path / "b", schema, compiled=compiled, timings=timings)
+    for name, data in compiled.files.items():
+        assert (path / name).read_bytes() == data
+    assert set(timings) == {"model", "fast_path", "write"}
+    assert load_bundle(path).fast_report["status"] == "ready"
+
+
+def test_a_packed_bundle_stores_the_skops_file_as_it_is_and_packs_to_the_same_bytes(
+    logistic, schema, features, tmp_path
+):
+    """model.skops is compressed already: the archive stores it without deflating it again,
+    the same bundle directory packs to identical bytes, and the packed file loads."""
+    import zipfile
+
+    from learnburn.bundles import pack_bundle
+
+    directory = _save(logistic, tmp_path / "b", schema)
+    first = pack_bundle(directory, tmp_path / "one.lbm")
+    second = pack_bundle(directory, tmp_path / "two.lbm")
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        assert archive.getinfo("model.skops").compress_type == zipfile.ZIP_STORED
+        assert archive.getinfo("schema.json").compress_type == zipfile.ZIP_DEFLATED
+        assert archive.read("model.skops") == (directory / "model.skops").read_bytes()
+    expected = logistic.predict_proba(features)
+    assert (load_bundle(first).predict_proba_native(features) == expected).all()

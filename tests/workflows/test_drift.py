@@ -180,3 +180,42 @@ def test_the_cli_reads_current_rows_in_the_encoding_and_delimiter_it_is_given(
                   *extra],
         )  # fmt: skip
         assert done.exit_code == 0, done.output
+
+
+def test_importances_are_measured_on_a_bounded_sample_of_the_check_rows():
+    """At most 1,000 rows, fewer for a wide table (never fewer than 200)."""
+    from learnburn.workflows._drift import importance_rows
+
+    assert importance_rows(5_000, 10) == 1_000
+    assert importance_rows(5_000, 200) == 500  # 300,000 shuffled rows / (200 columns x 3)
+    assert importance_rows(5_000, 5_000) == 200
+    assert importance_rows(150, 10) == 150
+
+
+def test_importances_ignore_the_check_rows_past_the_bounded_sample(result, monkeypatch):
+    """Only the first rows count, and the same result and seed give the same importances."""
+    from dataclasses import replace
+
+    from learnburn.workflows import _drift
+
+    monkeypatch.setattr(_drift, "IMPORTANCE_ROWS", 200)
+    first = _drift.importances_for(result)
+    rows = result.check_rows.copy()
+    rows.iloc[200:, rows.columns.get_loc("x0")] = 0.0  # past the sample: must not matter
+    changed = replace(result, check_rows=rows)
+    assert _drift.importances_for(changed) == first
+    assert _drift.importances_for(result) == first
+
+
+def test_importances_scored_by_the_fast_path_match_the_models(result):
+    """With a proven fast path the shuffled copies are scored by it, on the model's matrix,
+    and the importances are the model's own (within the fast path's float32 rounding)."""
+    from learnburn.bundles import compile_model
+    from learnburn.workflows._drift import importances_for
+
+    compiled = compile_model(result.model, result.check_rows)
+    assert compiled.runtime is not None, compiled.files["fast.json"]
+    fast = importances_for(result, compiled)
+    native = importances_for(result)
+    assert fast.keys() == native.keys()
+    assert fast == pytest.approx(native, abs=1e-3)

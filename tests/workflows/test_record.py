@@ -1,3 +1,4 @@
+import json
 import subprocess
 import warnings
 from pathlib import Path
@@ -200,3 +201,41 @@ def table_rows(repo: Path):
     import pandas as pd
 
     return pd.read_csv(repo / "data" / "table.csv").drop(columns="label").head(20)
+
+
+def test_the_record_holds_the_bundle_steps_time_and_its_parts(repo):
+    """The bundle step is timed whole and by part, and "total" covers it."""
+    from learnburn.workflows._bundle import BUNDLE_TIMINGS
+
+    recorded = _run(repo)
+    timings = recorded.result.timings
+    parts = [timings[f"bundle_{name}"] for name in BUNDLE_TIMINGS]
+    assert all(seconds >= 0 for seconds in parts)
+    assert sum(parts) <= timings["bundle"] <= timings["total"]
+    with open_store(start=repo) as store:
+        stored = store.get_run(recorded.run_id)
+        assert {a.name for a in stored.artifacts} >= {"bundle.lbm", "result.json"}
+        record = json.loads(store.artifacts.read_bytes(_sha(stored, "result.json")))
+    assert record["timings"]["bundle"] == timings["bundle"]
+
+
+def _sha(detail, name: str) -> str:
+    return next(a.sha256 for a in detail.artifacts if a.name == name)
+
+
+def test_bundle_imports_overlap_the_folds_only_when_they_run_in_other_processes():
+    """With one local job the folds run in this process, which has no idle time to fill."""
+    from learnburn.backends import LocalBackend
+    from learnburn.workflows._record import _folds_elsewhere
+
+    assert not _folds_elsewhere(LocalBackend(1), 1)
+    assert _folds_elsewhere(LocalBackend(2), 1)
+    assert _folds_elsewhere(None, 2) and not _folds_elsewhere(None, 1)
+
+
+def test_a_run_on_worker_processes_imports_for_its_bundle_meanwhile_and_keeps_it(repo):
+    """jobs=2: the bundle's imports run on a thread beside the folds; the bundle is kept."""
+    recorded = _run(repo, jobs=2)
+    assert recorded.result.timings["bundle"] > 0
+    with open_store(start=repo) as store:
+        assert "bundle.lbm" in {a.name for a in store.get_run(recorded.run_id).artifacts}

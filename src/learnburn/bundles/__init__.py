@@ -4,6 +4,7 @@ pickle (skops, with an allow-list of types) in a versioned, verified directory o
 
 from learnburn.bundles._archive import pack_bundle, unpack_bundle
 from learnburn.bundles._bundle import Bundle
+from learnburn.bundles._compiled import CompiledModel, compile_model, import_in_background
 from learnburn.bundles._format import FORMAT, VERSION
 from learnburn.bundles._load import load_bundle
 from learnburn.bundles._save import copy_without_reference_sample, save_bundle, sign_bundle
@@ -15,8 +16,11 @@ __all__ = [
     "FORMAT",
     "VERSION",
     "Bundle",
+    "CompiledModel",
+    "compile_model",
     "copy_without_reference_sample",
     "generate_key",
+    "import_in_background",
     "load_bundle",
     "pack_bundle",
     "read_private_key",

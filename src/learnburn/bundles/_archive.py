@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 
 from learnburn.bundles._atomic import check_target, discard, install, write_file
 from learnburn.bundles._directory import open_regular, read_directory, write_directory
-from learnburn.bundles._format import MANIFEST, SIGNATURE, Files
+from learnburn.bundles._format import MANIFEST, MODEL, REFERENCE_SAMPLE, SIGNATURE, Files
 from learnburn.bundles._limits import (
     MAX_DOCUMENT_SIZE,
     MAX_MEMBERS,
@@ -38,6 +38,9 @@ _EPOCH = (1980, 1, 1, 0, 0, 0)  # fixed member times: the same bundle packs to t
 _UNIX = 3
 _ABSOLUTE = re.compile(r"^([/\\]|[A-Za-z]:)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# members compressed already (skops deflates its zip, Parquet its pages): deflating them again
+# costs seconds on a big forest and saves almost nothing, so they are stored as they are
+_PACKED = frozenset({MODEL, REFERENCE_SAMPLE})
 _REFUSED = "the archive is damaged or was not written by learnburn; do not use it"
 
 
@@ -116,7 +119,7 @@ def _zip_bytes(files: Files) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in names:
             info = zipfile.ZipInfo(name, date_time=_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED if name in _PACKED else zipfile.ZIP_DEFLATED
             info.create_system = _UNIX
             info.external_attr = (stat.S_IFREG | 0o644) << 16
             archive.writestr(info, files[name])

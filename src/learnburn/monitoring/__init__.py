@@ -16,6 +16,7 @@ from learnburn.monitoring._cadence_report import (
     WindowResult,
 )
 from learnburn.monitoring._drift import check_drift
+from learnburn.monitoring._importance import permutation_importances
 from learnburn.monitoring._multivariate import domain_classifier
 from learnburn.monitoring._presets import PRESETS
 from learnburn.monitoring._reference import build_reference
@@ -37,6 +38,7 @@ __all__ = [
     "check_drift",
     "check_reference",
     "domain_classifier",
+    "permutation_importances",
     "plan_cadence",
     "plan_windows",
     "summarise_cadence",

@@ -6,18 +6,25 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from learnburn.bundles import save_bundle, unpack_bundle
+from learnburn.bundles import compile_model, save_bundle, unpack_bundle
 from learnburn.errors import BundleError, LearnburnWarning
 from learnburn.evaluation import ExperimentResult
 from learnburn.runs import RunStore
 from learnburn.workflows._cluster import cluster_meta
-from learnburn.workflows._drift import SAMPLE_ROWS, reference_for
+from learnburn.workflows._drift import SAMPLE_ROWS, importances_for, reference_for
 
 ARTIFACT = "bundle.lbm"
+# the parts of the bundle step in a run's timings, each as "bundle_PART": compiling and proving
+# the fast path, the permutation importances, the rest of the drift profile, the skops file,
+# packing the bundle (documents, manifest, archive) and keeping it in the artifact store
+BUNDLE_TIMINGS = ("fast_path", "importances", "reference", "model", "write", "store")
 PREDICTIONS = "predictions.parquet"  # the chosen model's out-of-fold and holdout probabilities
 
 
@@ -28,25 +35,38 @@ def store_bundle(
     provenance: dict,
     *,
     reference_rows: int = SAMPLE_ROWS,
-) -> None:
-    """Pack the run's chosen model as a bundle and keep it with the run as an artifact.
+) -> dict[str, float]:
+    """Pack the run's chosen model as a bundle and keep it with the run as an artifact; return
+    the seconds the step took, whole ("bundle") and by part (see ``BUNDLE_TIMINGS``).
 
     The bundle carries the training data's drift profile and ``reference_rows`` training rows
-    (at most) for the multivariate drift check; 0 leaves the rows out.
+    (at most) for the multivariate drift check; 0 leaves the rows out. The fast path is compiled
+    once, before the profile, so that the permutation importances are scored by it.
 
     A model that cannot be bundled (an estimator skops cannot save) leaves the run intact: the
     run is recorded without a bundle, with a warning."""
     if result.model is None:
-        return
-    reference, sample = reference_for(result, sample_rows=reference_rows)
+        return {}
+    started = time.perf_counter()
+    parts: dict[str, float] = {}
+    with _timed(parts, "fast_path"):
+        check = result.check_rows
+        scores = callable(getattr(result.model, "predict_proba", None))  # else save_bundle says
+        compiled = compile_model(result.model, check) if check is not None and scores else None
+    with _timed(parts, "importances"):
+        importances = importances_for(result, compiled)
+    with _timed(parts, "reference"):
+        reference, sample = reference_for(
+            result, sample_rows=reference_rows, importances=importances
+        )
     with tempfile.TemporaryDirectory(prefix="learnburn-bundle-") as folder:
         path = Path(folder) / ARTIFACT
         try:
             save_bundle(
                 result.model, path, schema=result.data["schema"], classes=_classes(result),
                 meta=_meta(run_id, result, provenance), decision=_decision(result),
-                calibrator=_calibrator(result), check_rows=result.check_rows,
-                reference=reference, reference_sample=sample,
+                calibrator=_calibrator(result), check_rows=check, compiled=compiled,
+                reference=reference, reference_sample=sample, timings=parts,
             )  # fmt: skip
         except BundleError as error:
             warnings.warn(
@@ -54,9 +74,21 @@ def store_bundle(
                 LearnburnWarning,
                 stacklevel=2,
             )
-            return
-        sha, size = store.artifacts.put_file(path)
+            return {}
+        with _timed(parts, "store"):
+            sha, size = store.artifacts.put_file(path)
     store.add_artifact(run_id, ARTIFACT, sha, size, "bundle")
+    timings = {"bundle": time.perf_counter() - started}
+    return timings | {f"bundle_{name}": parts.get(name, 0.0) for name in BUNDLE_TIMINGS}
+
+
+@contextmanager
+def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
 
 
 def export_bundle(

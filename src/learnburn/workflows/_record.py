@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from learnburn.backends import Backend
+from learnburn.bundles import import_in_background
 from learnburn.errors import ProvenanceError, ProvenanceWarning
 from learnburn.evaluation import ExperimentResult
 from learnburn.runs import (
@@ -32,7 +33,13 @@ from learnburn.spec import DataSpec, ExperimentSpec, load_spec
 from learnburn.workflows._bundle import PREDICTIONS, store_bundle
 from learnburn.workflows._decided import decision_differences
 from learnburn.workflows._drift import SAMPLE_ROWS
-from learnburn.workflows._learn import ProgressCallback, ProgressEvent, _load, run_experiment
+from learnburn.workflows._learn import (
+    ProgressCallback,
+    ProgressEvent,
+    _load,
+    _peak_memory_mb,
+    run_experiment,
+)
 
 HEARTBEAT_SECONDS = 10.0
 
@@ -108,18 +115,46 @@ def run_and_record(
         sha, size = store.artifacts.put_bytes(content)
         store.add_artifact(run_id, name, sha, size, kind)
     with recording(store, run_id):
-        result = run_experiment(
-            spec, jobs=jobs, backend=backend, progress=_with_heartbeat(store, run_id, progress)
-        )
-        record = result.to_dict()
-        sha, size = store.artifacts.put_bytes(json.dumps(record, allow_nan=False).encode())
-        store.add_artifact(run_id, "result.json", sha, size, "record")
+        notify = _with_heartbeat(store, run_id, progress)
+        # folds run in other processes: this one imports what the bundle needs meanwhile
+        warming = import_in_background() if _folds_elsewhere(backend, jobs) else None
+        result = run_experiment(spec, jobs=jobs, backend=backend, progress=notify)
+        if warming is not None:
+            warming.join()
         if result.predictions is not None:
             sha, size = store.artifacts.put_bytes(result.predictions.to_parquet(index=False))
             store.add_artifact(run_id, PREDICTIONS, sha, size, "predictions")
-        store_bundle(store, run_id, result, provenance.to_dict(), reference_rows=reference_rows)
+        if result.model is not None:
+            notify(ProgressEvent("stage", "writing the bundle"))
+        bundled = store_bundle(
+            store, run_id, result, provenance.to_dict(), reference_rows=reference_rows
+        )
+        result = _with_bundle_timings(result, bundled)
+        record = result.to_dict()
+        sha, size = store.artifacts.put_bytes(json.dumps(record, allow_nan=False).encode())
+        store.add_artifact(run_id, "result.json", sha, size, "record")
         store.finish_run(run_id, record)
     return RecordedRun(run_id, result, provenance.to_dict(), store.url)
+
+
+def _folds_elsewhere(backend: Backend | None, jobs: int) -> bool:
+    """Whether the folds run in other processes (worker processes, a cluster), leaving this
+    one idle; a local backend of one job runs them here."""
+    return getattr(backend, "jobs", None) != 1 if backend is not None else jobs != 1
+
+
+def _with_bundle_timings(result: ExperimentResult, bundled: Mapping[str, float]):
+    """The result with the bundle step's seconds (and its parts) in its timings; "total" and
+    "peak_memory_mb" then cover the step too."""
+    if not bundled:
+        return result
+    timings = dict(result.timings)
+    peak = timings.pop("peak_memory_mb", None)
+    timings.update(bundled)
+    timings["total"] = timings.get("total", 0.0) + bundled["bundle"]
+    if peak is not None:
+        timings["peak_memory_mb"] = max(peak, _peak_memory_mb())
+    return replace(result, timings=timings)
 
 
 def _provenance(spec: ExperimentSpec, *, allow_dirty: bool, origin: RunOrigin):

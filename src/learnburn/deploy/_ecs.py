@@ -36,6 +36,7 @@ from learnburn.deploy._template import (
     execution_role_arn,
     get_att,
     if_,
+    image_pull_statements,
     parameter,
     ref,
     repository_parameter,
@@ -207,16 +208,7 @@ def _parameters(sizing: dict[str, Any]) -> dict[str, Any]:
 
 def _execution_role() -> dict[str, Any]:
     statements = [
-        {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
-        {
-            "Effect": "Allow",
-            "Action": [
-                "ecr:BatchCheckLayerAvailability",
-                "ecr:BatchGetImage",
-                "ecr:GetDownloadUrlForLayer",
-            ],
-            "Resource": ref("ImageRepositoryArn"),
-        },
+        *image_pull_statements(),
         {
             "Effect": "Allow",
             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],

@@ -25,6 +25,7 @@ from learnburn.deploy._template import (
     assume_role_policy,
     execution_role_arn,
     get_att,
+    image_pull_statements,
     parameter,
     ref,
     repository_parameter,
@@ -222,16 +223,7 @@ def _execution_role(capture: bool = False) -> dict[str, Any]:
             "Action": "s3:GetObject",
             "Resource": sub("arn:${AWS::Partition}:s3:::${ModelBucket}/${ModelKey}"),
         },
-        {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
-        {
-            "Effect": "Allow",
-            "Action": [
-                "ecr:BatchCheckLayerAvailability",
-                "ecr:BatchGetImage",
-                "ecr:GetDownloadUrlForLayer",
-            ],
-            "Resource": ref("ImageRepositoryArn"),
-        },
+        *image_pull_statements(),
         {
             "Effect": "Allow",
             "Action": [

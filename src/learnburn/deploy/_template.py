@@ -82,6 +82,23 @@ def repository_arn(image_uri: str) -> str | None:
     )
 
 
+def image_pull_statements() -> list[dict[str, Any]]:
+    """What an execution role needs to pull the image: a registry token, and the layers of the
+    image's own repository only (``ImageRepositoryArn``, see :func:`repository_parameter`)."""
+    return [
+        {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+        {
+            "Effect": "Allow",
+            "Action": [
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:BatchGetImage",
+                "ecr:GetDownloadUrlForLayer",
+            ],
+            "Resource": ref("ImageRepositoryArn"),
+        },
+    ]
+
+
 def role_conditions() -> dict[str, Any]:
     return {CREATE_ROLE: {"Fn::Equals": [ref(ROLE_PARAMETER), ""]}}
 

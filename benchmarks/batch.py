@@ -23,48 +23,37 @@ import argparse
 import sys
 import tempfile
 import time
-import tomllib
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from serve import SEED, demo_split
 
 from learnburn.bundles import load_bundle, save_bundle
 from learnburn.candidates import build_pipeline
-from learnburn.data import infer_schema, read_table
 from learnburn.serving import predict_file
 
-SPEC = Path(__file__).resolve().parent.parent / "examples" / "loans" / "loans.toml"
 MODELS = {
     "random_forest": {"n_estimators": 200},
     "lightgbm": {},
     "logistic_regression": {},
 }
 FORMATS = (".csv", ".parquet")
-SEED = 42
 GOAL = 1.0
 
 
 def build(folder: Path) -> tuple[pd.DataFrame, dict, dict]:
     """The demo's holdout features, and each model fitted and saved as a bundle."""
-    spec = tomllib.loads(SPEC.read_text())
-    data = spec["data"]
-    table = read_table(data["path"])
-    target = table[data["target"]].to_numpy()
-    features = table.drop(columns=[*data.get("drop", []), data["target"]])
-    schema = infer_schema(features)
-    order = np.random.default_rng(SEED).permutation(len(features))
-    train, held = order[: int(0.8 * len(order))], order[int(0.8 * len(order)) :]
-    holdout = features.iloc[held].reset_index(drop=True)
-    classes = sorted(np.unique(target).tolist())
+    split = demo_split()
+    holdout, x_train = split.holdout, split.features.iloc[split.train].reset_index(drop=True)
     pipelines, paths = {}, {}
     for name, params in MODELS.items():
-        pipeline = build_pipeline(name, params, schema, seed=SEED)
-        pipeline.fit(features.iloc[train].reset_index(drop=True), target[train])
+        pipeline = build_pipeline(name, params, split.schema, seed=SEED)
+        pipeline.fit(x_train, split.target[split.train])
         paths[name] = save_bundle(
-            pipeline, folder / name, schema=schema.to_dict(), classes=classes, meta={},
-            check_rows=holdout,
+            pipeline, folder / name, schema=split.schema.to_dict(), classes=split.classes,
+            meta={}, check_rows=holdout,
         )  # fmt: skip
         pipelines[name] = pipeline
     return holdout, pipelines, paths

@@ -132,6 +132,43 @@ uvicorn.run(app, host="127.0.0.1", port=int(os.environ["BENCH_PORT"]), log_level
 # -- data and bundles -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DemoSplit:
+    """The demo's table as the benchmarks split it: 80% to fit on, 20% held out (``SEED``)."""
+
+    spec: dict
+    features: pd.DataFrame
+    target: np.ndarray
+    schema: object
+    train: np.ndarray
+    held: np.ndarray
+
+    @property
+    def holdout(self) -> pd.DataFrame:
+        return self.features.iloc[self.held].reset_index(drop=True)
+
+    @property
+    def classes(self) -> list:
+        return sorted(np.unique(self.target).tolist())
+
+    def params(self, candidate: str) -> dict:
+        """The spec's fixed params of ``candidate`` (none when it has no table)."""
+        return self.spec.get("candidates", {}).get(candidate, {}).get("params", {})
+
+
+def demo_split() -> DemoSplit:
+    """Read the demo's table and split it the way every serving benchmark does."""
+    spec = tomllib.loads(SPEC.read_text())
+    data = spec["data"]
+    table = read_table(data["path"])
+    target = table[data["target"]].to_numpy()
+    features = table.drop(columns=[*data.get("drop", []), data["target"]])
+    schema = infer_schema(features)
+    order = np.random.default_rng(SEED).permutation(len(features))
+    train, held = order[: int(0.8 * len(order))], order[int(0.8 * len(order)) :]
+    return DemoSplit(spec, features, target, schema, train, held)
+
+
 @dataclass
 class Demo:
     features: pd.DataFrame
@@ -144,25 +181,17 @@ class Demo:
 
 def build_demo(folder: Path) -> Demo:
     """The demo's table, every family fitted on 80% of it and saved as a proven bundle."""
-    spec = tomllib.loads(SPEC.read_text())
-    data = spec["data"]
-    table = read_table(data["path"])
-    target = table[data["target"]].to_numpy()
-    features = table.drop(columns=[*data.get("drop", []), data["target"]])
-    schema = infer_schema(features)
-    order = np.random.default_rng(SEED).permutation(len(features))
-    train, held = order[: int(0.8 * len(order))], order[int(0.8 * len(order)) :]
-    x_train = features.iloc[train].reset_index(drop=True)
-    holdout = features.iloc[held].reset_index(drop=True)
+    split = demo_split()
+    x_train = split.features.iloc[split.train].reset_index(drop=True)
+    holdout = split.holdout
     row = {k: _plain(v) for k, v in holdout.iloc[[0]].to_dict("records")[0].items()}
-    demo = Demo(features, holdout, row)
-    classes = sorted(np.unique(target).tolist())
+    demo = Demo(split.features, holdout, row)
     for name in FAMILIES:
-        params = spec.get("candidates", {}).get(name, {}).get("params", {})
-        pipeline = build_pipeline(name, params, schema, seed=SEED).fit(x_train, target[train])
+        pipeline = build_pipeline(name, split.params(name), split.schema, seed=SEED)
+        pipeline.fit(x_train, split.target[split.train])
         path = save_bundle(
-            pipeline, folder / name, schema=schema.to_dict(), classes=classes, meta={},
-            check_rows=holdout,
+            pipeline, folder / name, schema=split.schema.to_dict(), classes=split.classes,
+            meta={}, check_rows=holdout,
         )  # fmt: skip
         demo.pipelines[name], demo.paths[name] = pipeline, path
         demo.bundles[name] = load_bundle(path)

@@ -23,7 +23,6 @@ import statistics
 import sys
 import tempfile
 import time
-import tomllib
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -37,6 +36,7 @@ from serve import (
     SEED,
     SPEC,
     _plain,
+    demo_split,
     exchange,
     learnburn_command,
     percentile,
@@ -48,7 +48,6 @@ from serve import (
 
 from learnburn.bundles import save_bundle
 from learnburn.candidates import build_pipeline
-from learnburn.data import infer_schema, read_table
 from learnburn.profiling._profile import free_port
 
 DEMO = "random_forest"
@@ -60,22 +59,16 @@ ROUNDS = 5
 
 def build_bundle(folder: Path) -> tuple[Path, object]:
     """The demo model's bundle (fast path proven on the held-out rows) and the held-out rows."""
-    spec = tomllib.loads(SPEC.read_text())
-    data = spec["data"]
-    table = read_table(data["path"])
-    target = table[data["target"]].to_numpy()
-    features = table.drop(columns=[*data.get("drop", []), data["target"]])
-    schema = infer_schema(features)
-    order = np.random.default_rng(SEED).permutation(len(features))
-    train, held = order[: int(0.8 * len(order))], order[int(0.8 * len(order)) :]
-    holdout = features.iloc[held].reset_index(drop=True)
-    params = spec.get("candidates", {}).get(DEMO, {}).get("params", {})
+    split = demo_split()
+    holdout = split.holdout
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        pipeline = build_pipeline(DEMO, params, schema, seed=SEED)
-        pipeline.fit(features.iloc[train].reset_index(drop=True), target[train])
+        pipeline = build_pipeline(DEMO, split.params(DEMO), split.schema, seed=SEED)
+        pipeline.fit(
+            split.features.iloc[split.train].reset_index(drop=True), split.target[split.train]
+        )
         path = save_bundle(
-            pipeline, folder / DEMO, schema=schema.to_dict(), classes=sorted(set(target.tolist())),
+            pipeline, folder / DEMO, schema=split.schema.to_dict(), classes=split.classes,
             meta={}, check_rows=holdout,
         )  # fmt: skip
     return path, holdout

@@ -36,12 +36,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "examples" / "loans" / "loans.toml"
 NOTEBOOK = ROOT / "examples" / "loans" / "explore.ipynb"
 HOST = "127.0.0.1"
 SEED = 42
@@ -120,27 +118,18 @@ def _canonical(name: str) -> str:
 
 def build_bundle(folder: Path) -> Path:
     """The demo's random forest, fitted on 80% of its table, saved as a proven bundle."""
-    import numpy as np
+    from serve import demo_split
 
     from learnburn.bundles import save_bundle
     from learnburn.candidates import build_pipeline
-    from learnburn.data import infer_schema, read_table
 
-    spec = tomllib.loads(SPEC.read_text())
-    data = spec["data"]
-    table = read_table(data["path"])
-    target = table[data["target"]].to_numpy()
-    features = table.drop(columns=[*data.get("drop", []), data["target"]])
-    schema = infer_schema(features)
-    order = np.random.default_rng(SEED).permutation(len(features))
-    train, held = order[: int(0.8 * len(order))], order[int(0.8 * len(order)) :]
-    params = spec.get("candidates", {}).get("random_forest", {}).get("params", {})
-    pipeline = build_pipeline("random_forest", params, schema, seed=SEED)
-    pipeline.fit(features.iloc[train], target[train])
+    split = demo_split()
+    params = split.params("random_forest")
+    pipeline = build_pipeline("random_forest", params, split.schema, seed=SEED)
+    pipeline.fit(split.features.iloc[split.train], split.target[split.train])
     return save_bundle(
-        pipeline, folder / "random_forest", schema=schema.to_dict(),
-        classes=sorted(np.unique(target).tolist()), meta={},
-        check_rows=features.iloc[held].reset_index(drop=True),
+        pipeline, folder / "random_forest", schema=split.schema.to_dict(),
+        classes=split.classes, meta={}, check_rows=split.holdout,
     )  # fmt: skip
 
 

@@ -5,13 +5,18 @@ driven by Playwright with the system browser: Playwright never downloads a brows
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
+from learnburn.profiling._profile import free_port
 from learnburn.spec import load_spec
 from learnburn.workflows import export_bundle, open_store, run_and_record
 
@@ -38,6 +43,41 @@ BROWSER_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
+
+
+@contextlib.contextmanager
+def running_ui(options: list[str], cwd: Path):
+    """`learnburn ui OPTIONS` started in ``cwd`` on a free loopback port; yields its base URL
+    once it answers, and stops it after."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "learnburn", "ui", "--port", str(port), *options],
+        cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(base + "/", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"learnburn ui did not start: {process.stderr.read().decode()}")
+        time.sleep(0.2)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def start_ui():
+    """:func:`running_ui`, for the tests that browse a store."""
+    return running_ui
 
 
 @pytest.fixture(scope="session")

@@ -4,14 +4,10 @@ parameters, the metrics it recorded and links to the experiment runs made inside
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
 
 import httpx
 import pytest
 
-from learnburn.profiling._profile import free_port
 from learnburn.runs import RunStore
 from learnburn.workflows import NOTEBOOK_SUMMARY
 
@@ -34,33 +30,14 @@ def _notebook_run(store: RunStore, child: str) -> str:
 
 
 @pytest.fixture
-def ui_store(tmp_path):
+def ui_store(tmp_path, start_ui):
     """(base URL, notebook run id, child run id) of the UI over a store with a notebook run."""
     path = tmp_path / "store.db"
     with RunStore.open(path) as store:
         child = "c" * 32
         run_id = _notebook_run(store, child)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "learnburn", "ui", "--port", str(port), "--store", str(path)],
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(base + "/", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"learnburn ui did not start: {process.stderr.read().decode()}")
-        time.sleep(0.2)
-    yield base, run_id, child
-    process.terminate()
-    process.wait(timeout=10)
-    process.stderr.close()
+    with start_ui(["--store", str(path)], cwd=tmp_path) as base:
+        yield base, run_id, child
 
 
 def test_a_notebook_runs_page_shows_its_parameters_metrics_and_experiment_runs(ui_store):

@@ -4,13 +4,10 @@
 from __future__ import annotations
 
 import subprocess
-import sys
-import time
 
 import httpx
 import pytest
 
-from learnburn.profiling._profile import free_port
 from learnburn.spec import load_spec
 from learnburn.workflows import run_and_record
 
@@ -33,30 +30,11 @@ def second(recorded):
 
 
 @pytest.fixture(scope="module")
-def ui(recorded, second):
+def ui(recorded, second, start_ui):
     """The UI over the recorded runs' store, started as `learnburn ui` from its repository."""
     _, _, _, repository = recorded
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "learnburn", "ui", "--port", str(port)],
-        cwd=repository, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(base + "/", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"learnburn ui did not start: {process.stderr.read().decode()}")
-        time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-    process.stderr.close()
+    with start_ui([], cwd=repository) as base:
+        yield base
 
 
 def test_browsing_runs_and_a_report(ui, recorded, watched_page, artifacts):

@@ -266,7 +266,7 @@ def check_experiment(spec: ExperimentSpec) -> dict:
     splits = make_splits(dataset.target, spec.evaluation, time=dataset.time)
     return {
         "data": _describe_data(dataset),
-        "splits": splits.describe(),
+        "splits": splits.summary_dict(),
         "candidates": [c.name for c in spec.expanded_candidates()],
     }
 

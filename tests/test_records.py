@@ -42,7 +42,5 @@ def test_every_class_with_a_to_dict_is_a_record():
 
 def test_no_class_has_a_describe_method():
     """``describe`` says nothing of what it returns: one human line is ``summary``."""
-    vague = [
-        f"{cls.__module__}.{cls.__qualname__}" for cls in classes() if "describe" in vars(cls)
-    ]
+    vague = [f"{cls.__module__}.{cls.__qualname__}" for cls in classes() if "describe" in vars(cls)]
     assert not vague, f"rename describe (summary for one human line): {vague}"

@@ -7,17 +7,37 @@
     ├── DataError             unreadable/empty data, missing target
     │   └── SchemaError       data does not match the expected schema (also a ValueError)
     ├── CandidateError        unknown candidate, bad params, fit failed
+    ├── DecisionCostError     outcome costs or a cost matrix that cannot define a decision
     ├── RunStoreError         store unreachable, corrupt or too new; run not found; bad name
     │   └── ProvenanceError   provenance required but unavailable
     ├── BundleError           bundle unreadable, incomplete, tampered, untrusted or too new
     ├── BackendError          backend unavailable or a remote task failed
-    └── CostError             a profile, price table or traffic figure that cannot be priced
+    ├── RequestError          a scoring request the server cannot answer as sent
+    │   ├── Unparseable       the body is not CSV or JSON of the expected shape (serving)
+    │   ├── TooLarge          the body is over the payload limit (serving)
+    │   ├── UnsupportedType   a Content-Type learnburn does not read (serving)
+    │   ├── NotAcceptable     an Accept header allowing no type learnburn writes (serving)
+    │   ├── Overloaded        every scoring slot of the worker is taken (serving)
+    │   ├── TimedOut          the answer was not ready within the deadline (serving)
+    │   ├── SlowBody          the body did not arrive within its deadline (serving)
+    │   └── ModelFault        the served model answered non-probabilities (serving)
+    ├── CostError             a profile, price table or traffic figure that cannot be priced
+    │   └── MissingPrice      a price table lacks a price an option needs (pricing)
+    ├── DriftError            a reference, current table or drift setting that cannot be compared
+    ├── CadenceError          a retraining-cadence backtest that cannot run
+    ├── NotebookError         a notebook that cannot be tracked, run or checked
+    └── DeployError           a deployment that cannot be written, applied, described or deleted
 
     LearnburnWarning          something worth knowing that did not stop the work
     ├── DataWarning           rows dropped, columns left out of the features
     ├── EvaluationWarning     intervals and tests resting on too few fold scores
     ├── ProvenanceWarning     a run recorded outside git: it cannot be reproduced from git
     └── CostWarning           a cost resting on old or undated prices, or a missed p99 target
+
+Every class is defined here, except the few marked with the package that raises them and
+catches them apart (the server's request errors, each with its own HTTP status; the priced
+option a price table lacks): ``tests/test_errors.py`` checks that this tree lists every
+subclass in learnburn, and no other name.
 
 A message says what is wrong and where; ``hint`` says how to fix it. Foreign exceptions
 (pandas, pyarrow, scikit-learn) are translated where they enter and chained with ``from``.
@@ -97,6 +117,16 @@ class BundleError(LearnburnError):
 
 class BackendError(LearnburnError):
     """The backend that runs fold tasks is unavailable, or a task failed in it."""
+
+
+class DecisionCostError(LearnburnError, ValueError):
+    """Outcome costs or a cost matrix cannot define a decision: unknown keys, wrong shape, or
+    values that are not finite numbers. (Prices that cannot be applied are a CostError.)"""
+
+
+class RequestError(LearnburnError):
+    """A scoring request the server cannot answer as sent; the server answers each subclass
+    with its own HTTP status (``serving/_app.py``'s ``STATUS``)."""
 
 
 class LearnburnWarning(UserWarning):

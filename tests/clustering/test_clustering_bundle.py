@@ -111,7 +111,7 @@ def test_drift_reports_the_change_in_cluster_shares(recorded):
     assert moved.clusters.drifted and moved.drifted
     first = next(c for c in moved.cluster_shares if c["cluster"] == "0")
     assert first["reference"] == pytest.approx(0.25) and first["current"] == pytest.approx(4 / 7)
-    assert "Cluster shares drifted" in moved.describe()
+    assert "Cluster shares drifted" in moved.summary()
     assert moved.to_dict()["cluster_shares"][0]["change"] is not None
 
 

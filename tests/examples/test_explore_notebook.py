@@ -21,7 +21,7 @@ def test_explore_notebook_runs_in_a_real_kernel_and_shows_the_leaderboard():
     """Every cell runs; the leaderboard renders as HTML and the holdout metric is reported."""
     env = {k: v for k, v in os.environ.items() if k not in _NOTEBOOK_VARIABLES}
     execution = execute_notebook(read_notebook(NOTEBOOK), cwd=NOTEBOOK.parent, env=env)
-    assert execution.failure is None, execution.failure and execution.failure.describe("explore")
+    assert execution.failure is None, execution.failure and execution.failure.message("explore")
     outputs = [o for c in execution.notebook["cells"] for o in c.get("outputs", ())]
     tables = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
     assert any(t.startswith("<table class='learnburn'") and "loans-explore: roc_auc" in t

@@ -191,7 +191,7 @@ def test_p_values_are_adjusted_across_columns(correction, draw):
 
 
 def test_report_is_plain_json_and_describes_itself(draw):
-    """to_dict() has no NaN; describe() names the verdict and the drifted columns."""
+    """to_dict() has no NaN; summary() names the verdict and the drifted columns."""
     rng = np.random.default_rng(17)
     current = draw(rng, 800, shift=1.0)
     current["b"] = np.nan  # no present value: effect None
@@ -200,7 +200,7 @@ def test_report_is_plain_json_and_describes_itself(draw):
     assert data["drifted"] is True and data["preset"] == "learnburn"
     assert data["columns"][1]["effect"] is None and data["columns"][1]["drifted"] is True
     assert data["drifted_columns"] == ["a", "b"]
-    assert "Drift" in report.describe() and "a, b" in report.describe()
+    assert "Drift" in report.summary() and "a, b" in report.summary()
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,7 @@ def test_a_notebook_outside_git_has_no_repository_path(tmp_path):
     state = notebook_state(path)
     assert state.repository_path is None and not state.committed
     assert state.origin().provenance["dirty"] is True  # no commit holds its code
-    assert state.describe({"folds": 3}) == {
+    assert state.provenance_entry({"folds": 3}) == {
         "path": str(path.resolve()),
         "code_hash": state.code_hash,
         "committed": False,

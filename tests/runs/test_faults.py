@@ -88,10 +88,10 @@ def test_a_full_sqlite_database_gets_a_hint_about_disk_space(tmp_path):
     with pytest.raises(sqlite3.OperationalError, match="full") as info:
         connection.execute("INSERT INTO t VALUES (?)", (b"\0" * 100_000,))
     connection.close()
-    hint = database_full_hint(locate_store(str(database), None), info.value)
+    hint = database_full_hint(locate_store(str(database), None).database, info.value)
     assert "disk" in hint and "free disk space" in hint and str(database) in hint
     other = sqlite3.OperationalError("no such table: runs")
-    assert database_full_hint(locate_store(str(database), None), other) == ""
+    assert database_full_hint(locate_store(str(database), None).database, other) == ""
 
 
 def test_cli_run_with_a_full_artifact_disk_prints_error_and_hint(

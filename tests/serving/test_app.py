@@ -12,6 +12,8 @@ import orjson
 import pytest
 
 from learnburn.bundles import load_bundle
+from learnburn.bundles._bundle import Deferred
+from learnburn.errors import BundleError
 from learnburn.serving import Settings, create_app
 
 with warnings.catch_warnings():
@@ -351,6 +353,25 @@ def test_probabilities_that_are_not_probabilities_are_a_logged_500(bundle, featu
     assert "predictions" not in response.text and str(row[0]) not in response.text
     [logged] = [r.getMessage() for r in caplog.records if "model_error" in r.getMessage()]
     assert "row 1" in logged and f"{row[0]:g}" in logged
+
+
+def test_a_lazily_loaded_model_failing_its_checks_is_a_logged_500_bundle_error(
+    bundle, features, caplog
+):
+    """A BundleError raised while answering (the model, loaded only when first needed, fails
+    its checks) is the bundle's fault: a JSON 500 "bundle_error" with its message and hint,
+    logged, not a generic internal error."""
+
+    def load() -> object:
+        raise BundleError("bundle 'x.lbm': the model predicts classes ['maybe']", hint="save it")
+
+    broken = dataclasses.replace(bundle, model=Deferred(load))
+    client = TestClient(create_app(broken), raise_server_exceptions=False)
+    with caplog.at_level(logging.ERROR, logger="learnburn.serving"):
+        response = client.post("/v1/predict", json=records(features.head(1)))
+    body = assert_error(response, 500, "predicts classes ['maybe']")
+    assert body["error"] == "bundle_error" and body["hint"] == "save it"
+    assert any("bundle_error" in r.getMessage() for r in caplog.records)
 
 
 def test_probabilities_within_rounding_of_0_1_and_a_sum_of_1_are_answered(bundle, features):

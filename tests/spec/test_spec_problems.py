@@ -6,7 +6,7 @@ import pytest
 
 from learnburn.errors import SpecError
 from learnburn.spec import parse_spec
-from learnburn.spec._problems import describe, key_path
+from learnburn.spec._problems import as_written, key_path
 
 HEAD = '[experiment]\nname = "x"\n[data]\npath = "x.csv"\ntarget = "y"\n'
 CANDIDATE = "[candidates.knn]\n"
@@ -28,12 +28,12 @@ def test_key_path_joins_keys_with_dots_indices_with_brackets_and_quotes_odd_keys
 
 def test_describe_shows_values_as_written_in_toml():
     """Received values read as TOML, with their kind where it is not obvious."""
-    assert describe("5") == '"5" (a string)'
-    assert describe(True) == "true (a boolean)"
-    assert describe([1, 2]) == "[1, 2] (an array)"
-    assert describe({"a": 1}) == "a table"
-    assert describe(1.5) == "1.5"
-    assert describe("x" * 100) == '"' + "x" * 36 + "... (a string)"
+    assert as_written("5") == '"5" (a string)'
+    assert as_written(True) == "true (a boolean)"
+    assert as_written([1, 2]) == "[1, 2] (an array)"
+    assert as_written({"a": 1}) == "a table"
+    assert as_written(1.5) == "1.5"
+    assert as_written("x" * 100) == '"' + "x" * 36 + "... (a string)"
 
 
 def test_decision_without_costs_says_which_table_to_add():

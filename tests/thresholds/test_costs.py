@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from learnburn.errors import LearnburnError
-from learnburn.thresholds import CostError, bayes_threshold, cost_matrix
+from learnburn.thresholds import DecisionCostError, bayes_threshold, cost_matrix
 
 
 def test_outcome_costs_fill_truth_by_decision_layout_with_missing_keys_zero():
@@ -38,8 +38,9 @@ def test_matrix_is_returned_as_floats_in_truth_by_decision_order():
     ],
 )
 def test_bad_costs_raise_cost_error_with_hint(kwargs, fragment):
-    """Missing, doubled, unknown, non-finite or misshapen costs raise CostError with a hint."""
-    with pytest.raises(CostError) as caught:
+    """Missing, doubled, unknown, non-finite or misshapen costs raise DecisionCostError with a
+    hint."""
+    with pytest.raises(DecisionCostError) as caught:
         cost_matrix((0, 1), **kwargs)
     assert fragment in str(caught.value)
     assert caught.value.hint
@@ -48,8 +49,8 @@ def test_bad_costs_raise_cost_error_with_hint(kwargs, fragment):
 
 
 def test_outcome_costs_need_a_binary_decision():
-    """Outcome costs with three classes raise CostError pointing at the matrix form."""
-    with pytest.raises(CostError, match="binary decision") as caught:
+    """Outcome costs with three classes raise DecisionCostError pointing at the matrix form."""
+    with pytest.raises(DecisionCostError, match="binary decision") as caught:
         cost_matrix(("a", "b", "c"), costs={"false_positive": 1})
     assert "matrix" in caught.value.hint
 

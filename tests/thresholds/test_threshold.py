@@ -128,7 +128,7 @@ def test_decide_refuses_a_threshold_for_multiclass():
 
 
 def test_decide_checks_the_cost_shape_against_the_classes():
-    """A 2 x 2 cost matrix for three classes is a CostError (a ValueError)."""
+    """A 2 x 2 cost matrix for three classes is a DecisionCostError (a ValueError)."""
     with pytest.raises(ValueError, match="3 x 3"):
         decide(np.full((1, 3), 1 / 3), np.zeros((2, 2)), (0, 1, 2))
 

@@ -82,7 +82,7 @@ def test_the_reference_profiles_the_training_rows_scores_and_importances(result)
 
 def test_fresh_rows_from_the_same_distribution_do_not_drift(bundle_path, folder):
     report = check_bundle_drift(bundle_path, pd.read_csv(folder / "same.csv"))
-    assert not report.drifted, report.describe()
+    assert not report.drifted, report.summary()
     assert report.scores is not None and report.multivariate is not None
 
 

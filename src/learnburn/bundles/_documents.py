@@ -15,7 +15,7 @@ from typing import Any
 from learnburn.bundles._format import DECISION, META, SCHEMA, Files
 from learnburn.bundles._json import dump_json, load_document, plain
 from learnburn.errors import BundleError
-from learnburn.thresholds import CALIBRATIONS, Calibrator, CostError, cost_matrix
+from learnburn.thresholds import CALIBRATIONS, Calibrator, DecisionCostError, cost_matrix
 
 LIBRARIES = ("learnburn", "scikit-learn", "skops", "lightgbm", "xgboost", "numpy", "pandas")
 SAVED_WITH = "saved_with"  # the key of meta.json that holds the library versions
@@ -128,7 +128,7 @@ def _check_decision(decision: Any, calibrator: Any, classes: tuple, where: str):
         raise _bad(where, DECISION, f"names classes {decision.get('classes')!r}, not {classes!r}")
     try:
         cost_matrix(classes, matrix=decision.get("cost"))
-    except CostError as exc:
+    except DecisionCostError as exc:
         raise _bad(where, DECISION, f"has a bad 'cost': {exc}") from exc
     threshold = decision.get("threshold")
     binary = decision["kind"] == "threshold"

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from learnburn._records import Record
 from learnburn.bundles._format import FAST
 from learnburn.bundles._format import FAST_ONNX as ONNX
 from learnburn.bundles._format import FAST_TREELITE as TREELITE
@@ -43,7 +44,7 @@ _LOOKUP_ROWS = 4096  # below this many rows a dict lookup beats pandas' vectoris
 
 
 @dataclass(frozen=True)
-class Feature:
+class Feature(Record):
     """One input column's share of the model's matrix.
 
     ``op`` is "number" (float; ``fill`` replaces missing; then ``(x - center) / scale``),

@@ -36,13 +36,13 @@ def make_manifest(files: Files, created_at: str | None = None) -> bytes:
             "format": FORMAT,
             "version": VERSION,
             "created_at": created_at or datetime.now(UTC).isoformat(timespec="seconds"),
-            "files": {name: describe(data) for name, data in sorted(files.items())},
+            "files": {name: file_entry(data) for name, data in sorted(files.items())},
         },
         MANIFEST,
     )
 
 
-def describe(data: bytes) -> dict[str, Any]:
+def file_entry(data: bytes) -> dict[str, Any]:
     """The sha256 and size of one file."""
     return {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 

@@ -26,7 +26,7 @@ class Integer:
             return False
         return value >= self.low and (self.high is None or value <= self.high)
 
-    def describe(self) -> str:
+    def summary(self) -> str:
         if self.high is None:
             return f"an integer >= {self.low}"
         return f"an integer in [{self.low}, {self.high}]"
@@ -49,7 +49,7 @@ class Float:
         below = self.high is None or value < self.high or (right and value == self.high)
         return above and below
 
-    def describe(self) -> str:
+    def summary(self) -> str:
         left = self.closed in ("left", "both")
         right = self.closed in ("right", "both")
         if self.high is None:
@@ -70,7 +70,7 @@ class Options:
     def accepts(self, value: Any) -> bool:
         return any(type(value) is type(option) and value == option for option in self.values)
 
-    def describe(self) -> str:
+    def summary(self) -> str:
         shown = [repr(v) if isinstance(v, str) else str(v) for v in self.values]
         if len(shown) == 1:
             return shown[0]
@@ -84,7 +84,7 @@ class Table:
     def accepts(self, value: Any) -> bool:
         return isinstance(value, Mapping)
 
-    def describe(self) -> str:
+    def summary(self) -> str:
         return "a table"
 
 
@@ -97,7 +97,7 @@ Rule = tuple[Alternative, ...]
 
 def describe_rule(rule: Rule) -> str:
     """What the rule accepts, in words: ``an integer >= 1 or None``."""
-    parts = ["a boolean" if alt == BOOLEAN else alt.describe() for alt in rule]
+    parts = ["a boolean" if alt == BOOLEAN else alt.summary() for alt in rule]
     return " or ".join(parts)
 
 

@@ -330,7 +330,7 @@ def render_dry_run(
     console.print("Would write:")
     for path in plan.files(output).values():
         console.print(f"  {escape(str(path))}")
-    console.print(f"Sizes: {escape(plan.sizing.describe())}")
+    console.print(f"Sizes: {escape(plan.sizing.summary())}")
     if not apply:
         return
     where = region or "the AWS configuration's default region"
@@ -361,7 +361,7 @@ def render_written(
     for kind, path in files.items():
         size = path.stat().st_size
         console.print(f"Wrote {escape(str(path))} [dim]({kind}, {size:,} bytes)[/]")
-    console.print(f"Sizes: {escape(plan.sizing.describe())}")
+    console.print(f"Sizes: {escape(plan.sizing.summary())}")
     if applying:
         return
     missing = plan.missing()
@@ -424,7 +424,7 @@ def render_status(console: Console, report: StackReport) -> None:
         )
     console.print(table)
     for event in report.failures:
-        console.print(f"[red]Failed:[/] {escape(event.describe())}")
+        console.print(f"[red]Failed:[/] {escape(event.summary())}")
     for note in report.notes:
         console.print(f"[yellow]Note:[/] {escape(note)}")
 

@@ -139,7 +139,7 @@ def render_drift(report, console: Console, *, top: int = 20) -> None:
         if ranked:
             console.print(f"Most important drift (effect x importance): {ranked}", highlight=False)
     style = "bold red" if report.drifted else "bold green"
-    console.print(f"[{style}]{report.describe()}[/]", highlight=False)
+    console.print(f"[{style}]{report.summary()}[/]", highlight=False)
 
 
 def _row(column, label: str) -> list[str]:

@@ -26,12 +26,13 @@ from typing import Any
 
 import pandas as pd
 
+from learnburn._records import Record
 from learnburn.data._infer import infer_schema
 from learnburn.data._schema import Schema
 
 
 @dataclass(frozen=True)
-class Fingerprint:
+class Fingerprint(Record):
     """What identifies a table: a hash of its content, its shape and a hash of its schema."""
 
     content_hash: str

@@ -7,6 +7,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from learnburn._records import Record
+
 KINDS = ("numeric", "categorical", "boolean", "datetime")
 
 
@@ -31,7 +33,7 @@ class ColumnSchema:
 
 
 @dataclass(frozen=True)
-class Schema:
+class Schema(Record):
     """An ordered set of column schemas."""
 
     columns: tuple[ColumnSchema, ...]

@@ -36,14 +36,14 @@ def check_numeric_text(frame: pd.DataFrame, columns: Iterable[str], where: str) 
     strays = list(dict.fromkeys(v for _, (_, _, first) in found for v in first))
     markers = ", ".join(f'"{v}"' for v in strays[:_SHOWN])
     raise DataError(
-        f"{where}: " + "; ".join(_describe(name, counts) for name, counts in found),
+        f"{where}: " + "; ".join(_column_text(name, counts) for name, counts in found),
         hint="Fix or remove those values. If they mark missing values, list them under [data]: "
         f"missing_values = [{markers}]. If the column is categorical on purpose (codes), "
         f"declare it under [data]: categorical = [{quoted}].",
     )
 
 
-def _describe(name: str, counts: tuple[int, int, list[str]]) -> str:
+def _column_text(name: str, counts: tuple[int, int, list[str]]) -> str:
     bad, present, first = counts
     values = ", ".join(map(repr, first))
     what = "is not a number" if bad == 1 else "are not numbers"

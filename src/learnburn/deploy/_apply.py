@@ -256,7 +256,7 @@ def _stack_failed(name: str, stack: dict[str, Any], events: list) -> DeployError
     failed = failures(events)
     status = stack.get("StackStatus", "gone")
     if failed:
-        what = "; ".join(e.describe() for e in failed[:5])
+        what = "; ".join(e.summary() for e in failed[:5])
         message = f"the stack {name} failed ({status}): {what}"
     else:
         reason = stack.get("StackStatusReason") or "CloudFormation gave no reason"

@@ -106,7 +106,7 @@ def _delete_stack(
     except botocore_errors() as exc:
         raise aws_error(f"deleting the stack {name}", exc) from exc
     if final is not None and final["StackStatus"] != "DELETE_COMPLETE":
-        failed = "; ".join(e.describe() for e in failures(events)[:5])
+        failed = "; ".join(e.summary() for e in failures(events)[:5])
         raise DeployError(
             f"CloudFormation could not delete the stack {name} ({final['StackStatus']})"
             + (f": {failed}" if failed else ""),

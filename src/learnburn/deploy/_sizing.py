@@ -97,7 +97,7 @@ class Sizing:
     values: dict[str, Any]
     sources: dict[str, str] = field(default_factory=dict)
 
-    def describe(self) -> str:
+    def summary(self) -> str:
         """``Cpu=1024, Memory=2048 (cost: 1 vCPU / 2 GB task...); DesiredCount=2 (you)``."""
         groups: dict[str, list[str]] = {}
         for key, value in self.values.items():

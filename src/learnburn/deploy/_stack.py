@@ -34,7 +34,8 @@ class StackEvent:
     def failed(self) -> bool:
         return self.status.endswith("_FAILED")
 
-    def describe(self) -> str:
+    def summary(self) -> str:
+        """``Service (AWS::ECS::Service) CREATE_FAILED: reason``."""
         reason = f": {self.reason}" if self.reason else ""
         return f"{self.logical_id} ({self.resource_type}) {self.status}{reason}"
 

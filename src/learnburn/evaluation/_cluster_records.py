@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from learnburn._frames import Records
+from learnburn._records import Record
 from learnburn.evaluation._records import FoldScore, _finite, _plain
 
 
@@ -70,7 +71,7 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class ClusteringResult:
+class ClusteringResult(Record):
     """Everything one clustering run produced. ``model`` (the chosen clustering, as a pipeline
     that assigns rows to clusters) and ``labels`` (its training clusters) are not serialised."""
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from learnburn._frames import Records
 from learnburn._html import result_html
+from learnburn._records import Record
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class HoldoutScore:
 
 
 @dataclass(frozen=True)
-class ExperimentResult:
+class ExperimentResult(Record):
     """Everything one experiment run produced. ``model`` (the refit winner) is not serialised."""
 
     experiment: str

@@ -1,6 +1,6 @@
 """The splits as the run record keeps them: enough to rebuild every fold without learnburn.
 
-``record_splits`` adds two keys to ``Splits.describe()``:
+``record_splits`` adds two keys to ``Splits.summary_dict()``:
 
 - ``assignment``: which rows went where, as compact arrays.
   - ``rows``: rows of the table the run read (0-based positions in file order, counting only the
@@ -39,7 +39,7 @@ _LOWER_LABEL = "development rows with a lower label"
 def record_splits(
     splits: Splits, evaluation: EvaluationSpec, *, n_rows: int, dropped_rows: int = 0
 ) -> dict[str, Any]:
-    """``splits.describe()`` plus the row assignment and the procedure in words."""
+    """``splits.summary_dict()`` plus the row assignment and the procedure in words."""
     repeats = sorted({f.repeat for f in splits.folds})
     labels = np.full((len(repeats), len(splits.development)), -1, dtype=np.int64)
     for fold in splits.folds:
@@ -57,7 +57,7 @@ def record_splits(
         "folds": [_encode(row, dtype) for row in labels],
         "train": _LOWER_LABEL if walk else _EVERY_OTHER,
     }
-    return splits.describe() | {
+    return splits.summary_dict() | {
         "assignment": assignment,
         "procedure": _procedure(splits, evaluation, dropped_rows),
     }

@@ -42,7 +42,8 @@ class Splits:
         """The folds as scikit-learn's ``cv`` argument takes them."""
         return [(f.train, f.test) for f in self.folds]
 
-    def describe(self) -> dict:
+    def summary_dict(self) -> dict:
+        """What a run records about the splits: method, row counts, folds, repeats, notes."""
         return {
             "method": self.method,
             "holdout_rows": len(self.holdout),

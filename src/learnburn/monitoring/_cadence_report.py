@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from learnburn._records import Record
 from learnburn.monitoring._report import finite_json
 
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
@@ -79,7 +80,7 @@ class WindowResult:
 
 
 @dataclass(frozen=True)
-class CadenceReport:
+class CadenceReport(Record):
     """What a retraining-cadence backtest found, and the interval it recommends.
 
     The recommendation is the pair (``recommended``, ``window``): the longest interval that

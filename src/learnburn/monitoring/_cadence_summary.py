@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from learnburn.monitoring._bootstrap import block_length, moving_block_upper
 from learnburn.monitoring._cadence_checks import check_tolerance, window_text
+from learnburn.monitoring._cadence_plan import CadencePlan
 from learnburn.monitoring._cadence_report import (
     QUANTILES,
     AgePoint,
@@ -30,9 +30,6 @@ from learnburn.monitoring._cadence_report import (
     WindowInterval,
     WindowResult,
 )
-
-if TYPE_CHECKING:
-    from learnburn.monitoring._cadence import CadencePlan
 
 Scores = Mapping[tuple[int, int], float]
 

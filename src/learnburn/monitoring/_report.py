@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from learnburn._records import Record
+
 
 @dataclass(frozen=True)
-class ColumnDrift:
+class ColumnDrift(Record):
     """Drift of one column (or of the predicted scores) against its reference profile.
 
     ``effect`` is the normalised Wasserstein distance (numeric) or the Jensen-Shannon distance,
@@ -50,7 +52,7 @@ class ColumnDrift:
 
 
 @dataclass(frozen=True)
-class RankedFeature:
+class RankedFeature(Record):
     """A drifted feature's effect weighted by its share of the model's importance."""
 
     name: str
@@ -63,7 +65,7 @@ class RankedFeature:
 
 
 @dataclass(frozen=True)
-class DriftReport:
+class DriftReport(Record):
     """Drift of current data against a reference profile, under one preset's rule.
 
     ``drifted`` is the dataset verdict; ``columns`` the features in reference order; ``scores``
@@ -95,7 +97,7 @@ class DriftReport:
     def share_drifted(self) -> float:
         return len(self.drifted_columns) / len(self.columns) if self.columns else 0.0
 
-    def describe(self) -> str:
+    def summary(self) -> str:
         """One paragraph a person can read: verdict, what drifted, and under which rule."""
         verdict = "Drift" if self.drifted else "No drift"
         names = ", ".join(self.drifted_columns) or "none"

@@ -36,7 +36,7 @@ class CellFailure:
     error: str  # "ZeroDivisionError: division by zero"
     traceback: str  # as the kernel printed it, without colour codes
 
-    def describe(self, where: str) -> str:
+    def message(self, where: str) -> str:
         """A message naming the cell, with its source and traceback."""
         cell = f"cell {self.index}" if self.index else "a cell"
         source = _indented(self.source or "(source not found)")

@@ -83,7 +83,7 @@ def run_notebook(
         )  # fmt: skip
     reported = _store_outputs(store, run_id, state, parameters, execution)
     if execution.failure is not None:
-        message = execution.failure.describe(path.name)
+        message = execution.failure.message(path.name)
         store.fail_run(run_id, status="failed", error=message)
         raise NotebookError(
             message,
@@ -111,7 +111,8 @@ def _start(store, path, state: NotebookState, prepared, parameters, *, allow_dir
         what=str(path),
     )  # fmt: skip
     dirty = provenance.dirty or not state.committed
-    recorded = provenance.to_dict() | {"notebook": state.describe(parameters), "dirty": dirty}
+    notebook = state.provenance_entry(parameters)
+    recorded = provenance.to_dict() | {"notebook": notebook, "dirty": dirty}
     script = code_script(prepared)  # the code as run, parameters included
     run_id = store.start_run(
         experiment=experiment_name(path), spec_text=script,
@@ -129,7 +130,7 @@ def _store_outputs(store, run_id, state, parameters, execution: Execution) -> di
     _put(store, run_id, EXECUTED_ARTIFACT, notebook_text(execution.notebook).encode(), "notebook")
     metrics, runs = read_reports(execution.notebook)
     reported = {
-        "notebook": state.describe()["path"],
+        "notebook": state.provenance_entry()["path"],
         "parameters": parameters,
         "metrics": metrics,
         "runs": runs,

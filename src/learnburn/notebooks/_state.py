@@ -32,7 +32,7 @@ class NotebookState:
     code: str  # the code cells as a script ("# %%" cells)
     committed: bool  # the code cells are those of the file in the HEAD commit
 
-    def describe(self, parameters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def provenance_entry(self, parameters: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """What a run records about the notebook (under ``provenance["notebook"]``)."""
         described = {
             "path": self.repository_path or str(self.path),
@@ -46,7 +46,7 @@ class NotebookState:
     def origin(self, *, parent_run: str | None = None) -> RunOrigin:
         """How an experiment run in this notebook is recorded: the notebook in its provenance,
         its code stored when not committed, its outputs-only changes not counted as dirty."""
-        provenance: dict[str, Any] = {"notebook": self.describe()}
+        provenance: dict[str, Any] = {"notebook": self.provenance_entry()}
         if not self.committed:
             provenance["dirty"] = True  # also when git cannot see it (ignored, or no repository)
         if parent_run:

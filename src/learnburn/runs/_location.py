@@ -39,6 +39,11 @@ class StoreLocation:
     folder: Path
     dialect: str  # "sqlite" | "postgresql"
 
+    @property
+    def database(self) -> Path:
+        """The SQLite file; for a database on a server, the store's folder."""
+        return Path(self.url.database or self.folder)
+
 
 def default_store_location(start: Path) -> Path:
     """The ``.learnburn`` folder at the root of the git repository holding ``start`` (found by

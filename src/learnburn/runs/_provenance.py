@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from learnburn._records import Record
 from learnburn.errors import ProvenanceError
 from learnburn.runs._git import (
     git_failure,
@@ -40,7 +41,7 @@ _DIFF_OPTIONS = (
 
 
 @dataclass(frozen=True)
-class Provenance:
+class Provenance(Record):
     """The git state of the code a run used; ``note`` says why it is missing when git is."""
 
     in_git: bool

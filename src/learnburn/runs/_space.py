@@ -6,12 +6,8 @@ import errno
 import shutil
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from learnburn.errors import RunStoreError
-
-if TYPE_CHECKING:
-    from learnburn.runs._location import StoreLocation
 
 _NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _SQLITE_FULL = (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)  # a full disk fails a WAL write as I/O
@@ -61,8 +57,9 @@ def write_failed(root: Path, error: OSError, needed: int) -> RunStoreError:
     )
 
 
-def database_full_hint(location: StoreLocation, error: BaseException) -> str:
-    """The hint for a database error caused by a full disk (or one that may be); else ""."""
+def database_full_hint(database: Path, error: BaseException) -> str:
+    """The hint for a database error caused by a full disk (or one that may be); else "".
+    ``database`` is the SQLite file (or the store's folder)."""
     cause = getattr(error, "orig", None) or error
     if getattr(cause, "sqlstate", None) == _POSTGRES_DISK_FULL:
         return (
@@ -76,7 +73,6 @@ def database_full_hint(location: StoreLocation, error: BaseException) -> str:
         return ""
     if code is None and "full" not in str(cause) and "I/O" not in str(cause):
         return ""
-    database = Path(location.url.database or location.folder)
     free = free_bytes(database.parent)
     left = "" if free is None else f" ({size_text(free)} free now)"
     return (

@@ -335,7 +335,7 @@ class RunStore:
                 cause = cause.replace(str(password), "***")
             raise RunStoreError(
                 f"the run store {self.url} failed to {action}: {cause}",
-                hint=database_full_hint(self._location, error) or STORE_HINT,
+                hint=database_full_hint(self._location.database, error) or STORE_HINT,
             ) from error
 
 

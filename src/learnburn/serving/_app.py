@@ -10,7 +10,9 @@ refused with a 503, and are answered within ``Settings.timeout_s`` of their star
 
 Every answer is checked before it is sent: probabilities that are not finite are a 422 (the
 request's values overflowed the model), and probabilities outside [0, 1] or whose row does not
-sum to 1 are the served model's fault, not the client's: a 500 ``model_error``, logged.
+sum to 1 are the served model's fault, not the client's: a 500 ``model_error``, logged. So is
+a bundle whose lazily loaded model fails its checks when first needed: a 500 ``bundle_error``,
+logged.
 """
 
 from __future__ import annotations
@@ -30,12 +32,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from learnburn.bundles import Bundle, load_bundle
-from learnburn.errors import DataError, SchemaError
+from learnburn.errors import BundleError, DataError, RequestError, SchemaError
 from learnburn.serving._codecs import (
     CSV,
     JSON,
     NotAcceptable,
-    RequestError,
     TooLarge,
     Unparseable,
     UnsupportedType,
@@ -84,6 +85,7 @@ STATUS: tuple[tuple[type[Exception], int, str], ...] = (
     (DataError, 400, "bad_request"),
     (ClientDisconnect, 499, "client_closed_request"),  # nobody reads it; /metrics counts it
     (ModelFault, 500, "model_error"),  # logged: the bundle is broken, not the request
+    (BundleError, 500, "bundle_error"),  # logged: a lazily loaded model failed its checks
 )
 
 
@@ -337,6 +339,8 @@ async def _request_error(request: Request, exc: Exception) -> Response:
     for kind, status, code in STATUS:
         if isinstance(exc, kind):
             message = getattr(exc, "message", None) or str(exc) or "the client went away"
+            if isinstance(exc, BundleError):
+                logger.error("%s (bundle_error on %s)", message, request.url.path)
             headers = {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else None
             return _error(status, code, message, getattr(exc, "hint", ""), headers)
     return await _internal_error(request, exc)

@@ -54,7 +54,7 @@ def coerce_numeric(
         numbers = pd.to_numeric(column, errors="coerce")
         bad = column.notna().to_numpy() & numbers.isna().to_numpy()
         if bad.any():
-            problems.append(_describe(name, column, bad, first_row))
+            problems.append(_bad_values_text(name, column, bad, first_row))
         columns[name] = numbers
     if problems:
         raise SchemaError(
@@ -75,7 +75,7 @@ def with_columns(frame: pd.DataFrame, columns: dict[str, pd.Series]) -> pd.DataF
     return frame
 
 
-def _describe(name: str, column: pd.Series, bad, first_row: int) -> str:
+def _bad_values_text(name: str, column: pd.Series, bad, first_row: int) -> str:
     positions = bad.nonzero()[0]
     shown = ", ".join(
         f"row {first_row + int(i)} ({column.iloc[int(i)]!r})" for i in positions[:SHOWN_ROWS]

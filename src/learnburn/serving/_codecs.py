@@ -28,7 +28,7 @@ import orjson
 import pandas as pd
 
 from learnburn.bundles import Bundle
-from learnburn.errors import SchemaError
+from learnburn.errors import RequestError, SchemaError
 from learnburn.serving._checks import SHOWN_ROWS, check_columns, coerce_numeric
 
 CSV = "text/csv"
@@ -41,15 +41,6 @@ _ABSENT = object()
 # The characters of a plain decimal number, which pandas and Python read alike (Python's float
 # also takes spaces, "_", non-ASCII digits, "inf" and "nan": those take the pandas path)
 _DECIMAL = "0123456789+-.eE"
-
-
-class RequestError(Exception):
-    """A request learnburn cannot answer as sent; ``hint`` says how to fix it."""
-
-    def __init__(self, message: str, *, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
 
 class Unparseable(RequestError):

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
-from learnburn.serving._codecs import RequestError
+from learnburn.errors import RequestError
 
 T = TypeVar("T")
 RETRY_AFTER_S = 1  # a scoring request takes milliseconds: a slot is free again within a second

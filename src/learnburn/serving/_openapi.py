@@ -23,8 +23,9 @@ SCORING_ERRORS = {
     "413": "The body is over the size limit (6 MB by default).",
     "415": "The Content-Type is not one this endpoint reads.",
     "422": "The rows do not match the bundle's columns or types.",
-    "500": "The served model gave probabilities outside [0, 1] or not summing to 1: a fault of "
-    "the bundle, not of the request (error model_error, logged by the server).",
+    "500": "The served model gave probabilities outside [0, 1] or not summing to 1 (error "
+    "model_error), or its model failed its checks when first loaded (error bundle_error): a "
+    "fault of the bundle, not of the request, logged by the server.",
     "503": "Every scoring slot of this worker is busy; retry after Retry-After seconds.",
     "504": "The prediction was not ready before the request deadline.",
 }

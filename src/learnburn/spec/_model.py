@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from learnburn._records import Record
+
 TASKS = ("classification", "clustering")
 SPLITTERS = ("auto", "stratified-kfold", "kfold", "walk-forward")
 METRICS = (
@@ -160,7 +162,7 @@ class CandidateSpec:
 
 
 @dataclass(frozen=True)
-class ExperimentSpec:
+class ExperimentSpec(Record):
     """A validated experiment: the single input of ``workflows.run_experiment``."""
 
     name: str

@@ -41,7 +41,7 @@ def suggest(word: str, options: Sequence[str]) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
-def describe(value: Any) -> str:
+def as_written(value: Any) -> str:
     """A received value as the user wrote it in TOML, with its kind where that helps."""
     if isinstance(value, dict):
         return "a table"
@@ -78,7 +78,7 @@ def _problem(error: ErrorDetails, model: type[BaseModel], prefix: Loc) -> SpecPr
     if kind == "missing":
         return SpecProblem(path, "is required", _missing_hint(path, name, field))
     expected = _expected(field, deep) or error["msg"][0].lower() + error["msg"][1:]
-    message = f"must be {expected}, got {describe(error['input'])}"
+    message = f"must be {expected}, got {as_written(error['input'])}"
     if kind in _TABLE_TYPES and not deep:
         return SpecProblem(path, message, f"write it as a table: [{path}]")
     return SpecProblem(path, message, _hint(kind, name, field, deep, error["input"]))

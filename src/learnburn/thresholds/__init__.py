@@ -2,7 +2,7 @@
 expected cost with an interval, and calibration."""
 
 from learnburn.thresholds._calibrators import CALIBRATIONS, Calibrator, fit_calibrator
-from learnburn.thresholds._costs import COST_KEYS, CostError, bayes_threshold, cost_matrix
+from learnburn.thresholds._costs import COST_KEYS, DecisionCostError, bayes_threshold, cost_matrix
 from learnburn.thresholds._expected import ExpectedCost, expected_cost
 from learnburn.thresholds._policy import DecisionPolicy, choose_decision
 from learnburn.thresholds._reliability import Calibration, calibration_report
@@ -13,7 +13,7 @@ __all__ = [
     "COST_KEYS",
     "Calibration",
     "Calibrator",
-    "CostError",
+    "DecisionCostError",
     "DecisionPolicy",
     "ExpectedCost",
     "bayes_threshold",

@@ -20,6 +20,7 @@ from scipy.optimize import minimize
 from scipy.special import expit, logit
 from sklearn.isotonic import IsotonicRegression
 
+from learnburn._records import Record
 from learnburn.thresholds._rows import check_classes, check_length, check_proba, encode_labels
 
 CALIBRATIONS = ("none", "sigmoid", "isotonic")
@@ -52,7 +53,7 @@ _MAPS = {"sigmoid": SigmoidMap, "isotonic": IsotonicMap}
 
 
 @dataclass(frozen=True)
-class Calibrator:
+class Calibrator(Record):
     """A fitted calibration: its method and one map per calibrated column."""
 
     method: str

@@ -12,14 +12,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from learnburn.errors import LearnburnError
+from learnburn.errors import DecisionCostError
 
 COST_KEYS = ("true_positive", "false_positive", "true_negative", "false_negative")
-
-
-class CostError(LearnburnError, ValueError):
-    """The costs cannot define a decision: unknown keys, wrong shape, or values that are not
-    finite numbers."""
 
 
 def cost_matrix(
@@ -28,7 +23,7 @@ def cost_matrix(
     """The K x K cost matrix (truth x decision) from binary outcome ``costs`` or a ``matrix``."""
     if (costs is None) == (matrix is None):
         got = "both" if costs is not None else "neither"
-        raise CostError(
+        raise DecisionCostError(
             f"cost_matrix needs exactly one of 'costs' or 'matrix', got {got}.",
             hint="Give 'costs' (a dict of outcome costs) for a binary decision, or 'matrix' "
             "(K x K, truth x decision) for any number of classes.",
@@ -39,16 +34,17 @@ def cost_matrix(
 
 
 def as_cost(matrix, n_classes: int) -> np.ndarray:
-    """``matrix`` as a finite float array of shape (n_classes, n_classes), or a CostError."""
+    """``matrix`` as a finite float array of shape (n_classes, n_classes), else a
+    DecisionCostError."""
     try:
         array = np.array(matrix, dtype=float)
     except (TypeError, ValueError) as error:
-        raise CostError(
+        raise DecisionCostError(
             f"The cost matrix must hold numbers, got {matrix!r}.",
             hint="Write each cost as a number; negative numbers are benefits.",
         ) from error
     if array.shape != (n_classes, n_classes):
-        raise CostError(
+        raise DecisionCostError(
             f"The cost matrix must be {n_classes} x {n_classes} (one row per true class, one "
             f"column per decided class), got shape {array.shape}.",
             hint="Give one row and one column per class, in the order of the sorted classes.",
@@ -56,7 +52,7 @@ def as_cost(matrix, n_classes: int) -> np.ndarray:
     bad = np.argwhere(~np.isfinite(array))
     if bad.size:
         cells = ", ".join(f"[{i}][{j}]" for i, j in bad[:5])
-        raise CostError(
+        raise DecisionCostError(
             f"The cost matrix holds values that are not finite numbers at {cells}.",
             hint="Replace NaN and infinite costs with finite numbers.",
         )
@@ -78,13 +74,13 @@ def bayes_threshold(cost) -> float | None:
 
 def _from_outcomes(costs: Mapping[str, float], n_classes: int) -> np.ndarray:
     if n_classes != 2:
-        raise CostError(
+        raise DecisionCostError(
             f"Outcome costs describe a binary decision, but there are {n_classes} classes.",
             hint="Give a K x K cost matrix (truth x decision) for a multiclass decision.",
         )
     unknown = sorted(set(costs) - set(COST_KEYS))
     if unknown:
-        raise CostError(
+        raise DecisionCostError(
             f"Unknown outcome cost keys {unknown}.",
             hint=f"Use only {', '.join(COST_KEYS)}; a missing key costs 0.",
         )
@@ -103,7 +99,7 @@ def _number(key: str, value) -> float:
     except (TypeError, ValueError):
         number = math.nan
     if not math.isfinite(number):
-        raise CostError(
+        raise DecisionCostError(
             f"The cost '{key}' must be a finite number, got {value!r}.",
             hint="Write each cost as a number; negative numbers are benefits.",
         )

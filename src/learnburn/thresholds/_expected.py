@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from learnburn._records import Record
 from learnburn.thresholds._costs import as_cost
 from learnburn.thresholds._rows import check_classes, check_length, encode_labels, row_units
 
@@ -22,7 +23,7 @@ _MAX_DRAWS = 20_000_000  # resampled cells held in memory at once
 
 
 @dataclass(frozen=True)
-class ExpectedCost:
+class ExpectedCost(Record):
     """Mean realised cost per 1,000 decisions, with a percentile bootstrap interval."""
 
     per_1000: float

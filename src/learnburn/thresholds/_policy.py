@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from learnburn._records import Record
 from learnburn.thresholds._calibrators import CALIBRATIONS, Calibrator, fit_codes
 from learnburn.thresholds._costs import as_cost
 from learnburn.thresholds._crossfit import assign_folds, cross_fit
@@ -34,7 +35,7 @@ from learnburn.thresholds._threshold import choose_threshold, decide, least_cost
 
 
 @dataclass(frozen=True, kw_only=True)
-class DecisionPolicy:
+class DecisionPolicy(Record):
     """How to turn a model's probabilities into decisions, and what that is expected to cost."""
 
     kind: str  # "threshold" (binary) | "least-cost" (multiclass)

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from learnburn._records import Record
 from learnburn.thresholds._rows import check_classes, check_length, check_proba, encode_labels
 
 
 @dataclass(frozen=True)
-class Calibration:
+class Calibration(Record):
     """Brier score, ECE, and the reliability curve: (mean predicted, observed frequency, count)
     per non-empty bin."""
 

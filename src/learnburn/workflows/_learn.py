@@ -39,7 +39,7 @@ from learnburn.runs import (
     describe_environment,
 )
 from learnburn.spec import ExperimentSpec, relative_data_path, starter_spec
-from learnburn.thresholds import CostError, choose_decision, cost_matrix, expected_cost
+from learnburn.thresholds import DecisionCostError, choose_decision, cost_matrix, expected_cost
 
 _TARGET_NAMES = ("target", "label", "y", "class", "outcome")
 
@@ -170,7 +170,7 @@ def _cost_matrix(spec: ExperimentSpec, dataset: Dataset):
     matrix = [list(row) for row in decision.matrix] if decision.matrix is not None else None
     try:
         return cost_matrix(dataset.classes, costs=decision.costs or None, matrix=matrix)
-    except CostError as error:
+    except DecisionCostError as error:
         problem = SpecProblem("decision", error.message, error.hint)
         raise SpecError([problem], file=spec.source) from error
 
@@ -266,7 +266,7 @@ def check_experiment(spec: ExperimentSpec) -> dict:
     splits = make_splits(dataset.target, spec.evaluation, time=dataset.time)
     return {
         "data": _describe_data(dataset),
-        "splits": splits.describe(),
+        "splits": splits.summary_dict(),
         "candidates": [c.name for c in spec.expanded_candidates()],
     }
 

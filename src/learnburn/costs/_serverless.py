@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-from learnburn.profiling._inputs import (
+from learnburn.costs._inputs import (
     margin,
     peak_rps,
     price_notes,
@@ -26,7 +26,7 @@ from learnburn.profiling._inputs import (
     utilisation,
     worker_rss,
 )
-from learnburn.profiling._limits import (
+from learnburn.costs._limits import (
     LAMBDA_IMAGE_GB,
     LAMBDA_MAX_MEMORY_MB,
     LAMBDA_ONE_VCPU_MB,
@@ -40,10 +40,10 @@ from learnburn.profiling._limits import (
     SERVERLESS_TIMEOUT_S,
     request_problems,
 )
-from learnburn.profiling._measurements import Measurements
-from learnburn.profiling._prices import PriceTable
-from learnburn.profiling._records import CostOption, Quantity, Working, given, unavailable
-from learnburn.profiling._traffic import Traffic
+from learnburn.costs._prices import PriceTable
+from learnburn.costs._records import CostOption, Quantity, Working, given, unavailable
+from learnburn.costs._traffic import Traffic
+from learnburn.profiling import Measurements
 
 _GB_S = "USD per GB-second"
 IDLE_GAP_S = 60.0  # a mean gap between requests longer than this leaves environments to go cold

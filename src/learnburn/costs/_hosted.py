@@ -8,8 +8,8 @@ An endpoint bills all 730 hours of a month; EC2 instances bill the hours a day t
 
 from __future__ import annotations
 
-from learnburn.profiling._balancer import add_load_balancer
-from learnburn.profiling._inputs import (
+from learnburn.costs._balancer import add_load_balancer
+from learnburn.costs._inputs import (
     ALWAYS_ON,
     margin,
     price_notes,
@@ -18,13 +18,13 @@ from learnburn.profiling._inputs import (
     units_for_peak,
     workers_per_instance,
 )
-from learnburn.profiling._instances import instance_spec
-from learnburn.profiling._limits import REALTIME_PAYLOAD_MB, REALTIME_TIMEOUT_S, request_problems
-from learnburn.profiling._measurements import Measurements
-from learnburn.profiling._prices import MissingPrice, Price, PriceTable
-from learnburn.profiling._records import CostOption, Quantity, Working, unavailable
-from learnburn.profiling._throughput import Throughput
-from learnburn.profiling._traffic import Traffic
+from learnburn.costs._instances import instance_spec
+from learnburn.costs._limits import REALTIME_PAYLOAD_MB, REALTIME_TIMEOUT_S, request_problems
+from learnburn.costs._prices import MissingPrice, Price, PriceTable
+from learnburn.costs._records import CostOption, Quantity, Working, unavailable
+from learnburn.costs._throughput import Throughput
+from learnburn.costs._traffic import Traffic
+from learnburn.profiling import Measurements
 
 
 def sagemaker_realtime_options(
@@ -69,8 +69,7 @@ def _instance_option(
             target,
             label,
             price.item,
-            f"{price.item}: vCPUs and memory unknown; add it to "
-            "learnburn.profiling._instances.SPECS",
+            f"{price.item}: vCPUs and memory unknown; add it to learnburn.costs._instances.SPECS",
         )
     if not spec.cpu_only:
         return None  # GPUs and accelerators are compared in the verdict, never sized blind

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from learnburn.profiling._instances import InstanceSpec
-from learnburn.profiling._limits import HOURS_PER_MONTH, MEMORY_MARGIN
-from learnburn.profiling._measurements import Measurements
-from learnburn.profiling._prices import Price
-from learnburn.profiling._records import Quantity, Working
-from learnburn.profiling._throughput import Throughput
-from learnburn.profiling._traffic import Traffic
+from learnburn.costs._instances import InstanceSpec
+from learnburn.costs._limits import HOURS_PER_MONTH, MEMORY_MARGIN
+from learnburn.costs._prices import Price
+from learnburn.costs._records import Quantity, Working
+from learnburn.costs._throughput import Throughput
+from learnburn.costs._traffic import Traffic
+from learnburn.profiling import Measurements
 
 ALWAYS_ON = Quantity(HOURS_PER_MONTH, "h", "always on: 730 h a month, billed whether used or not")
 

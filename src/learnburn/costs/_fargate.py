@@ -7,25 +7,25 @@ latency on a fraction of a vCPU is not known. Tasks bill the hours a day they ru
 
 from __future__ import annotations
 
-from learnburn.profiling._balancer import add_load_balancer
-from learnburn.profiling._formula import money
-from learnburn.profiling._inputs import (
+from learnburn.costs._balancer import add_load_balancer
+from learnburn.costs._formula import money
+from learnburn.costs._inputs import (
     margin,
     price_notes,
     scheduled_hours,
     units_for_peak,
     worker_rss,
 )
-from learnburn.profiling._limits import (
+from learnburn.costs._limits import (
     HOURS_PER_MONTH,
     check_fargate_size,
     smallest_fargate_memory,
 )
-from learnburn.profiling._measurements import Measurements
-from learnburn.profiling._prices import MissingPrice, PriceTable
-from learnburn.profiling._records import CostOption, Quantity, Working, given, unavailable
-from learnburn.profiling._throughput import Throughput
-from learnburn.profiling._traffic import Traffic
+from learnburn.costs._prices import MissingPrice, PriceTable
+from learnburn.costs._records import CostOption, Quantity, Working, given, unavailable
+from learnburn.costs._throughput import Throughput
+from learnburn.costs._traffic import Traffic
+from learnburn.profiling import Measurements
 
 WHOLE_VCPU_UNITS = (1024, 2048, 4096, 8192, 16384)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from learnburn.profiling._formula import evaluate, money, number, substitute
+from learnburn.costs._formula import evaluate, money, number, substitute
 
 
 def test_a_formula_evaluates_with_its_named_inputs():

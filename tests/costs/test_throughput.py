@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from learnburn.profiling import choose_level
+from learnburn.costs import choose_level
 
 
 def test_the_fastest_level_within_the_target_sizes_capacity(measurements):

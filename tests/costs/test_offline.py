@@ -11,8 +11,8 @@ import dataclasses
 
 import pytest
 
-from learnburn.profiling import Traffic, price_retraining
-from learnburn.profiling._offline import batch_transform_options, retraining_option
+from learnburn.costs import Traffic, price_retraining
+from learnburn.costs._offline import batch_transform_options, retraining_option
 
 
 def _m5(options):

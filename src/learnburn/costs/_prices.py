@@ -30,8 +30,8 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
+from learnburn.costs._formula import number
 from learnburn.errors import CostError, CostWarning
-from learnburn.profiling._formula import number
 
 COLUMNS = ("service", "item", "unit", "usd", "region", "source_url", "as_of")
 OPTIONAL_COLUMNS = ("sku", "confirmed")
@@ -179,7 +179,7 @@ def load_prices(
     older than ``max_age_days`` before ``today``, a :class:`CostWarning` says so.
     """
     if path is None:
-        resource = resources.files("learnburn.profiling").joinpath("data/aws-prices.csv")
+        resource = resources.files("learnburn.costs").joinpath("data/aws-prices.csv")
         name, text = str(resource), resource.read_text(encoding="utf-8-sig")
     else:
         name, text = str(path), _read(Path(path))

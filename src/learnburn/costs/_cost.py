@@ -14,29 +14,29 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from learnburn.errors import CostError, CostWarning
-from learnburn.profiling._fargate import fargate_options
-from learnburn.profiling._formula import money
-from learnburn.profiling._hosted import ec2_options, sagemaker_realtime_options
-from learnburn.profiling._measurements import Measurements, measurements_from_dict
-from learnburn.profiling._offline import batch_transform_options, retraining_option
-from learnburn.profiling._prices import (
+from learnburn.costs._fargate import fargate_options
+from learnburn.costs._formula import money
+from learnburn.costs._hosted import ec2_options, sagemaker_realtime_options
+from learnburn.costs._offline import batch_transform_options, retraining_option
+from learnburn.costs._prices import (
     MAX_AGE_DAYS,
     PriceTable,
     check_prices_used,
     check_table_age,
     load_prices,
 )
-from learnburn.profiling._records import CostOption
-from learnburn.profiling._serverless import lambda_option, sagemaker_serverless_option
-from learnburn.profiling._throughput import Throughput, choose_level
-from learnburn.profiling._traffic import Traffic
-from learnburn.profiling._verdict import (
+from learnburn.costs._records import CostOption
+from learnburn.costs._serverless import lambda_option, sagemaker_serverless_option
+from learnburn.costs._throughput import Throughput, choose_level
+from learnburn.costs._traffic import Traffic
+from learnburn.costs._verdict import (
     GpuComparison,
     choose_option,
     compare_gpu,
     write_verdict,
 )
+from learnburn.errors import CostError, CostWarning
+from learnburn.profiling import Measurements, measurements_from_dict
 
 
 @dataclass(frozen=True)

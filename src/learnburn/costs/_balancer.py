@@ -9,12 +9,12 @@ Without keep-alive every request is a new connection: the default, and the worst
 
 from __future__ import annotations
 
-from learnburn.profiling._formula import money
-from learnburn.profiling._inputs import ALWAYS_ON, rps
-from learnburn.profiling._limits import ALB_GB_PER_LCU_HOUR, ALB_NEW_CONNECTIONS_PER_LCU
-from learnburn.profiling._prices import PriceTable
-from learnburn.profiling._records import Quantity, Working, given
-from learnburn.profiling._traffic import Traffic
+from learnburn.costs._formula import money
+from learnburn.costs._inputs import ALWAYS_ON, rps
+from learnburn.costs._limits import ALB_GB_PER_LCU_HOUR, ALB_NEW_CONNECTIONS_PER_LCU
+from learnburn.costs._prices import PriceTable
+from learnburn.costs._records import Quantity, Working, given
+from learnburn.costs._traffic import Traffic
 
 
 def price_load_balancer(

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from learnburn.costs import load_prices, read_offer, read_offers, update_price_table
 from learnburn.errors import CostError
-from learnburn.profiling import load_prices, read_offer, read_offers, update_price_table
 
 OFFERS = Path(__file__).parent / "fixtures" / "offers"
 

@@ -12,8 +12,8 @@ import dataclasses
 
 import pytest
 
-from learnburn.profiling import Traffic, price_lambda
-from learnburn.profiling._serverless import lambda_option, sagemaker_serverless_option
+from learnburn.costs import Traffic, price_lambda
+from learnburn.costs._serverless import lambda_option, sagemaker_serverless_option
 
 # 20 req/s for 730 h: 20 * 3600 * 730 = 52,560,000 requests a month
 REQUESTS = 52_560_000

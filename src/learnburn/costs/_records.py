@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from learnburn.profiling._formula import evaluate, number, substitute
-from learnburn.profiling._prices import Price
+from learnburn.costs._formula import evaluate, number, substitute
+from learnburn.costs._prices import Price
 
 
 @dataclass(frozen=True)

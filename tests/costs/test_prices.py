@@ -8,21 +8,15 @@ from importlib import resources
 
 import pytest
 
+from learnburn.costs import check_prices_used, check_table_age, load_prices, parse_as_of, parse_item
 from learnburn.errors import CostError, CostWarning
-from learnburn.profiling import (
-    check_prices_used,
-    check_table_age,
-    load_prices,
-    parse_as_of,
-    parse_item,
-)
 
 HOUR = "USD per instance-hour"
 
 
 def test_the_shipped_table_is_package_data_and_every_line_parses(prices):
     """The default table ships inside learnburn; its 69 lines all parse, each with its line."""
-    shipped = resources.files("learnburn.profiling").joinpath("data/aws-prices.csv")
+    shipped = resources.files("learnburn.costs").joinpath("data/aws-prices.csv")
     assert shipped.is_file()
     assert len(prices.prices) == 69
     assert [p.line for p in prices.prices] == list(range(2, 71))
@@ -175,7 +169,7 @@ def test_every_shipped_row_cites_the_aws_page_or_offer_it_comes_from(prices):
 
 
 def test_the_shipped_table_marks_every_row_confirmed_or_not_and_holds_no_bracket_notes():
-    text = resources.files("learnburn.profiling").joinpath("data/aws-prices.csv").read_text()
+    text = resources.files("learnburn.costs").joinpath("data/aws-prices.csv").read_text()
     assert text.splitlines()[0].endswith(",sku,confirmed")
     assert "[" not in text and "n/a" not in text
     rows = [line.rsplit(",", 1)[1] for line in text.splitlines()[1:]]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from learnburn.costs import Traffic, parse_interval
 from learnburn.errors import CostError
-from learnburn.profiling import Traffic, parse_interval
 
 
 @pytest.mark.parametrize(("text", "hours"), [("12h", 12), ("7d", 168), ("1w", 168), ("1.5d", 36)])

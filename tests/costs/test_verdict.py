@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from learnburn.cli import app
-from learnburn.errors import CostWarning
-from learnburn.profiling import Traffic, estimate_cost
+from learnburn.costs import Traffic, estimate_cost
+from learnburn.errors import CostError, CostWarning
 
 runner = CliRunner(env={"COLUMNS": "200"})
 
@@ -155,3 +155,29 @@ def test_cost_cli_no_ha_prices_one_instance(profile_path):
     assert result.exit_code == 0, result.output
     assert "No high availability (--no-ha)" in result.stdout
     assert "1 instance " in result.stdout
+
+
+def test_the_verdict_quotes_measured_gpu_ratios(profile_data, prices, today):
+    profile_data["gpu"] = {
+        "present": True,
+        "name": "NVIDIA A10G",
+        "note": "",
+        "comparison": {
+            "speedups": [
+                {"model": "xgboost", "fit": 6.1, "scoring_by_batch_rows": {"1": 0.4, "10000": 3.2}}
+            ]
+        },
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CostWarning)
+        report = estimate_cost(profile_data, Traffic(rps=50), prices, today=today)
+    assert (
+        "GPU: measured on NVIDIA A10G against this CPU: xgboost fits 6.1x as fast and scores "
+        "1 row 0.40x, 10,000 rows 3.2x as fast on the GPU." in report.gpu.sentence
+    )
+
+
+def test_a_malformed_comparison_is_a_clear_error(profile_data, prices, today):
+    profile_data["gpu"] = {"present": True, "name": "T4", "note": "", "comparison": {"x": 1}}
+    with pytest.raises(CostError, match=r"gpu\.comparison\.speedups"):
+        estimate_cost(profile_data, Traffic(rps=50), prices, today=today)

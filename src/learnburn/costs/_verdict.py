@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from learnburn.profiling._formula import money
-from learnburn.profiling._instances import instance_spec
-from learnburn.profiling._limits import HOURS_PER_MONTH
-from learnburn.profiling._measurements import GpuSpeedup, Measurements
-from learnburn.profiling._prices import Price, PriceTable
-from learnburn.profiling._records import CostOption
-from learnburn.profiling._throughput import Throughput
-from learnburn.profiling._traffic import Traffic
+from learnburn.costs._formula import money
+from learnburn.costs._instances import instance_spec
+from learnburn.costs._limits import HOURS_PER_MONTH
+from learnburn.costs._prices import Price, PriceTable
+from learnburn.costs._records import CostOption
+from learnburn.costs._throughput import Throughput
+from learnburn.costs._traffic import Traffic
+from learnburn.profiling import GpuSpeedup, Measurements
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from learnburn.costs._prices import COLUMNS, OPTIONAL_COLUMNS, parse_item
 from learnburn.errors import CostError
-from learnburn.profiling._prices import COLUMNS, OPTIONAL_COLUMNS, parse_item
 
 OFFER_URL = (
     "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/{offer}/current/{region}/index.json"
@@ -121,7 +121,7 @@ def read_offer(path: str | Path, region: str) -> list[OfferPrice]:
             f"{path}: offer {code} has {len(in_region)} product{'s' * (len(in_region) != 1)} "
             f"in {region}, but none with an on-demand price learnburn uses",
             hint="check the file is the current offer; AWS may have renamed the usage types "
-            "learnburn reads (profiling/_offers.py, RULES)",
+            "learnburn reads (costs/_offers.py, RULES)",
         )
     return list(found.values())
 

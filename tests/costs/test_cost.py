@@ -7,8 +7,8 @@ import warnings
 
 import pytest
 
+from learnburn.costs import Traffic, estimate_cost
 from learnburn.errors import CostError, CostWarning
-from learnburn.profiling import Traffic, estimate_cost
 
 TARGETS = {
     "sagemaker-realtime",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from learnburn.profiling._measurements import HttpLevel, Measurements
-from learnburn.profiling._records import Quantity
+from learnburn.costs._records import Quantity
+from learnburn.profiling import HttpLevel, Measurements
 
 # A measured rate this close to what the load generator could send may be the client's limit.
 CLIENT_LIMITED_SHARE = 0.8

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import pytest
 
-from learnburn.errors import CostError
-from learnburn.profiling import (
+from learnburn.costs import (
     Traffic,
     check_fargate_size,
     choose_level,
     price_fargate_tasks,
     price_load_balancer,
 )
-from learnburn.profiling._fargate import fargate_options
-from learnburn.profiling._hosted import ec2_options, sagemaker_realtime_options
+from learnburn.costs._fargate import fargate_options
+from learnburn.costs._hosted import ec2_options, sagemaker_realtime_options
+from learnburn.errors import CostError
 
 
 def _option(options, configuration_start):

@@ -4,19 +4,19 @@ work times the hourly price; the latency target does not apply."""
 
 from __future__ import annotations
 
-from learnburn.profiling._inputs import (
+from learnburn.costs._inputs import (
     margin,
     price_notes,
     requests_a_month,
     scheduled_hours,
     workers_per_instance,
 )
-from learnburn.profiling._instances import instance_spec
-from learnburn.profiling._limits import HOURS_PER_MONTH
-from learnburn.profiling._measurements import Measurements
-from learnburn.profiling._prices import PriceTable
-from learnburn.profiling._records import CostOption, Quantity, Working, given, unavailable
-from learnburn.profiling._traffic import Traffic
+from learnburn.costs._instances import instance_spec
+from learnburn.costs._limits import HOURS_PER_MONTH
+from learnburn.costs._prices import PriceTable
+from learnburn.costs._records import CostOption, Quantity, Working, given, unavailable
+from learnburn.costs._traffic import Traffic
+from learnburn.profiling import Measurements
 
 
 def batch_transform_options(

@@ -22,7 +22,7 @@ from learnburn.costs._limits import (
     smallest_fargate_memory,
 )
 from learnburn.costs._prices import MissingPrice, PriceTable
-from learnburn.costs._records import CostOption, Quantity, Working, given, unavailable
+from learnburn.costs._records import CostOption, Quantity, Working, given, priced, unavailable
 from learnburn.costs._throughput import Throughput
 from learnburn.costs._traffic import Traffic
 from learnburn.profiling import Measurements
@@ -76,7 +76,8 @@ def _fargate_option(
     total = add_load_balancer(w, cost, hours, traffic, prices, notes)
     if cpu_units == 1024 and tasks.value == 1:
         notes.append(_fractional_note(m, throughput, traffic, prices))
-    return CostOption(
+    return priced(
+        w,
         target="fargate",
         label="ECS on Fargate",
         configuration=f"{configuration} / {memory / 1024:g} GB task, "
@@ -86,8 +87,6 @@ def _fargate_option(
         meets_p99=throughput.meets_target,
         p99_ms=throughput.level.p99_ms,
         notes=tuple(n for n in notes if n),
-        steps=tuple(w.steps),
-        prices=w.prices,
         count=int(tasks.value),
     )
 

@@ -21,7 +21,7 @@ from learnburn.costs._inputs import (
 from learnburn.costs._instances import instance_spec
 from learnburn.costs._limits import REALTIME_PAYLOAD_MB, REALTIME_TIMEOUT_S, request_problems
 from learnburn.costs._prices import MissingPrice, Price, PriceTable
-from learnburn.costs._records import CostOption, Quantity, Working, unavailable
+from learnburn.costs._records import CostOption, Quantity, Working, priced, unavailable
 from learnburn.costs._throughput import Throughput
 from learnburn.costs._traffic import Traffic
 from learnburn.profiling import Measurements
@@ -114,7 +114,8 @@ def _instance_option(
         total = add_load_balancer(w, cost, hours, traffic, prices, notes)
         notes.append("EBS and the ECS-optimised AMI's overhead are not priced")
     notes = [*problems, *price_notes(w.prices, traffic.region), *notes]
-    return CostOption(
+    return priced(
+        w,
         target=target,
         label=label,
         configuration=f"{price.item} ({spec.vcpus} vCPU, {spec.memory_gib:g} GiB), "
@@ -123,9 +124,7 @@ def _instance_option(
         monthly_usd=None if problems else total.value,
         meets_p99=throughput.meets_target,
         p99_ms=throughput.level.p99_ms,
-        notes=tuple(notes),
-        steps=tuple(w.steps),
-        prices=w.prices,
+        notes=notes,
         count=int(count.value),
     )
 

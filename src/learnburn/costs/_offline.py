@@ -14,7 +14,7 @@ from learnburn.costs._inputs import (
 from learnburn.costs._instances import instance_spec
 from learnburn.costs._limits import HOURS_PER_MONTH
 from learnburn.costs._prices import PriceTable
-from learnburn.costs._records import CostOption, Quantity, Working, given, unavailable
+from learnburn.costs._records import CostOption, Quantity, Working, given, priced, unavailable
 from learnburn.costs._traffic import Traffic
 from learnburn.profiling import Measurements
 
@@ -63,19 +63,16 @@ def batch_transform_options(
                 "baseline; CPU credits (not priced) pay for the rest"
             )
         options.append(
-            CostOption(
+            priced(
+                w,
                 target="sagemaker-batch",
                 label=label,
                 configuration=f"{price.item}, {workers.value:g} workers, "
                 f"{timing.batch_rows:,} rows a call",
                 units=f"{hours.value:,.2f} instance-hours",
                 monthly_usd=total.value,
-                meets_p99=None,
-                p99_ms=None,
                 online=False,
-                notes=tuple(notes),
-                steps=tuple(w.steps),
-                prices=w.prices,
+                notes=notes,
                 count=1,
             )
         )
@@ -122,18 +119,15 @@ def retraining_option(m: Measurements, traffic: Traffic, prices: PriceTable) -> 
         *price_notes([price], traffic.region),
     ]
     runs = HOURS_PER_MONTH / every
-    return CostOption(
+    return priced(
+        w,
         target="sagemaker-training",
         label=label,
         configuration=f"{price.item} every {traffic.retrain_every}",
         units=f"{runs:,.2f} runs",
         monthly_usd=total.value,
-        meets_p99=None,
-        p99_ms=None,
         online=False,
-        notes=tuple(notes),
-        steps=tuple(w.steps),
-        prices=w.prices,
+        notes=notes,
         count=1,
     )
 

@@ -3,6 +3,7 @@ formula, and each option with its steps, so that ``--explain`` can show the work
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from learnburn.costs._formula import evaluate, number, substitute
@@ -133,3 +134,36 @@ class CostOption:
 def unavailable(target: str, label: str, configuration: str, *notes: str) -> CostOption:
     """An option that cannot be priced or used, with the reasons."""
     return CostOption(target, label, configuration, "—", None, None, None, notes=notes)
+
+
+def priced(
+    w: Working,
+    *,
+    target: str,
+    label: str,
+    configuration: str,
+    units: str,
+    monthly_usd: float | None,
+    notes: Iterable[str],
+    count: int,
+    meets_p99: bool | None = None,
+    p99_ms: float | None = None,
+    online: bool = True,
+) -> CostOption:
+    """An option priced by the steps in ``w``: it carries those steps and the prices they used,
+    so its working travels with it. ``monthly_usd`` None marks it unusable (the notes say why);
+    an offline job (``online=False``) leaves ``meets_p99`` and ``p99_ms`` None."""
+    return CostOption(
+        target=target,
+        label=label,
+        configuration=configuration,
+        units=units,
+        monthly_usd=monthly_usd,
+        meets_p99=meets_p99,
+        p99_ms=p99_ms,
+        online=online,
+        notes=tuple(notes),
+        steps=tuple(w.steps),
+        prices=w.prices,
+        count=count,
+    )

@@ -41,7 +41,7 @@ from learnburn.costs._limits import (
     request_problems,
 )
 from learnburn.costs._prices import PriceTable
-from learnburn.costs._records import CostOption, Quantity, Working, given, unavailable
+from learnburn.costs._records import CostOption, Quantity, Working, given, priced, unavailable
 from learnburn.costs._traffic import Traffic
 from learnburn.profiling import Measurements
 
@@ -128,7 +128,8 @@ def lambda_option(m: Measurements, traffic: Traffic, prices: PriceTable) -> Cost
         notes.append(
             f"payload not given: synchronous invocations carry at most {LAMBDA_PAYLOAD_MB:g} MB"
         )
-    return CostOption(
+    return priced(
+        w,
         target="lambda",
         label=label,
         configuration=f"{memory.value:,.0f} MB, x86, {billed.value:g} ms billed per request",
@@ -136,9 +137,7 @@ def lambda_option(m: Measurements, traffic: Traffic, prices: PriceTable) -> Cost
         monthly_usd=None if problems else total.value,
         meets_p99=single.p99_ms <= traffic.p99_ms and warm_enough,
         p99_ms=single.p99_ms,
-        notes=tuple(notes),
-        steps=tuple(w.steps),
-        prices=w.prices,
+        notes=notes,
         count=concurrency,
     )
 
@@ -267,7 +266,8 @@ def sagemaker_serverless_option(
     ]
     if traffic.payload_kb is None:
         notes.append("data processed not priced (no --payload-kb)")
-    return CostOption(
+    return priced(
+        w,
         target="sagemaker-serverless",
         label=label,
         configuration=f"{size} MB, {billed.value:g} ms billed per request",
@@ -275,9 +275,7 @@ def sagemaker_serverless_option(
         monthly_usd=None if problems else total.value,
         meets_p99=single.p99_ms <= traffic.p99_ms and warm_enough,
         p99_ms=single.p99_ms,
-        notes=tuple(notes),
-        steps=tuple(w.steps),
-        prices=w.prices,
+        notes=notes,
         count=int(concurrency.value),
     )
 

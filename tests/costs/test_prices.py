@@ -68,7 +68,7 @@ def test_the_first_of_conflicting_prices_is_used_and_the_others_are_kept(write_p
     )
     assert m5.usd == 0.23
     assert m5.alternatives == (0.269,)
-    assert "other figures: $0.269" in m5.describe()
+    assert "other figures: $0.269" in m5.summary()
 
 
 def test_a_price_for_another_region_is_used_when_the_region_has_none(prices):
@@ -190,7 +190,7 @@ def test_a_row_is_unconfirmed_only_when_its_confirmed_column_says_no(write_price
         ("c5.large", "", False),
     ]
     assert [p.item for p in table.confirmed_only().prices] == ["m5.large"]
-    assert "not confirmed against AWS's price list" in table.prices[1].describe()
+    assert "not confirmed against AWS's price list" in table.prices[1].summary()
     plain = write_prices("ec2,m5.large,USD per instance-hour,0.096,us-east-1,x,2026-10")
     assert load_prices(plain, today=date(2026, 11, 1)).prices[0].confirmed
 
@@ -210,4 +210,4 @@ def test_bracketed_notes_never_reach_a_description_or_the_json(write_prices):
     )
     price = load_prices(path, today=date(2026, 11, 1)).prices[0]
     assert price.item == "m5.large"
-    assert "C:" not in price.describe() and "0.269" not in str(price.to_dict())
+    assert "C:" not in price.summary() and "0.269" not in str(price.to_dict())

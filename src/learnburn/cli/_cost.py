@@ -242,7 +242,7 @@ def _print_working(console: Console, option: CostOption) -> None:
     for step in option.steps:
         _print_step(console, step)
     for price in option.prices:
-        console.print(f"    [dim]price:[/] {escape(price.describe())}", highlight=False)
+        console.print(f"    [dim]price:[/] {escape(price.summary())}", highlight=False)
 
 
 def _print_step(console: Console, step: Step) -> None:

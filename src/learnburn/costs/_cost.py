@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from learnburn._records import Record
 from learnburn.costs._fargate import fargate_options
 from learnburn.costs._formula import money
 from learnburn.costs._hosted import ec2_options, sagemaker_realtime_options
@@ -40,7 +41,7 @@ from learnburn.profiling import Measurements, measurements_from_dict
 
 
 @dataclass(frozen=True)
-class CostReport:
+class CostReport(Record):
     """The priced options, cheapest first (those that cannot be used last), and the verdict."""
 
     measurements: Measurements

@@ -30,6 +30,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
+from learnburn._records import Record
 from learnburn.costs._formula import number
 from learnburn.errors import CostError, CostWarning
 
@@ -47,7 +48,7 @@ _DATE = re.compile(r"(?<!\d)(\d{4})(?:-(\d{2})(?!\d)(?:-(\d{2})(?!\d))?)?(?!\d)"
 
 
 @dataclass(frozen=True)
-class Price:
+class Price(Record):
     """One row of the price table, its ``item`` split into the name and notes."""
 
     service: str
@@ -70,7 +71,7 @@ class Price:
         """Whether the item names an instance type (``ml.m5.large``, ``c7i.large``)."""
         return bool(_INSTANCE.match(self.item))
 
-    def describe(self) -> str:
+    def summary(self) -> str:
         """``$0.115 USD per instance-hour: sagemaker-realtime ml.m5.large, us-east-1, as of ...``"""
         when = self.as_of_text or "undated"
         if self.as_of is not None:

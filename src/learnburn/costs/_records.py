@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from learnburn._records import Record
 from learnburn.costs._formula import evaluate, number, substitute
 from learnburn.costs._prices import Price
 
 
 @dataclass(frozen=True)
-class Quantity:
+class Quantity(Record):
     """A number, its unit, and where it came from: ``measured: ...``, ``price``, ``you: --rps``,
     ``assumed: ...``, ``limit: ...``, ``instance table`` or ``step: NAME``."""
 
@@ -24,9 +25,9 @@ class Quantity:
     def of(cls, price: Price) -> Quantity:
         return cls(price.usd, price.unit, "price", price)
 
-    def describe(self) -> str:
+    def summary(self) -> str:
         if self.price is not None:
-            return self.price.describe()
+            return self.price.summary()
         return f"{number(self.value)} {self.unit} ({self.source})"
 
     def to_dict(self) -> dict:
@@ -42,7 +43,7 @@ def given(value: float | Quantity, unit: str, source: str = "given") -> Quantity
 
 
 @dataclass(frozen=True)
-class Step:
+class Step(Record):
     """One computation: ``name = formula`` evaluated on ``inputs``."""
 
     name: str
@@ -82,7 +83,7 @@ class Working:
 
 
 @dataclass(frozen=True)
-class CostOption:
+class CostOption(Record):
     """One way to serve (or score, or retrain) and what it costs a month.
 
     ``monthly_usd`` is None when the option cannot be used (``feasible`` False, notes say why).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from learnburn._records import Record
 from learnburn.costs._records import Quantity
 from learnburn.profiling import HttpLevel, Measurements
 
@@ -18,7 +19,7 @@ CLIENT_LIMITED_SHARE = 0.8
 
 
 @dataclass(frozen=True)
-class Throughput:
+class Throughput(Record):
     """The level the capacity is sized on, and what one vCPU serves at it."""
 
     level: HttpLevel

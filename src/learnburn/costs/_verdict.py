@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from learnburn._records import Record
 from learnburn.costs._formula import money
 from learnburn.costs._instances import instance_spec
 from learnburn.costs._limits import HOURS_PER_MONTH
@@ -24,7 +25,7 @@ from learnburn.profiling import GpuSpeedup, Measurements
 
 
 @dataclass(frozen=True)
-class GpuComparison:
+class GpuComparison(Record):
     """The cheapest GPU instance in the table against the chosen option, in dollars only."""
 
     measured: bool

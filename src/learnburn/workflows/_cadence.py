@@ -278,7 +278,7 @@ def _retraining_cost(measurements, report: CadenceReport, unit: str, prices, pro
     record.update(
         instance=price.item,
         usd_per_hour=price.usd,
-        price=price.describe(),
+        price=price.summary(),
         note="fit time of the profiled bundle's training run; container start and data "
         "download are not counted",
     )

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from learnburn.serving._package import package_bundle
+from learnburn.deploy import package_bundle
 
 # Imported by libraries only when present (inside try/except), so not required:
 OPTIONAL_IMPORTS = {

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 import learnburn
 from learnburn.bundles import load_bundle
 from learnburn.cli import app
-from learnburn.serving._package import SERVER_LIBRARIES, dockerfile, package_bundle
+from learnburn.deploy import package_bundle
+from learnburn.deploy._package import SERVER_LIBRARIES, dockerfile
 
 runner = CliRunner(env={"COLUMNS": "200"})
 FILES = {"Dockerfile", "requirements.txt", "entrypoint.sh", ".dockerignore", "README.md"}

@@ -21,7 +21,7 @@ import pytest
 from learnburn.bundles import save_bundle, unpack_bundle
 from learnburn.candidates import build_pipeline
 from learnburn.data import infer_schema
-from learnburn.serving._package import PackageSummary, package_bundle
+from learnburn.deploy import PackageSummary, package_bundle
 
 CLASSES = ["no", "yes"]
 VENV_BIN = str(Path(sys.executable).parent)

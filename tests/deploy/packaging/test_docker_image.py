@@ -12,7 +12,7 @@ import uuid
 import httpx
 import pytest
 
-from learnburn.serving._package import package_bundle
+from learnburn.deploy import package_bundle
 
 
 def docker_ready() -> bool:

@@ -148,7 +148,8 @@ def image_name(bundle_path: Path) -> str:
 
 # What `python -m learnburn serve` imports: the command line (Typer, Rich, and the run store and
 # spec modules every command group pulls in), the bundle loader, the HTTP app and the ONNX fast
-# path and metrics when installed. tests/packaging checks this against a real server's modules.
+# path and metrics when installed. tests/deploy/packaging checks this against a real server's
+# modules.
 SERVER_LIBRARIES = (
     "numpy",
     "pandas",

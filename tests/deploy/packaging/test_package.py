@@ -16,7 +16,8 @@ import learnburn
 from learnburn.bundles import load_bundle
 from learnburn.cli import app
 from learnburn.deploy import package_bundle
-from learnburn.deploy._package import SERVER_LIBRARIES, dockerfile
+from learnburn.deploy._package_requirements import SERVER_LIBRARIES
+from learnburn.deploy._package_templates import dockerfile
 
 runner = CliRunner(env={"COLUMNS": "200"})
 FILES = {"Dockerfile", "requirements.txt", "entrypoint.sh", ".dockerignore", "README.md"}

@@ -27,11 +27,11 @@ import re
 import shlex
 import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from learnburn._atomic import install, staged
 from learnburn.bundles import Bundle, copy_without_reference_sample, load_bundle
 from learnburn.deploy._package_requirements import (
     SERVER_LIBRARIES,
@@ -108,30 +108,28 @@ def package_bundle(
     libraries = model_libraries(bundle.model)
     requirements = pinned_requirements((*installed_libraries(SERVER_LIBRARIES), *libraries))
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
     try:
-        staging.chmod(0o755)
-        image = image_name(source)
-        strip = without_reference_rows and bundle.reference_sample_bytes is not None
-        copy = _copy_stripped if strip else _copy_bundle
-        bundle_bytes = copy(source, bundle, staging / "model")
-        served = load_bundle(_served_path(staging / "model"), trusted=trusted)  # the copy loads
-        _vendor_learnburn(staging / "app" / "learnburn")
-        _write(staging / "requirements.txt", requirements_text(requirements))
-        _write(staging / "entrypoint.sh", ENTRYPOINT, mode=0o755)
-        _write(staging / ".dockerignore", DOCKERIGNORE)
-        _write(staging / "Dockerfile", dockerfile(source.resolve().name, trusted))
-        _write(staging / README, readme(bundle, source.resolve().name, image, libraries, trusted))
-        files = _listing(staging)
-        _install(staging, out)
+        with staged(out.parent, f".{out.name}.", directory=True) as staging:
+            image = image_name(source)
+            strip = without_reference_rows and bundle.reference_sample_bytes is not None
+            copy = _copy_stripped if strip else _copy_bundle
+            bundle_bytes = copy(source, bundle, staging / "model")
+            model = _served_path(staging / "model")
+            served = load_bundle(model, trusted=trusted)  # the copy loads
+            _vendor_learnburn(staging / "app" / "learnburn")
+            _write(staging / "requirements.txt", requirements_text(requirements))
+            _write(staging / "entrypoint.sh", ENTRYPOINT, mode=0o755)
+            _write(staging / ".dockerignore", DOCKERIGNORE)
+            _write(staging / "Dockerfile", dockerfile(source.resolve().name, trusted))
+            text = readme(bundle, source.resolve().name, image, libraries, trusted)
+            _write(staging / README, text)
+            files = _listing(staging)
+            _install(staging, out)
     except OSError as exc:
         raise BundleError(
             f"cannot write the build folder '{out}': {exc}",
             hint="check that the folder is writable and the disk has room",
         ) from exc
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     return PackageSummary(
         output=Path(out_dir),
         bundle=source,
@@ -242,12 +240,7 @@ def _listing(folder: Path) -> tuple[tuple[str, int], ...]:
 def _install(staging: Path, out: Path) -> None:
     """Move the finished folder into place; in an existing folder, replace only ``OWNED``."""
     if not out.exists():
-        staging.rename(out)
+        install(staging, out)
         return
     for entry in sorted(staging.iterdir()):
-        target = out / entry.name
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        elif target.exists() or target.is_symlink():
-            target.unlink()
-        entry.rename(target)
+        install(entry, out / entry.name)

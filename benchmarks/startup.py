@@ -11,9 +11,9 @@
    (importing the command and the server, skops's trusted-type lists, onnx, the bundle's load).
 
 The packaged image installs only the server's requirements (``pinned_requirements`` of
-``SERVER_LIBRARIES`` in ``learnburn.serving._package``), not dask, torch or the notebook
-tooling a development environment holds; a library that is present is imported by code that
-probes for it (skops, walking scikit-learn, imports torch and dask when installed). Section 2
+``SERVER_LIBRARIES`` in ``learnburn.deploy._package_requirements``), not dask, torch or the
+notebook tooling a development environment holds; a library that is present is imported by code
+that probes for it (skops, walking scikit-learn, imports torch and dask when installed). Section 2
 runs as it would in the image: every top-level module whose distributions are all
 outside those requirements is made unimportable (a finder first on ``sys.meta_path`` raises
 ModuleNotFoundError for it, as if it were not installed) before learnburn starts. Section 1
@@ -98,7 +98,7 @@ def median_cpu(command: list[str], env: dict[str, str], rounds: int) -> float:
 
 def outside_image() -> list[str]:
     """Top-level modules installed here whose distributions the image does not install."""
-    from learnburn.serving._package import SERVER_LIBRARIES, pinned_requirements
+    from learnburn.deploy._package_requirements import SERVER_LIBRARIES, pinned_requirements
 
     image = {_canonical(line.split("==")[0]) for line in pinned_requirements(SERVER_LIBRARIES)}
     image.add("learnburn")  # copied into the image, on PYTHONPATH

@@ -12,7 +12,7 @@ import learnburn
 from learnburn._records import Record
 
 # Being moved between packages (issue 19): their records join the family where they land.
-BEING_MOVED = ("learnburn.profiling", "learnburn.reports", "learnburn.workflows")
+BEING_MOVED = ("learnburn.reports", "learnburn.workflows")
 
 
 def classes() -> list[type]:

@@ -24,7 +24,7 @@ _WHERE = {
     "load_bundle": "learnburn.bundles",
     "record_metric": "learnburn.notebooks",
     "run_notebook": "learnburn.notebooks",
-    "estimate_cost": "learnburn.profiling",
+    "estimate_cost": "learnburn.costs",
     "profile_bundle": "learnburn.profiling",
     "load_spec": "learnburn.spec",
     "check_bundle_drift": "learnburn.workflows",
@@ -41,9 +41,10 @@ _WHERE = {
 if TYPE_CHECKING:
     from learnburn._experiment import Experiment
     from learnburn.bundles import load_bundle
+    from learnburn.costs import estimate_cost
     from learnburn.evaluation import ExperimentResult
     from learnburn.notebooks import record_metric, run_notebook
-    from learnburn.profiling import estimate_cost, profile_bundle
+    from learnburn.profiling import profile_bundle
     from learnburn.spec import load_spec
     from learnburn.workflows import (
         check_bundle_drift,

@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 from learnburn.bundles import save_bundle
 from learnburn.candidates import build_pipeline
 from learnburn.cli._app import app
+from learnburn.costs import Traffic, estimate_cost
 from learnburn.data import infer_schema
 from learnburn.errors import CostWarning
-from learnburn.profiling import Traffic, estimate_cost
 
 runner = CliRunner(env={"COLUMNS": "200"})
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/learnburn-loans:1"

@@ -22,7 +22,8 @@ HEAVY = [
     "sqlalchemy", "nbformat", "nbclient", "jupyter_client", "matplotlib", "dask", "distributed",
     "torch", "uvicorn", "starlette", "orjson", "boto3", "learnburn.bundles", "learnburn.serving",
     "learnburn.workflows", "learnburn.runs", "learnburn.spec", "learnburn.evaluation",
-    "learnburn.candidates", "learnburn.profiling", "learnburn.monitoring", "learnburn.deploy",
+    "learnburn.candidates", "learnburn.profiling", "learnburn.costs", "learnburn.monitoring",
+    "learnburn.deploy",
 ]  # fmt: skip
 # After a command runs, what it imported, as JSON on the last line of stdout.
 RUN_AND_LIST = """

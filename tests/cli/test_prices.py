@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 from learnburn.cli import app
 
 runner = CliRunner(env={"COLUMNS": "200"})
-FIXTURES = Path(__file__).parents[1] / "profiling" / "fixtures"
-OFFERS = FIXTURES / "offers"
-PROFILE = FIXTURES / "profile.json"
+TESTS = Path(__file__).parents[1]
+OFFERS = TESTS / "costs" / "fixtures" / "offers"
+PROFILE = TESTS / "profiling" / "fixtures" / "profile.json"
 
 
 def test_update_writes_a_confirmed_table_that_cost_chooses_from(tmp_path):

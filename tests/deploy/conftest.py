@@ -24,9 +24,9 @@ import pytest
 
 from learnburn.bundles import save_bundle, unpack_bundle
 from learnburn.candidates import build_pipeline
+from learnburn.costs import Traffic, estimate_cost
 from learnburn.data import infer_schema
 from learnburn.errors import CostWarning
-from learnburn.profiling import Traffic, estimate_cost
 
 pytest.importorskip("boto3", reason="learnburn deploy --apply needs boto3 (learnburn[aws])")
 pytest.importorskip("moto", reason="the deploy tests run against moto in server mode")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +15,6 @@ import pytest
 from learnburn.bundles import load_bundle, save_bundle
 from learnburn.candidates import build_pipeline
 from learnburn.data import infer_schema
-from learnburn.errors import CostWarning
-from learnburn.profiling import Traffic, estimate_cost
 from learnburn.profiling import _profile as profile_module
 from learnburn.profiling._devices import compare_devices, cuda_devices, numeric_table, speedups
 from learnburn.profiling._profile import ProfileSettings
@@ -115,34 +112,6 @@ def test_a_gpu_no_library_can_use_is_said_so(bundle, monkeypatch):
     monkeypatch.setattr(profile_module, "cuda_devices", lambda: {"xgboost": "no", "mlp": "no"})
     gpu = profile_module._gpu(bundle, ProfileSettings(), lambda message: None)
     assert "comparison" not in gpu and "no model library here can use it" in gpu["note"]
-
-
-def test_the_verdict_quotes_measured_gpu_ratios(profile_data, prices, today):
-    profile_data["gpu"] = {
-        "present": True,
-        "name": "NVIDIA A10G",
-        "note": "",
-        "comparison": {
-            "speedups": [
-                {"model": "xgboost", "fit": 6.1, "scoring_by_batch_rows": {"1": 0.4, "10000": 3.2}}
-            ]
-        },
-    }
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CostWarning)
-        report = estimate_cost(profile_data, Traffic(rps=50), prices, today=today)
-    assert (
-        "GPU: measured on NVIDIA A10G against this CPU: xgboost fits 6.1x as fast and scores "
-        "1 row 0.40x, 10,000 rows 3.2x as fast on the GPU." in report.gpu.sentence
-    )
-
-
-def test_a_malformed_comparison_is_a_clear_error(profile_data, prices, today):
-    from learnburn.errors import CostError
-
-    profile_data["gpu"] = {"present": True, "name": "T4", "note": "", "comparison": {"x": 1}}
-    with pytest.raises(CostError, match=r"gpu\.comparison\.speedups"):
-        estimate_cost(profile_data, Traffic(rps=50), prices, today=today)
 
 
 ROOT = Path(__file__).resolve().parents[2]

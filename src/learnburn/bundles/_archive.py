@@ -14,13 +14,13 @@ import io
 import os
 import re
 import stat
-import uuid
 import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from learnburn.bundles._atomic import check_target, discard, install, write_file
+from learnburn._atomic import install, staged
+from learnburn.bundles._atomic import check_target, write_file
 from learnburn.bundles._directory import open_regular, read_directory, write_directory
 from learnburn.bundles._format import MANIFEST, MODEL, REFERENCE_SAMPLE, SIGNATURE, Files
 from learnburn.bundles._limits import (
@@ -100,12 +100,11 @@ def write_archive(files: Files, target: Path, *, overwrite: bool) -> Path:
     """Write ``files`` (manifest first) as the bundle file ``target``, atomically."""
     check_target(target, overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
     try:
-        write_file(staging, _zip_bytes(files))
-        install(staging, target)
+        with staged(target.parent, f".{target.name}.") as staging:
+            write_file(staging, _zip_bytes(files))
+            install(staging, target, durable=True)
     except OSError as exc:
-        discard(staging)
         raise BundleError(
             f"cannot write the bundle file '{target}': {exc}",
             hint="check that the folder is writable and the disk has room",

@@ -1,4 +1,5 @@
-"""Durable, all-or-nothing writes: build beside the target, fsync, rename, fsync the folder.
+"""Durable, all-or-nothing bundle writes: staged beside the target, each file fsynced, renamed
+into place, the folder fsynced (``learnburn._atomic``).
 
 A reader of the target sees the old bundle or the new one, never a mixture. Replacing a
 directory takes two renames (old aside, new in place), so for an instant the path is absent;
@@ -9,13 +10,10 @@ an existing path that is not one is refused, so ``overwrite=True`` cannot delete
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-import uuid
 import zipfile
 from pathlib import Path
 
-from learnburn._fsync import sync_dir
+from learnburn._atomic import open_new
 from learnburn.bundles._format import FORMAT, MANIFEST
 from learnburn.bundles._json import load_json
 from learnburn.bundles._limits import MAX_DOCUMENT_SIZE
@@ -38,56 +36,12 @@ def check_target(target: Path, overwrite: bool) -> None:
         )
 
 
-def staging_dir(target: Path) -> Path:
-    """A new empty directory beside ``target`` (same filesystem, so renames are atomic)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(
-        tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    )
-    staging.chmod(0o755)
-    return staging
-
-
 def write_file(path: Path, data: bytes) -> None:
     """Write a new file (never through an existing one or a link) and fsync it."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    descriptor = os.open(path, flags, 0o644)
-    with open(descriptor, "wb") as stream:
+    with open(open_new(path), "wb") as stream:
         stream.write(data)
         stream.flush()
         os.fsync(stream.fileno())
-
-
-def install(staging: Path, target: Path) -> None:
-    """Move the finished ``staging`` file or directory to ``target``, replacing a bundle there."""
-    if not staging.is_dir():
-        os.replace(staging, target)
-    elif not os.path.lexists(target):
-        sync_dir(staging)
-        os.rename(staging, target)
-    else:
-        sync_dir(staging)
-        aside = target.with_name(f".{target.name}.{uuid.uuid4().hex}.old")
-        os.rename(target, aside)
-        try:
-            os.rename(staging, target)
-        except OSError:
-            os.rename(aside, target)  # put the old bundle back
-            raise
-        _remove(aside)
-    sync_dir(target.parent)
-
-
-def discard(path: Path) -> None:
-    """Remove a staging file or directory left by a failed write."""
-    _remove(path)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    elif os.path.lexists(path):
-        path.unlink(missing_ok=True)
 
 
 def _is_bundle(path: Path) -> bool:

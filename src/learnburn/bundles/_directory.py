@@ -15,7 +15,8 @@ import stat
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from learnburn.bundles._atomic import check_target, discard, install, staging_dir, write_file
+from learnburn._atomic import install, staged
+from learnburn.bundles._atomic import check_target, write_file
 from learnburn.bundles._format import MANIFEST, SIGNATURE, Files
 from learnburn.bundles._limits import MAX_DOCUMENT_SIZE, MAX_TOTAL_SIZE, check_size
 from learnburn.bundles._manifest import check_listing, expected_size, read_manifest, verify_file
@@ -46,13 +47,13 @@ def read_directory(directory: Path) -> tuple[dict[str, Any], Files]:
 def write_directory(files: Files, target: Path, *, overwrite: bool) -> Path:
     """Write ``files`` (manifest included) as the bundle directory ``target``, atomically."""
     check_target(target, overwrite)
-    staging = staging_dir(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        for name, data in files.items():
-            write_file(staging / name, data)
-        install(staging, target)
+        with staged(target.parent, f".{target.name}.", directory=True) as staging:
+            for name, data in files.items():
+                write_file(staging / name, data)
+            install(staging, target, durable=True)
     except OSError as exc:
-        discard(staging)
         raise BundleError(
             f"cannot write the bundle '{target}': {exc}",
             hint="check that the folder is writable and the disk has room",

@@ -15,8 +15,8 @@ from rich.table import Table
 from learnburn.cli._errors import handles_errors
 from learnburn.cli._progress import fold_progress
 from learnburn.cli._run import CLUSTER
+from learnburn.costs._formula import money
 from learnburn.errors import CadenceError
-from learnburn.profiling._formula import money
 
 if TYPE_CHECKING:
     from learnburn.monitoring._cadence_report import CadenceReport

@@ -13,8 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from learnburn.cli._errors import handles_errors
-from learnburn.errors import CostError
-from learnburn.profiling import (
+from learnburn.costs import (
     COLUMNS,
     CostOption,
     CostReport,
@@ -22,9 +21,10 @@ from learnburn.profiling import (
     Traffic,
     estimate_cost,
     parse_interval,
-    read_measurements,
 )
-from learnburn.profiling._formula import money, number
+from learnburn.costs._formula import money, number
+from learnburn.errors import CostError
+from learnburn.profiling import read_measurements
 
 WIDE = 150  # terminals at least this wide get the notes inside the table
 
@@ -242,7 +242,7 @@ def _print_working(console: Console, option: CostOption) -> None:
     for step in option.steps:
         _print_step(console, step)
     for price in option.prices:
-        console.print(f"    [dim]price:[/] {escape(price.describe())}", highlight=False)
+        console.print(f"    [dim]price:[/] {escape(price.summary())}", highlight=False)
 
 
 def _print_step(console: Console, step: Step) -> None:

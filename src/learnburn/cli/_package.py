@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from learnburn.cli._errors import handles_errors, stderr
-from learnburn.serving._package import README, PackageSummary, package_bundle
+from learnburn.deploy._package import README, PackageSummary, package_bundle
 
 
 @handles_errors

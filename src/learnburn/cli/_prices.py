@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from learnburn.cli._errors import handles_errors
-from learnburn.profiling import download_offer, update_price_table
-from learnburn.profiling._offers import OFFER_URL, OFFERS
-from learnburn.profiling._prices import DEFAULT_REGION
+from learnburn.costs import download_offer, update_price_table
+from learnburn.costs._offers import OFFER_URL, OFFERS
+from learnburn.costs._prices import DEFAULT_REGION
 
 prices = typer.Typer(
     help="The price table learnburn cost reads: where it comes from, and refreshing it.",
@@ -27,7 +27,7 @@ def _group() -> None:
 
 
 def _shipped_table() -> Path:
-    return Path(str(resources.files("learnburn.profiling").joinpath("data/aws-prices.csv")))
+    return Path(str(resources.files("learnburn.costs").joinpath("data/aws-prices.csv")))
 
 
 @prices.command("update")

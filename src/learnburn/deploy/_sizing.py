@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from learnburn.costs import check_fargate_size, load_prices
 from learnburn.deploy import _ecs, _sagemaker
 from learnburn.errors import CostError, CostWarning, DeployError
-from learnburn.profiling import check_fargate_size, load_prices
 
 TARGETS = ("sagemaker", "sagemaker-serverless", "ecs-fargate")
 COST_TARGETS = {  # deploy target -> the target's name in a cost report

@@ -7,10 +7,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from learnburn._atomic import install, open_new, staged
 from learnburn.errors import NotebookError
 
 _HINT = "pass a Jupyter notebook (.ipynb, nbformat 4)"
@@ -75,13 +75,9 @@ def notebook_text(notebook: dict[str, Any]) -> str:
 def write_notebook(path: str | os.PathLike, notebook: dict[str, Any]) -> None:
     """Replace the file at ``path`` atomically (a crash leaves the old or the new notebook)."""
     target = Path(path)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+    with staged(target.parent, f".{target.name}.", suffix=".tmp") as temp:
+        with os.fdopen(open_new(temp, 0o600), "w", encoding="utf-8", newline="\n") as out:
             out.write(notebook_text(notebook))
         if target.exists():
             os.chmod(temp, target.stat().st_mode & 0o777)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+        install(temp, target)

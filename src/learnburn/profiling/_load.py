@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from learnburn._records import Record
 from learnburn.errors import DataError
 
 MAX_REQUESTS = 1_000_000
@@ -25,7 +26,7 @@ _HEADER_END = b"\r\n\r\n"
 
 
 @dataclass(frozen=True)
-class LoadResult:
+class LoadResult(Record):
     """What one load run measured: per-request latencies and the statuses answered."""
 
     concurrency: int

@@ -1,4 +1,5 @@
-"""What the cost model reads from a ``profile.json``, checked where it enters.
+"""A ``profile.json`` read back as a typed record (``Measurements``): the figures the cost model
+in :mod:`learnburn.costs` prices, checked where they enter.
 
 Only the keys the cost model uses are required; every missing or mistyped one is reported with
 its key path (``http.levels[2].p99_ms``), all at once.

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from learnburn.bundles import load_bundle
+from learnburn.costs._formula import money
 from learnburn.errors import BundleError, LearnburnError, RunStoreError
-from learnburn.profiling._formula import money
 from learnburn.reports import _charts as charts
 from learnburn.reports._page import Section, page, significant, size
 from learnburn.reports._run import run_sections

@@ -11,16 +11,14 @@ the folder and the space the artifact needs.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from learnburn._fsync import sync_dir
+from learnburn._atomic import install, open_new, staged
 from learnburn.errors import RunStoreError
 from learnburn.runs._space import write_failed
 
@@ -70,24 +68,17 @@ class ArtifactStore:
     def _put_stream(self, source) -> tuple[str, int]:
         self.root.mkdir(parents=True, exist_ok=True)
         digest, size = hashlib.sha256(), 0
-        handle, temp = tempfile.mkstemp(dir=self.root, prefix=_TEMP_PREFIX)
-        try:
-            with os.fdopen(handle, "wb") as out:
+        with staged(self.root, _TEMP_PREFIX, suffix="") as temp:
+            with os.fdopen(open_new(temp, 0o600), "wb") as out:
                 while chunk := _read(source):
                     digest.update(chunk)
                     size += len(chunk)
                     out.write(chunk)
                 _seal(out)
             target = self.path_of(digest.hexdigest())
-            if _complete(target, size):
-                os.unlink(temp)
-            else:
+            if not _complete(target, size):  # else the staged copy is dropped
                 target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(temp, target)
-                sync_dir(target.parent)
-        except BaseException:
-            _remove(temp)
-            raise
+                install(temp, target, durable=True)
         return digest.hexdigest(), size
 
     def path_of(self, sha256: str) -> Path:
@@ -139,17 +130,12 @@ class ArtifactStore:
         return found + missing
 
     def _write_atomically(self, folder: Path, target: Path, chunks: list[bytes]) -> None:
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=_TEMP_PREFIX)
-        try:
-            with os.fdopen(handle, "wb") as out:
+        with staged(folder, _TEMP_PREFIX, suffix="") as temp:
+            with os.fdopen(open_new(temp, 0o600), "wb") as out:
                 for chunk in chunks:
                     out.write(chunk)
                 _seal(out)
-            os.replace(temp, target)
-        except BaseException:
-            _remove(temp)
-            raise
-        sync_dir(folder)
+            install(temp, target, durable=True)
 
 
 def _check(root: Path, path: Path) -> ArtifactCheck:
@@ -191,8 +177,3 @@ def _seal(out) -> None:
     if hasattr(os, "fchmod"):
         os.fchmod(out.fileno(), 0o644)
     os.fsync(out.fileno())
-
-
-def _remove(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)

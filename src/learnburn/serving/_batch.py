@@ -13,9 +13,9 @@ row is not always the fastest for a million.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
-import uuid
 import warnings
 from collections import deque
 from collections.abc import Callable
@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from learnburn._atomic import install, remove, staged
 from learnburn.bundles import Bundle
 from learnburn.errors import DataError, DataWarning
 from learnburn.serving._checks import (
@@ -104,22 +105,17 @@ def predict_file(
         raise DataError(f"data file not found: {source}", hint="check the path")
     started = time.perf_counter()
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
     job = _Job(bundle, source, id_column, chunk_rows, progress, runtime)
-    for arrow in (True, False):  # pandas reads what pyarrow cannot, and is the reference
-        writer = ChunkWriter(staging, kind)
-        try:
-            rows, chunks, ignored, used = _score_chunks(job, writer, arrow)
-            writer.close()
-            os.replace(staging, target)
+    with staged(target.parent, f".{target.name}.") as staging:
+        for arrow in (True, False):  # pandas reads what pyarrow cannot, and is the reference
+            try:
+                with contextlib.closing(ChunkWriter(staging, kind)) as writer:
+                    rows, chunks, ignored, used = _score_chunks(job, writer, arrow)
+            except Unreadable:
+                remove(staging)
+                continue
+            install(staging, target)
             break
-        except Unreadable:
-            writer.close()
-            staging.unlink(missing_ok=True)
-        except BaseException:
-            writer.close()
-            staging.unlink(missing_ok=True)
-            raise
     seconds = time.perf_counter() - started
     return BatchSummary(rows, chunks, str(target), seconds, ignored, used)
 

@@ -18,10 +18,8 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
-import shutil
 import threading
 import time
-import uuid
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from learnburn._atomic import install, staged
 from learnburn.bundles import Bundle, load_bundle
 from learnburn.errors import BundleError, DataError, DataWarning
 from learnburn.serving._batch import BatchSummary, Progress, _is_text, _predictions
@@ -92,20 +91,19 @@ def predict_partitions(
     target = _check_target(Path(output), overwrite)
     where = f"'{inputs}'"
     columns, ignored, total = _check_inputs(files, bundle, id_column, where)
-    staging = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
-    job = _Job(
-        str(bundle.path.resolve()), _digest(bundle), tuple(trusted), id_column, str(staging), where
-    )
-    staging.mkdir(parents=True)
-    try:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with staged(target.parent, f".{target.name}.", directory=True) as staging:
+        job = _Job(
+            str(bundle.path.resolve()),
+            _digest(bundle),
+            tuple(trusted),
+            id_column,
+            str(staging),
+            where,
+        )
         frame = _read(files, columns, blocksize)
         rows, parts = _score_on_cluster(client, frame, job, progress, total)
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        install(staging, target)
     return BatchSummary(rows, parts, str(target), time.perf_counter() - started, ignored)
 
 

@@ -26,6 +26,7 @@ import pandas as pd
 
 from learnburn.backends import Backend, LocalBackend
 from learnburn.candidates import build_pipeline
+from learnburn.costs import HOURS_PER_MONTH, Quantity, instance_spec, load_prices, price_retraining
 from learnburn.errors import CadenceError, CandidateError
 from learnburn.evaluation import get_metric, predict_proba_aligned
 from learnburn.monitoring._cadence import (
@@ -43,14 +44,7 @@ from learnburn.monitoring._cadence_checks import (
 )
 from learnburn.monitoring._cadence_periods import UNIT_HOURS, assign_periods, check_unit
 from learnburn.monitoring._cadence_report import CadenceReport
-from learnburn.profiling import (
-    HOURS_PER_MONTH,
-    Quantity,
-    instance_spec,
-    load_prices,
-    price_retraining,
-    read_measurements,
-)
+from learnburn.profiling import read_measurements
 from learnburn.spec import CandidateSpec, ExperimentSpec
 from learnburn.workflows._learn import ProgressCallback, ProgressEvent, _load
 
@@ -284,7 +278,7 @@ def _retraining_cost(measurements, report: CadenceReport, unit: str, prices, pro
     record.update(
         instance=price.item,
         usd_per_hour=price.usd,
-        price=price.describe(),
+        price=price.summary(),
         note="fit time of the profiled bundle's training run; container start and data "
         "download are not counted",
     )

@@ -25,7 +25,7 @@ OPTIONAL_IMPORTS = {
     # skops lists scikit-learn's estimators by importing every module of scikit-learn, which
     # loads the array-API namespaces of torch and dask when they are installed (the dev extras
     # install both; the served image does not), with what they import in turn
-    "torch", "jinja2", "markupsafe",
+    "torch", "jinja2", "markupsafe", "tqdm",  # tqdm: torch.hub, when optuna installed it
     "dask", "importlib-metadata", "zipp", "lazy-importer", "pyyaml", "tblib", "toolz",
 }  # fmt: skip
 

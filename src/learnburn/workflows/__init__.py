@@ -5,6 +5,7 @@ lacks. Each function takes plain arguments, returns a record, and never prints; 
 reported through an optional callback that the front end renders.
 """
 
+from learnburn.workflows._browse import StorePages
 from learnburn.workflows._bundle import export_bundle
 from learnburn.workflows._cadence import run_cadence
 from learnburn.workflows._diff import RunDiff, diff_runs
@@ -33,6 +34,12 @@ from learnburn.workflows._record import (
     reproduce_run,
     run_and_record,
 )
+from learnburn.workflows._report import (
+    gather_bundle_report,
+    gather_run_report,
+    read_record,
+    run_facts,
+)
 from learnburn.workflows._splits import write_splits
 
 __all__ = [
@@ -43,6 +50,7 @@ __all__ = [
     "Reproduction",
     "RunDiff",
     "RunOrigin",
+    "StorePages",
     "check_bundle_drift",
     "check_experiment",
     "check_provenance",
@@ -50,15 +58,19 @@ __all__ = [
     "default_store_folder",
     "diff_runs",
     "export_bundle",
+    "gather_bundle_report",
+    "gather_run_report",
     "init_spec",
     "notebook_results",
     "notebook_results_of",
     "open_store",
+    "read_record",
     "recording",
     "reference_for",
     "reproduce_run",
     "run_and_record",
     "run_cadence",
     "run_experiment",
+    "run_facts",
     "write_splits",
 ]

@@ -10,14 +10,7 @@ from learnburn.workflows._bundle import export_bundle
 from learnburn.workflows._cadence import run_cadence
 from learnburn.workflows._diff import RunDiff, diff_runs
 from learnburn.workflows._drift import check_bundle_drift, reference_for
-from learnburn.workflows._learn import (
-    ProgressCallback,
-    ProgressEvent,
-    check_experiment,
-    default_experiment_name,
-    init_spec,
-    run_experiment,
-)
+from learnburn.workflows._learn import check_experiment, run_experiment
 from learnburn.workflows._notebook import (
     NOTEBOOK_SUMMARY,
     notebook_results,
@@ -41,6 +34,8 @@ from learnburn.workflows._report import (
     run_facts,
 )
 from learnburn.workflows._splits import write_splits
+from learnburn.workflows._stages import ProgressCallback, ProgressEvent
+from learnburn.workflows._starter import default_experiment_name, init_spec, starter_spec
 
 __all__ = [
     "NOTEBOOK_SUMMARY",
@@ -72,5 +67,6 @@ __all__ = [
     "run_cadence",
     "run_experiment",
     "run_facts",
+    "starter_spec",
     "write_splits",
 ]

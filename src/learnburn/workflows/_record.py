@@ -33,13 +33,8 @@ from learnburn.spec import DataSpec, ExperimentSpec, load_spec
 from learnburn.workflows._bundle import PREDICTIONS, store_bundle
 from learnburn.workflows._decided import decision_differences
 from learnburn.workflows._drift import SAMPLE_ROWS
-from learnburn.workflows._learn import (
-    ProgressCallback,
-    ProgressEvent,
-    _load,
-    _peak_memory_mb,
-    run_experiment,
-)
+from learnburn.workflows._learn import run_experiment
+from learnburn.workflows._stages import ProgressCallback, ProgressEvent, peak_memory_mb, read_data
 
 HEARTBEAT_SECONDS = 10.0
 
@@ -153,7 +148,7 @@ def _with_bundle_timings(result: ExperimentResult, bundled: Mapping[str, float])
     timings.update(bundled)
     timings["total"] = timings.get("total", 0.0) + bundled["bundle"]
     if peak is not None:
-        timings["peak_memory_mb"] = max(peak, _peak_memory_mb())
+        timings["peak_memory_mb"] = max(peak, peak_memory_mb())
     return replace(result, timings=timings)
 
 
@@ -331,7 +326,7 @@ def _spec_in(tree: Path, detail: RunDetail) -> ExperimentSpec:
 def _check_fingerprint(spec: ExperimentSpec, detail: RunDetail) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the run itself reports what it has to say
-        fingerprint = _load(spec).fingerprint
+        fingerprint = read_data(spec).fingerprint
     recorded = detail.record["data"]["fingerprint"]
     if fingerprint.content_hash != recorded["content_hash"]:
         raise ProvenanceError(

@@ -6,7 +6,7 @@ reported through an optional callback that the front end renders.
 """
 
 from learnburn.workflows._browse import StorePages
-from learnburn.workflows._bundle import export_bundle
+from learnburn.workflows._bundle import ShippedBundle, export_bundle, ship_bundle
 from learnburn.workflows._cadence import run_cadence
 from learnburn.workflows._diff import RunDiff, diff_runs
 from learnburn.workflows._drift import check_bundle_drift, reference_for
@@ -45,6 +45,7 @@ __all__ = [
     "Reproduction",
     "RunDiff",
     "RunOrigin",
+    "ShippedBundle",
     "StorePages",
     "check_bundle_drift",
     "check_experiment",
@@ -67,6 +68,7 @@ __all__ = [
     "run_cadence",
     "run_experiment",
     "run_facts",
+    "ship_bundle",
     "starter_spec",
     "write_splits",
 ]

@@ -30,7 +30,7 @@ from learnburn.runs import (
     describe_environment,
 )
 from learnburn.spec import DataSpec, ExperimentSpec, load_spec
-from learnburn.workflows._bundle import PREDICTIONS, store_bundle
+from learnburn.workflows._bundle import PREDICTIONS, ShippedBundle, ship_bundle, store_bundle
 from learnburn.workflows._decided import decision_differences
 from learnburn.workflows._drift import SAMPLE_ROWS
 from learnburn.workflows._learn import run_experiment
@@ -62,6 +62,7 @@ class RecordedRun:
     result: ExperimentResult
     provenance: dict
     store: str
+    bundle: ShippedBundle | None = None  # the bundle written out, when one was asked for
 
 
 def open_store(url: str | None = None, *, start: str | os.PathLike | None = None) -> RunStore:
@@ -86,14 +87,19 @@ def run_and_record(
     allow_dirty: bool = False,
     origin: RunOrigin | None = None,
     reference_rows: int = SAMPLE_ROWS,
+    bundle: str | os.PathLike | None = None,
+    signing_key: Any = None,
 ) -> RecordedRun:
-    """Check provenance, record the run as running, run it, and record how it ended.
+    """Check provenance, record the run as running, run it, record how it ended, and write
+    the chosen model's bundle to ``bundle`` when asked (``learnburn run --bundle``).
 
     A dirty tree is refused unless ``allow_dirty``; then the full diff is stored with the run.
     A run that fails is recorded as failed, one that is interrupted as interrupted; nothing is
     lost either way. ``origin`` adds what started the run (a notebook) to its record.
     The run's bundle carries at most ``reference_rows`` training rows for the multivariate
-    drift check (0: none, only the aggregate profile).
+    drift check (0: none, only the aggregate profile). The bundle written to ``bundle`` (a
+    NAME.lbm file or a directory, replaced) is signed with ``signing_key`` when one is given;
+    nothing is written when no candidate was chosen.
     """
     origin = origin or RunOrigin()
     provenance = _provenance(spec, allow_dirty=allow_dirty, origin=origin)
@@ -129,7 +135,10 @@ def run_and_record(
         sha, size = store.artifacts.put_bytes(json.dumps(record, allow_nan=False).encode())
         store.add_artifact(run_id, "result.json", sha, size, "record")
         store.finish_run(run_id, record)
-    return RecordedRun(run_id, result, provenance.to_dict(), store.url)
+    shipped = None
+    if bundle is not None and result.winner is not None:
+        shipped = ship_bundle(store, run_id, bundle, signing_key=signing_key)
+    return RecordedRun(run_id, result, provenance.to_dict(), store.url, shipped)
 
 
 def _folds_elsewhere(backend: Backend | None, jobs: int) -> bool:

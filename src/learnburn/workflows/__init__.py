@@ -16,6 +16,7 @@ from learnburn.workflows._notebook import (
     notebook_results,
     notebook_results_of,
 )
+from learnburn.workflows._predict import predict_table
 from learnburn.workflows._record import (
     RecordedRun,
     Reproduction,
@@ -60,6 +61,7 @@ __all__ = [
     "notebook_results",
     "notebook_results_of",
     "open_store",
+    "predict_table",
     "read_record",
     "recording",
     "reference_for",

@@ -1,8 +1,17 @@
 """The order of the stages: the only package that knows it.
 
-The CLI and the notebook front end both call these functions, so neither holds logic the other
-lacks. Each function takes plain arguments, returns a record, and never prints; progress is
+The CLI and the notebook front end (``learnburn.Experiment``) both call these functions, so
+neither holds logic the other lacks; a CLI command parses its options, calls one of them and
+prints. Each function takes plain arguments, returns a record, and never prints; progress is
 reported through an optional callback that the front end renders.
+
+Its rooms: learning (``_learn``: run_experiment, check_experiment; ``_cluster`` for a
+clustering spec; ``_stages``: what every flow shares), recording and reproducing (``_record``:
+run_and_record, which also writes the run's bundle; reproduce_run), bundles from runs
+(``_bundle``), drift (``_drift``), the cadence backtest (``_cadence``), scoring a table
+(``_predict``), ``learnburn init`` (``_starter``), comparing runs (``_diff``), and gathering what
+a report shows (``_report``, ``_report_predictions`` and ``_browse`` for ``learnburn ui``) as the
+records of ``learnburn._report_records`` that ``reports`` renders.
 """
 
 from learnburn.workflows._browse import StorePages

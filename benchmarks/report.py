@@ -17,10 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from learnburn.reports import bundle_report
+from learnburn.reports import render_bundle_report
 from learnburn.runs import RunStore
 from learnburn.spec import load_spec
-from learnburn.workflows import export_bundle, run_and_record
+from learnburn.workflows import export_bundle, gather_bundle_report, run_and_record
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE_MB = 2.0
@@ -38,7 +38,7 @@ def main() -> int:
         print(f"demo run recorded in {time.perf_counter() - start:.1f} s")
         bundle = export_bundle(store, run.run_id, Path(folder) / "loans.lbm")
         start = time.perf_counter()
-        html = bundle_report(bundle, store=store)
+        html = render_bundle_report(gather_bundle_report(bundle, store=store))
         print(f"report built in {time.perf_counter() - start:.2f} s")
         path = Path(folder) / "report.html"
         path.write_text(html, encoding="utf-8")

@@ -12,8 +12,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 import learnburn
 
 ROOT = Path(learnburn.__file__).parent
@@ -116,28 +114,9 @@ def shown(found: list[list[str]]) -> str:
     return "\n".join(" -> ".join(cycle) for cycle in found)
 
 
-# Being untangled (issue 19, item 2): the learn and cluster flows take pieces of each other, and
-# the MLP estimator imports its torch half, which imports the estimator's device helper back.
-BEING_UNTANGLED = (
-    {"learnburn.workflows._learn", "learnburn.workflows._cluster"},
-    {"learnburn.candidates._mlp", "learnburn.candidates._mlp_torch"},
-)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="workflows/_learn <-> _cluster and candidates/_mlp <-> _mlp_torch import each other "
-    "until their shared pieces move to modules of their own",
-)
 def test_no_import_cycles_between_modules():
     """No module of learnburn reaches itself through its imports."""
     found = cycles(import_graph())
-    assert not found, f"import cycles:\n{shown(found)}"
-
-
-def test_no_import_cycles_besides_those_being_untangled():
-    """Apart from the two pairs being untangled, no module reaches itself through its imports."""
-    found = [c for c in cycles(import_graph()) if set(c) not in BEING_UNTANGLED]
     assert not found, f"import cycles:\n{shown(found)}"
 
 

@@ -11,16 +11,11 @@ import pkgutil
 import learnburn
 from learnburn._records import Record
 
-# Being moved between packages (issue 19): their records join the family where they land.
-BEING_MOVED = ("learnburn.reports", "learnburn.workflows")
-
 
 def classes() -> list[type]:
-    """Every class defined in a module of learnburn outside the packages being moved."""
+    """Every class defined in a module of learnburn."""
     found = []
     for info in pkgutil.walk_packages(learnburn.__path__, "learnburn."):
-        if info.name.startswith(BEING_MOVED):
-            continue
         module = importlib.import_module(info.name)
         found += [
             cls

@@ -17,7 +17,7 @@ import pandas as pd
 
 from learnburn._experiment_frames import copy_frame, frame_file, store_frame
 from learnburn._warnings import warnings_at_caller
-from learnburn.errors import DataError, SpecError, SpecProblem
+from learnburn.errors import BundleError, DataError, SpecError, SpecProblem
 from learnburn.evaluation import ExperimentResult
 from learnburn.notebooks import current_notebook, notebook_state, show_recorded, warn_untracked
 from learnburn.runs import RunStore
@@ -215,12 +215,16 @@ class Experiment:
         store: RunStore | str | None = None,
         allow_dirty: bool | None = None,
         notebook: str | os.PathLike | None = None,
+        bundle: str | os.PathLike | None = None,
     ) -> ExperimentResult:
         """Run the experiment; the same result as ``learnburn run``.
 
-        With ``record=True`` (or a ``store``), the run is recorded with its provenance, as the
-        CLI does; the run id is then ``last_run_id`` on this experiment. Uncommitted changes
-        stop a recorded run unless ``allow_dirty=True``.
+        With ``record=True`` (or a ``store``, or a ``bundle``), the run is recorded with its
+        provenance, as the CLI does; the run id is then ``last_run_id`` on this experiment.
+        Uncommitted changes stop a recorded run unless ``allow_dirty=True``. With ``bundle``
+        (a NAME.lbm file or a directory, replaced), the chosen model's bundle is written there,
+        as ``learnburn run --bundle`` writes it (nothing is written when no candidate was
+        chosen); a bundle comes from a recorded run, so ``record=False`` refuses it.
 
         In a notebook (a Jupyter kernel, or ``learnburn nb run``) the run is recorded unless
         ``record=False``, with the notebook's path, the hash of its code cells and whether that
@@ -233,10 +237,19 @@ class Experiment:
         notebook it runs: pass ``notebook="train.ipynb"`` (its path) to record the run with
         it; without it the run is not recorded, with a warning saying so.
         """
+        if bundle is not None:
+            if record is False:
+                raise BundleError(
+                    "a bundle is written from a recorded run, and record=False was passed",
+                    hint="leave record unset (or pass record=True) to write the bundle",
+                )
+            record = True
         with warnings_at_caller():
-            return self._run(jobs, progress, record, store, allow_dirty, notebook)
+            return self._run(jobs, progress, record, store, allow_dirty, notebook, bundle)
 
-    def _run(self, jobs, progress, record, store, allow_dirty, notebook) -> ExperimentResult:
+    def _run(
+        self, jobs, progress, record, store, allow_dirty, notebook, bundle=None
+    ) -> ExperimentResult:
         context = current_notebook(notebook)
         if record is None:
             record = context is not None
@@ -245,21 +258,21 @@ class Experiment:
         if not record and store is None:
             return run_experiment(self._spec, jobs=jobs, progress=progress)
         if context is None:
-            return self._record(store, jobs, progress, bool(allow_dirty), None).result
+            return self._record(store, jobs, progress, bool(allow_dirty), None, bundle).result
         state = notebook_state(context.path)
         origin = state.origin(parent_run=context.parent_run)
         recorded = self._record(
-            store or context.store, jobs, progress, allow_dirty is not False, origin
+            store or context.store, jobs, progress, allow_dirty is not False, origin, bundle
         )
         show_recorded(recorded, state)
         return recorded.result
 
-    def _record(self, store, jobs, progress, allow_dirty, origin) -> RecordedRun:
+    def _record(self, store, jobs, progress, allow_dirty, origin, bundle=None) -> RecordedRun:
         opened = store if isinstance(store, RunStore) else open_store(store, start=self._start())
         try:
             recorded = run_and_record(
                 self._spec, store=opened, jobs=jobs, progress=progress,
-                allow_dirty=allow_dirty, origin=origin,
+                allow_dirty=allow_dirty, origin=origin, bundle=bundle,
             )  # fmt: skip
         finally:
             if opened is not store:

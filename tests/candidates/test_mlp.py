@@ -12,7 +12,7 @@ from sklearn.base import clone
 
 from learnburn.bundles import load_bundle, save_bundle
 from learnburn.candidates import build_pipeline
-from learnburn.candidates._mlp import TabularMLPClassifier, forward, resolve_device
+from learnburn.candidates._mlp import TabularMLPClassifier, forward
 from learnburn.errors import CandidateError
 
 torch = pytest.importorskip("torch")  # the dev extra installs it; `mlp` needs learnburn[torch]
@@ -85,6 +85,8 @@ def test_numpy_scoring_equals_torchs(blobs):
 
 
 def test_auto_chooses_the_cpu_without_a_cuda_device():
+    from learnburn.candidates._mlp_torch import resolve_device
+
     expected = "cuda" if torch.cuda.is_available() else "cpu"
     assert resolve_device("auto") == expected
     assert resolve_device("cpu") == "cpu"

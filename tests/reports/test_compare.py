@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 
+from learnburn._report_records import ComparedRuns
 from learnburn.reports._compare import compare_page
 from learnburn.runs import RunStore
-from learnburn.workflows import diff_runs
+from learnburn.workflows import diff_runs, run_facts
 
 
 def _page(store, a, b, **changes) -> str:
     diff = dataclasses.replace(diff_runs(store, a.summary.id, b.summary.id), **changes)
-    return compare_page([a, b], diff, nav="")
+    return compare_page(ComparedRuns(run_facts(a), run_facts(b), diff), nav="")
 
 
 def test_runs_on_different_folds_get_no_paired_test_and_say_why(recorded):
@@ -52,6 +53,6 @@ def test_runs_without_a_result_record_still_compare(tmp_path):
                                      provenance={}, environment={})  # fmt: skip
             store.fail_run(run_id, status="failed", error="cell 2 raised")
             ids.append(run_id)
-        details = [store.get_run(i) for i in ids]
-        html = compare_page(details, diff_runs(store, *ids), nav="")
+        a, b = (run_facts(store.get_run(i)) for i in ids)
+        html = compare_page(ComparedRuns(a, b, diff_runs(store, *ids)), nav="")
     assert "No paired test" in html and "x = 2" in html

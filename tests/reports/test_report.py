@@ -15,9 +15,21 @@ import pytest
 from typer.testing import CliRunner
 
 from learnburn.cli import app
-from learnburn.reports import _charts, bundle_report, run_report
+from learnburn.reports import _charts, render_bundle_report, render_run_report
 from learnburn.reports._bundle import meets_p99
 from learnburn.reports._page import number, significant, size
+from learnburn.workflows import gather_bundle_report, gather_run_report
+
+
+def run_report(store, run_id: str) -> str:
+    """The run's report as ``learnburn report RUN`` writes it."""
+    return render_run_report(gather_run_report(store, run_id))
+
+
+def bundle_report(path, **given) -> str:
+    """The bundle's report as ``learnburn report BUNDLE`` writes it."""
+    return render_bundle_report(gather_bundle_report(path, **given))
+
 
 CHARTS = {"leaderboard", "pairwise", "folds", "roc", "precision-recall", "calibration",
           "confusion", "cost"}  # fmt: skip

@@ -197,6 +197,43 @@ def test_a_finished_run_keeps_a_bundle_that_predicts_like_the_model(repo, monkey
     assert again.exit_code == 1 and "--force" in again.output
 
 
+def test_experiment_run_with_a_bundle_writes_the_bundle_the_cli_writes(repo):
+    """Experiment.run(bundle=...) records the run and writes its chosen model's bundle, as
+    `learnburn run --bundle` does: the same run id and scoring in the bundle."""
+    from learnburn import Experiment
+    from learnburn.bundles import load_bundle
+
+    experiment = Experiment.from_toml(repo / "experiments" / "small.toml")
+    output = repo / "out" / "small.lbm"
+    result = experiment.run(bundle=output)
+    bundle = load_bundle(output)
+    assert bundle.meta["run_id"] == experiment.last_run_id
+    assert bundle.meta["candidate"]["name"] == result.winner
+
+
+def test_experiment_run_refuses_a_bundle_without_recording(repo):
+    """A bundle comes from a recorded run: record=False with a bundle is an error with a hint,
+    and nothing is written."""
+    from learnburn import Experiment
+    from learnburn.errors import BundleError
+
+    experiment = Experiment.from_toml(repo / "experiments" / "small.toml")
+    output = repo / "small.lbm"
+    with pytest.raises(BundleError, match="recorded run") as raised:
+        experiment.run(bundle=output, record=False)
+    assert "record=True" in raised.value.hint and not output.exists()
+
+
+def test_run_and_record_writes_the_bundle_and_says_what_scores_it(repo):
+    """run_and_record(bundle=...) (the path of `run --bundle` and Experiment.run) returns where
+    the bundle went and its scoring summary, read back from the written bundle."""
+    from learnburn.bundles import load_bundle
+
+    recorded = _run(repo, bundle=repo / "out" / "model")
+    assert recorded.bundle.path == repo / "out" / "model" and recorded.bundle.path.is_dir()
+    assert recorded.bundle.scoring == load_bundle(recorded.bundle.path).scoring_summary
+
+
 def table_rows(repo: Path):
     import pandas as pd
 

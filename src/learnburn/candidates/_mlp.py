@@ -26,8 +26,6 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-DEVICES = ("auto", "cpu", "cuda")
-
 
 class TabularMLPClassifier(ClassifierMixin, BaseEstimator):
     """A feed-forward network for tables: ``hidden_layers`` layers of ``hidden_units`` ReLU
@@ -112,22 +110,6 @@ def forward(coefs: list[np.ndarray], intercepts: list[np.ndarray], X: np.ndarray
     logits = logits - logits.max(axis=1, keepdims=True)
     exp = np.exp(logits)
     return (exp / exp.sum(axis=1, keepdims=True)).astype(np.float64)
-
-
-def resolve_device(device: str) -> str:
-    """``"cuda"`` or ``"cpu"`` for the ``device`` setting when fitting: ``"auto"`` is CUDA when
-    torch sees a device."""
-    if device not in DEVICES:
-        raise ValueError(f"device must be one of {', '.join(DEVICES)}, got {device!r}")
-    if device == "cpu":
-        return "cpu"
-    import torch
-
-    if torch.cuda.is_available():
-        return "cuda"
-    if device == "cuda":
-        raise ValueError("device='cuda' was asked for, but torch sees no CUDA device")
-    return "cpu"
 
 
 def _dense(X: Any) -> np.ndarray:

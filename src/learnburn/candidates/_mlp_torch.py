@@ -9,17 +9,31 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import torch
 from sklearn.model_selection import train_test_split
 from torch import nn
 
-from learnburn.candidates._mlp import resolve_device
+DEVICES = ("auto", "cpu", "cuda")
 
-if TYPE_CHECKING:
-    from learnburn.candidates._mlp import TabularMLPClassifier
+
+class NetworkSettings(Protocol):
+    """What training reads of a ``TabularMLPClassifier``: its constructor arguments."""
+
+    hidden_units: int
+    hidden_layers: int
+    dropout: float
+    learning_rate: float
+    weight_decay: float
+    batch_size: int
+    max_epochs: int
+    patience: int
+    validation_fraction: float
+    device: str
+    n_jobs: int
+    random_state: int | None
 
 
 @dataclass(frozen=True)
@@ -32,9 +46,7 @@ class Trained:
     device: str
 
 
-def train(
-    settings: TabularMLPClassifier, X: np.ndarray, codes: np.ndarray, n_classes: int
-) -> Trained:
+def train(settings: NetworkSettings, X: np.ndarray, codes: np.ndarray, n_classes: int) -> Trained:
     """Fit the network that ``settings`` describes on ``X`` (float32) and class codes."""
     _check(settings)
     device = resolve_device(settings.device)
@@ -93,7 +105,23 @@ def forward_on_device(
         return torch.softmax(hidden, dim=1).double().cpu().numpy()
 
 
-def _check(settings: TabularMLPClassifier) -> None:
+def resolve_device(device: str) -> str:
+    """``"cuda"`` or ``"cpu"`` for the ``device`` setting when fitting: ``"auto"`` is CUDA when
+    torch sees a device."""
+    if device not in DEVICES:
+        raise ValueError(f"device must be one of {', '.join(DEVICES)}, got {device!r}")
+    if device == "cpu":
+        return "cpu"
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    if device == "cuda":
+        raise ValueError("device='cuda' was asked for, but torch sees no CUDA device")
+    return "cpu"
+
+
+def _check(settings: NetworkSettings) -> None:
     whole = {
         "hidden_units": 1, "hidden_layers": 0, "batch_size": 1, "max_epochs": 1, "patience": 1,
         "n_jobs": 1,
@@ -125,7 +153,7 @@ def _validation_split(
     return train_test_split(X, codes, test_size=fraction, random_state=seed, stratify=stratify)
 
 
-def _network(n_features: int, n_classes: int, settings: TabularMLPClassifier) -> nn.Sequential:
+def _network(n_features: int, n_classes: int, settings: NetworkSettings) -> nn.Sequential:
     layers: list[nn.Module] = []
     width = n_features
     for _ in range(settings.hidden_layers):

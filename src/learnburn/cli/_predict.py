@@ -11,11 +11,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from learnburn.bundles import load_bundle
 from learnburn.cli._errors import handles_errors
 from learnburn.cli._keys import REQUIRE_SIGNATURE, trusted_keys
-from learnburn.errors import DataError
-from learnburn.serving import predict_file, predict_partitions
 
 CLUSTER = typer.Option(
     None,
@@ -71,21 +68,23 @@ def predict(
     table it was trained on has one) is ignored silently. A missing or mistyped feature column
     stops the scoring and no output is written.
     """
-    if output.exists() and not force:
-        raise DataError(f"'{output}' already exists", hint="choose another path, or pass --force")
+    from learnburn.workflows import predict_table
+
     console = Console()
     keys = trusted_keys(require_signature)
-    if cluster:
-        if keys:  # the workers read the bundle by path: check it here first
-            load_bundle(bundle_path, trusted=trust, lazy=True, trusted_keys=keys)
-        _predict_on_cluster(console, cluster, bundle_path, data, output, id_column, trust)
-        return
-    bundle = load_bundle(bundle_path, trusted=trust, lazy=True, trusted_keys=keys)
     with _row_progress(console) as progress:
-        summary = predict_file(
-            bundle, data, output, id_column=id_column, chunk_rows=chunk_rows, progress=progress,
-            runtime=runtime,
+        summary = predict_table(
+            bundle_path, data, output, id_column=id_column, chunk_rows=chunk_rows,
+            trusted=tuple(trust), trusted_keys=keys, runtime=runtime, cluster=cluster,
+            overwrite=force, progress=progress,
         )  # fmt: skip
+    if cluster:
+        console.print(
+            f"Scored {summary.rows:,} rows in {summary.chunks} partition"
+            f"{'s' * (summary.chunks != 1)} on the Dask cluster ({summary.seconds:.1f} s); "
+            f"wrote {summary.output}/."
+        )
+        return
     console.print(
         f"Scored {summary.rows:,} rows in {summary.chunks} chunk{'s' * (summary.chunks != 1)} "
         f"({summary.seconds:.1f} s, {_RUNTIME_NAMES[summary.runtime]}); wrote {summary.output}."
@@ -93,22 +92,6 @@ def predict(
 
 
 _RUNTIME_NAMES = {"fast": "fast path", "native": "native model"}
-
-
-def _predict_on_cluster(console, cluster, bundle_path, data, output, id_column, trust) -> None:
-    """Score Parquet files on a Dask cluster, one partition per task, into a folder."""
-    from learnburn.backends import DaskBackend
-
-    with DaskBackend(cluster) as backend, _row_progress(console) as progress:
-        summary = predict_partitions(
-            bundle_path, data, output, backend.client, id_column=id_column, trusted=trust,
-            overwrite=True, progress=progress,
-        )  # fmt: skip
-    console.print(
-        f"Scored {summary.rows:,} rows in {summary.chunks} partition"
-        f"{'s' * (summary.chunks != 1)} on the Dask cluster ({summary.seconds:.1f} s); "
-        f"wrote {summary.output}/."
-    )
 
 
 @contextmanager

@@ -46,18 +46,21 @@ def report(
     fold and on the holdout), the confusion matrix at the chosen decision, expected cost against
     the threshold, and the provenance. For a BUNDLE: what it holds, its run's sections when the
     run is in the store, and the profile, cost, drift and cadence records given."""
-    from learnburn.reports import bundle_report, read_record, run_report
+    from learnburn.reports import render_bundle_report, render_run_report
+    from learnburn.workflows import gather_bundle_report, gather_run_report, read_record
 
     path = Path(target)
     with store_for(store) as opened:
         if path.exists():
-            html = bundle_report(
-                path, store=opened, profile=read_record(profile, "profile"),
-                cost=read_record(cost, "cost"), drift=read_record(drift, "drift"),
-                cadence=read_record(cadence, "cadence"), trusted=tuple(trust),
+            html = render_bundle_report(
+                gather_bundle_report(
+                    path, store=opened, profile=read_record(profile, "profile"),
+                    cost=read_record(cost, "cost"), drift=read_record(drift, "drift"),
+                    cadence=read_record(cadence, "cadence"), trusted=tuple(trust),
+                )
             )  # fmt: skip
         else:
-            html = run_report(opened, target)
+            html = render_run_report(gather_run_report(opened, target))
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html, encoding="utf-8")
     Console().print(
@@ -81,6 +84,7 @@ def ui(
 
     from learnburn.reports import create_ui
     from learnburn.serving._settings import is_loopback
+    from learnburn.workflows import StorePages
 
     opened = store_for(store)
     if not is_loopback(host):
@@ -95,6 +99,6 @@ def ui(
         highlight=False,
     )
     try:
-        uvicorn.run(create_ui(opened), host=host, port=port, log_level="warning")
+        uvicorn.run(create_ui(StorePages(opened)), host=host, port=port, log_level="warning")
     finally:
         opened.close()

@@ -8,7 +8,6 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from learnburn.bundles import load_bundle, sign_bundle
 from learnburn.cli._errors import EXIT_ERROR, handles_errors
 from learnburn.cli._keys import SIGN, signing_key
 from learnburn.cli._progress import fold_progress
@@ -69,7 +68,7 @@ def run(
     """
     from learnburn.backends import open_backend
     from learnburn.spec import load_spec
-    from learnburn.workflows import export_bundle, run_and_record
+    from learnburn.workflows import run_and_record
 
     console = Console()
     key = signing_key(sign) if bundle is not None else None
@@ -86,12 +85,9 @@ def run(
             progress=progress,
             allow_dirty=allow_dirty,
             reference_rows=reference_rows,
+            bundle=bundle,
+            signing_key=key,
         )
-        written = None
-        if bundle is not None and recorded.result.winner is not None:
-            written = export_bundle(opened, recorded.run_id, bundle, overwrite=True)
-            if key is not None:
-                sign_bundle(written, key)
     result = recorded.result
     if result.task == "clustering":
         print_clustering(console, result)
@@ -103,9 +99,11 @@ def run(
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(result.to_json() + "\n")
         console.print(f"Result record written to {output}")
-    if written is not None:
-        scoring = load_bundle(written, lazy=True).scoring_summary
-        console.print(f"Bundle written to {written}; scoring: {scoring}.", highlight=False)
+    if recorded.bundle is not None:
+        shipped = recorded.bundle
+        console.print(
+            f"Bundle written to {shipped.path}; scoring: {shipped.scoring}.", highlight=False
+        )
     if result.winner is None:
         raise typer.Exit(EXIT_ERROR)
 

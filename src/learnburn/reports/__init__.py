@@ -1,8 +1,14 @@
-"""Reports: a run or a bundle as one self-contained HTML page (charts drawn offline by
-matplotlib as inline SVG), and ``learnburn ui``, a read-only web app over the run store."""
+"""Reports: render report records as HTML, and nothing else.
 
-from learnburn.reports._bundle import bundle_report, read_record
-from learnburn.reports._run import run_report
-from learnburn.reports._ui import create_ui
+A run or a bundle becomes one self-contained HTML page (charts drawn offline by matplotlib as
+inline SVG) from the ``RunReport`` or ``BundleReport`` record that ``workflows`` gathers;
+``learnburn ui`` is a read-only web app that renders the records a ``Pages`` source reads from
+the run store. This package never imports the run store, the bundles or the workflows: it
+computes nothing and reads nothing but the records it is given.
+"""
 
-__all__ = ["bundle_report", "create_ui", "read_record", "run_report"]
+from learnburn.reports._bundle import render_bundle_report
+from learnburn.reports._run import render_run_report
+from learnburn.reports._ui import Pages, create_ui
+
+__all__ = ["Pages", "create_ui", "render_bundle_report", "render_run_report"]

@@ -1,105 +1,66 @@
-"""The report of a bundle: what it holds, the run it came from (when that run is in the store),
-and, where they exist, its profile, cost estimate, drift report and cadence backtest (the JSON
-files ``learnburn profile``, ``cost --json``, ``drift --json`` and ``cadence --json`` write)."""
+"""The report of a bundle, rendered from its ``BundleReport`` record: what it holds, the run it
+came from (when that run is in the store), and, where they exist, its profile, cost estimate,
+drift report and cadence backtest (the JSON files ``learnburn profile``, ``cost --json``,
+``drift --json`` and ``cadence --json`` write). ``workflows.gather_bundle_report`` gathers the
+record."""
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from learnburn.bundles import load_bundle
+from learnburn._report_records import BundleFacts, BundleReport
 from learnburn.costs._formula import money
-from learnburn.errors import BundleError, LearnburnError, RunStoreError
 from learnburn.reports import _charts as charts
 from learnburn.reports._page import Section, page, significant, size
 from learnburn.reports._run import run_sections
-from learnburn.runs import RunStore
 
 
-def bundle_report(
-    path: str | os.PathLike,
-    *,
-    store: RunStore | None = None,
-    profile: Mapping[str, Any] | None = None,
-    cost: Mapping[str, Any] | None = None,
-    drift: Mapping[str, Any] | None = None,
-    cadence: Mapping[str, Any] | None = None,
-    trusted: tuple[str, ...] = (),
-) -> str:
-    """The HTML report of the bundle at ``path``, with the run's sections when ``store`` holds
-    the run it came from, and a section for each of the other records given."""
-    bundle = load_bundle(path, trusted=trusted, lazy=True)
-    meta = bundle.meta
-    sections = [_bundle_section(bundle, Path(path))]
-    if (bundle.reference or {}).get("importances"):
-        sections.append(_importance(bundle.reference["importances"]))
-    run_id = meta.get("run_id")
-    if store is not None and isinstance(run_id, str):
-        try:
-            detail = store.get_run(run_id)
-        except (RunStoreError, BundleError):
-            sections.append(
-                Section("run", "Run").text(
-                    f"Run {run_id} is not in the store {store.url}; its sections are left out."
-                )
+def render_bundle_report(report: BundleReport) -> str:
+    """The HTML report of a bundle, with its run's sections when the record has them, and a
+    section for each of the other records given."""
+    bundle = report.bundle
+    sections = [_bundle_section(bundle)]
+    if bundle.importances:
+        sections.append(_importance(bundle.importances))
+    if report.run_missing_from is not None:
+        sections.append(
+            Section("run", "Run").text(
+                f"Run {bundle.run_id} is not in the store {report.run_missing_from}; its "
+                "sections are left out."
             )
-        else:
-            sections.extend(run_sections(store, detail))
-    if profile:
-        sections.append(_profile(profile))
-    if cost:
-        sections.append(_cost(cost))
-    if drift:
-        sections.append(_drift(drift))
-    if cadence:
-        sections.append(_cadence(cadence))
-    candidate = (meta.get("candidate") or {}).get("name") or "model"
-    title = f"{meta.get('experiment') or 'bundle'}: {candidate} bundle"
-    lead = f"{Path(path).name} · scored by {bundle.scoring_path} · run {run_id or '–'}"
+        )
+    elif report.run is not None:
+        sections.extend(run_sections(report.run))
+    if report.profile:
+        sections.append(_profile(report.profile))
+    if report.cost:
+        sections.append(_cost(report.cost))
+    if report.drift:
+        sections.append(_drift(report.drift))
+    if report.cadence:
+        sections.append(_cadence(report.cadence))
+    title = f"{bundle.experiment or 'bundle'}: {bundle.candidate or 'model'} bundle"
+    lead = f"{bundle.file} · scored by {bundle.scoring_path} · run {bundle.run_id or '–'}"
     return page(title, lead, sections)
-
-
-def read_record(path: str | os.PathLike | None, what: str) -> dict | None:
-    """A JSON record written by another learnburn command, or None when ``path`` is None."""
-    if path is None:
-        return None
-    source = Path(path)
-    if not source.is_file():
-        raise LearnburnError(f"no {what} file at '{source}'", hint="check the path")
-    try:
-        data = json.loads(source.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise LearnburnError(
-            f"{source} is not a JSON {what} record: {exc}",
-            hint=f"pass the file `learnburn {what} ... --json` (or -o) wrote",
-        ) from exc
-    if not isinstance(data, dict):
-        raise LearnburnError(f"{source} is not a JSON object", hint="pass the record as written")
-    return data
 
 
 # -- sections -------------------------------------------------------------------------------------
 
 
-def _bundle_section(bundle, path: Path) -> Section:
-    meta = bundle.meta
+def _bundle_section(bundle: BundleFacts) -> Section:
     section = Section("bundle", "Bundle")
-    saved = meta.get("saved_with") or {}
-    training = meta.get("training") or {}
     rows = [
-        ("file", path.name),
-        ("format version", bundle.manifest.get("version")),
-        ("size", f"{size(_size(path))} ({_size(path):,} bytes)"),
-        ("classes", ", ".join(str(c) for c in bundle.classes)),
-        ("input columns", len(bundle.columns)),
-        ("scoring", bundle.scoring_summary),
-        ("decision", (bundle.decision or {}).get("kind", "most probable class")),
+        ("file", bundle.file),
+        ("format version", bundle.version),
+        ("size", f"{size(bundle.size_bytes)} ({bundle.size_bytes:,} bytes)"),
+        ("classes", ", ".join(bundle.classes)),
+        ("input columns", bundle.columns),
+        ("scoring", bundle.scoring),
+        ("decision", bundle.decision),
         ("drift reference", "yes" if bundle.reference else "no"),
-        ("final fit", f"{training['fit_seconds']:.2f} s" if training.get("fit_seconds") else "–"),
-        ("saved with", ", ".join(f"{k} {v}" for k, v in sorted(saved.items())) or "–"),
+        ("final fit", f"{bundle.fit_seconds:.2f} s" if bundle.fit_seconds else "–"),
+        ("saved with", ", ".join(f"{k} {v}" for k, v in sorted(bundle.saved_with.items())) or "–"),
     ]
     return section.table(["", "value"], rows, caption="What the bundle holds")
 
@@ -257,9 +218,3 @@ def _cadence(cadence: Mapping[str, Any]) -> Section:
             )
         )  # fmt: skip
     return section
-
-
-def _size(path: Path) -> int:
-    if path.is_dir():
-        return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
-    return path.stat().st_size

@@ -1,4 +1,4 @@
-"""The compare page of ``learnburn ui``: two runs side by side, rendered from ``diff_runs``
+"""The compare page of ``learnburn ui``: two runs side by side, rendered from ``ComparedRuns``
 (the spec diff, the data fingerprint change and, when both runs used the same folds, the
 corrected paired t-test of their chosen candidates), narrow enough for a 1400 px screen."""
 
@@ -8,9 +8,8 @@ import difflib
 import re
 from collections.abc import Callable
 
+from learnburn._report_records import ComparedRuns, RunDiff, RunFacts
 from learnburn.reports._page import Markup, Section, escape, link, number, page, table
-from learnburn.runs import RunDetail
-from learnburn.workflows import RunDiff
 
 _SHORT = 12  # characters of a hash or id shown; the full value is in the cell's title
 _COLUMNS = re.compile(r'<table class="diff"[^>]*>\s*(?:<colgroup></colgroup>\s*)+')
@@ -20,9 +19,9 @@ _COLGROUP = (
 )
 
 
-def compare_page(details: list[RunDetail], diff: RunDiff, nav: str) -> str:
+def compare_page(compared: ComparedRuns, nav: str) -> str:
     """The whole page for runs a (older) and b (newer)."""
-    a, b = details
+    a, b, diff = compared.a, compared.b, compared.diff
     sections = [
         _side_by_side(a, b),
         _paired_test(diff),
@@ -30,26 +29,26 @@ def compare_page(details: list[RunDetail], diff: RunDiff, nav: str) -> str:
         _spec(a, b, diff),
         _scores(a, b, diff),
     ]
-    lead = f"run a {a.summary.id[:_SHORT]} ({a.summary.started_at[:16]}) against run b " + (
-        f"{b.summary.id[:_SHORT]} ({b.summary.started_at[:16]})"
+    lead = f"run a {a.line.id[:_SHORT]} ({a.line.started_at[:16]}) against run b " + (
+        f"{b.line.id[:_SHORT]} ({b.line.started_at[:16]})"
     )
     return page("Compare runs", lead, sections, nav=nav)
 
 
-def _side_by_side(a: RunDetail, b: RunDetail) -> Section:
+def _side_by_side(a: RunFacts, b: RunFacts) -> Section:
     section = Section("compare", "Side by side")
-    fields: list[tuple[str, Callable[[RunDetail], object]]] = [
-        ("run", lambda d: link(f"/runs/{d.summary.id}", d.summary.id[:_SHORT])),
-        ("experiment", lambda d: d.summary.experiment),
-        ("status", lambda d: d.summary.status),
-        ("started (UTC)", lambda d: d.summary.started_at[:19].replace("T", " ")),
-        ("metric", lambda d: d.summary.metric),
-        ("chosen", lambda d: d.summary.winner),
-        ("mean score", lambda d: number(d.summary.score)),
-        ("holdout", lambda d: number(d.summary.holdout)),
-        ("commit", lambda d: _hash(d.summary.commit)),
-        ("dirty", lambda d: "yes" if d.summary.dirty else "no"),
-        ("data hash", lambda d: _hash(d.summary.data_hash)),
+    fields: list[tuple[str, Callable[[RunFacts], object]]] = [
+        ("run", lambda d: link(f"/runs/{d.line.id}", d.line.id[:_SHORT])),
+        ("experiment", lambda d: d.line.experiment),
+        ("status", lambda d: d.line.status),
+        ("started (UTC)", lambda d: d.line.started_at[:19].replace("T", " ")),
+        ("metric", lambda d: d.line.metric),
+        ("chosen", lambda d: d.line.winner),
+        ("mean score", lambda d: number(d.line.score)),
+        ("holdout", lambda d: number(d.line.holdout)),
+        ("commit", lambda d: _hash(d.line.commit)),
+        ("dirty", lambda d: "yes" if d.line.dirty else "no"),
+        ("data hash", lambda d: _hash(d.line.data_hash)),
         ("spec hash", lambda d: _hash(d.spec_hash)),
         ("seed", lambda d: d.seed),
     ]
@@ -146,13 +145,13 @@ def _data(diff: RunDiff) -> Section:
     return section
 
 
-def _spec(a: RunDetail, b: RunDetail, diff: RunDiff) -> Section:
+def _spec(a: RunFacts, b: RunFacts, diff: RunDiff) -> Section:
     section = Section("spec", "Spec diff")
     if not diff.spec:
         return section.text(f"The specs are the same (hash {(a.spec_hash or '')[:_SHORT]}).")
     side = difflib.HtmlDiff(wrapcolumn=70).make_table(
         a.spec_text.splitlines(), b.spec_text.splitlines(),
-        f"run a {a.summary.id[:_SHORT]}", f"run b {b.summary.id[:_SHORT]}",
+        f"run a {a.line.id[:_SHORT]}", f"run b {b.line.id[:_SHORT]}",
         context=True, numlines=3,
     )  # fmt: skip
     side = _COLUMNS.sub(_COLGROUP, side, count=1)
@@ -162,7 +161,7 @@ def _spec(a: RunDetail, b: RunDetail, diff: RunDiff) -> Section:
     return section
 
 
-def _scores(a: RunDetail, b: RunDetail, diff: RunDiff) -> Section:
+def _scores(a: RunFacts, b: RunFacts, diff: RunDiff) -> Section:
     section = Section("scores", "Scores")
     rows = [
         (m["candidate"], m["a"], m["b"],
@@ -181,8 +180,8 @@ def _scores(a: RunDetail, b: RunDetail, diff: RunDiff) -> Section:
     return section
 
 
-def _candidates(detail: RunDetail, name: str) -> str:
-    record = detail.record or {}
+def _candidates(run: RunFacts, name: str) -> str:
+    record = run.record or {}
     ranked = sorted(record.get("candidates") or [], key=lambda c: (c["rank"] is None, c["rank"]))
     rows = [(c["rank"], c["name"], c["mean"], c["ci_low"], c["ci_high"]) for c in ranked]
     body = table(["rank", "candidate", "mean", "low", "high"], rows,

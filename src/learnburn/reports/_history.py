@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import urlencode
 
+from learnburn._report_records import ExperimentRuns, RunFacts, RunLine
 from learnburn.reports import _charts as charts
 from learnburn.reports._page import Section, link, page
-from learnburn.runs import RunDetail, RunSummary
 
 CHARTED = 60  # the newest runs with a result record that the chart shows
 
@@ -17,18 +17,18 @@ def experiment_href(name: str) -> str:
     return "/experiment?" + urlencode({"name": name})
 
 
-def experiment_page(name: str, runs: list[RunSummary], details: list[RunDetail], nav: str) -> str:
-    """``runs``: the experiment's runs, newest first; ``details``: those with a result record
-    (newest first) whose scores the chart draws."""
+def experiment_page(experiment: ExperimentRuns, nav: str) -> str:
+    """The experiment's runs, and the chart of those with a result record."""
+    name, runs = experiment.name, experiment.runs
     return page(
         f"Experiment {name}",
         f"{len(runs)} run(s); the chart shows the chosen candidate of each finished run.",
-        [_chart(name, details), _runs(runs)],
+        [_chart(name, list(experiment.charted)), _runs(runs)],
         nav=nav,
     )
 
 
-def _chart(name: str, details: list[RunDetail]) -> Section:
+def _chart(name: str, details: list[RunFacts]) -> Section:
     section = Section("history", "Score across runs")
     metrics = Counter(d.record.get("metric") for d in details if d.record.get("metric"))
     if not metrics:
@@ -63,17 +63,17 @@ def _chart(name: str, details: list[RunDetail]) -> Section:
     return section
 
 
-def _point(detail: RunDetail) -> dict | None:
+def _point(detail: RunFacts) -> dict | None:
     record = detail.record
     chosen = record.get("winner")
     candidate = next((c for c in record.get("candidates") or [] if c["name"] == chosen), None)
     if candidate is None or candidate.get("mean") is None:
         return None
     holdout = record.get("holdout") or {}
-    started = detail.summary.started_at[:16].replace("T", " ")
+    started = detail.line.started_at[:16].replace("T", " ")
     return {
-        "id": detail.summary.id,
-        "label": f"{detail.summary.id[:7]}\n{started[5:]}",
+        "id": detail.line.id,
+        "label": f"{detail.line.id[:7]}\n{started[5:]}",
         "started": started,
         "chosen": chosen,
         "mean": candidate["mean"],
@@ -83,7 +83,7 @@ def _point(detail: RunDetail) -> dict | None:
     }
 
 
-def _runs(runs: list[RunSummary]) -> Section:
+def _runs(runs: tuple[RunLine, ...]) -> Section:
     section = Section("runs", "Runs")
     section.table(
         ["run", "status", "started (UTC)", "metric", "chosen", "mean score", "holdout", "commit"],

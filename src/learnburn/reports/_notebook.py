@@ -9,7 +9,8 @@ from learnburn.reports._page import Section, link, number
 
 
 def notebook_section(results: dict[str, Any], *, run_href: str = "/runs/{}") -> Section:
-    """``results``: ``workflows.notebook_results``; ``run_href``: the link to a run by its id."""
+    """``results``: a notebook run's results (``workflows.notebook_results``); ``run_href``:
+    the link to a run by its id."""
     section = Section("notebook", "Notebook")
     committed = {True: "its code committed", False: "its code not committed"}
     state = committed.get(results.get("committed"), "")

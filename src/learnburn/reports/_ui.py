@@ -7,12 +7,16 @@ side by side with the spec diff, the data fingerprint change and the paired test
 store; every page is the same self-contained HTML as ``learnburn report`` (no scripts, no
 external requests; forms are plain GET). Bad input (an unknown run, a malformed id) answers 4xx;
 it binds 127.0.0.1 unless told otherwise.
+
+The app reads nothing itself: it asks a :class:`Pages` source (``workflows.StorePages`` over a
+run store) for report records and renders them.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from typing import Protocol
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -20,14 +24,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from learnburn._report_records import ComparedRuns, ExperimentRuns, RunLine, RunReport
 from learnburn.errors import LearnburnError, RunStoreError
 from learnburn.reports._compare import compare_page
 from learnburn.reports._history import CHARTED, experiment_href, experiment_page
 from learnburn.reports._notebook import notebook_section
 from learnburn.reports._page import CSP, Markup, Section, escape, link, page
 from learnburn.reports._run import run_sections
-from learnburn.runs import RunStore
-from learnburn.workflows import diff_runs, notebook_results
 
 STATUSES = ("", "running", "finished", "failed", "interrupted")
 _RUN_ID = re.compile(r"^[0-9a-f]{4,32}$")
@@ -39,18 +42,35 @@ HEADERS = {
 }
 
 
-def create_ui(store: RunStore, *, limit: int = 200) -> Starlette:
-    """The app, reading ``store``."""
+class Pages(Protocol):
+    """What the app reads: records of the run store. Each method raises ``RunStoreError`` for
+    an unknown run."""
+
+    def list_runs(
+        self, *, experiment: str | None, status: str | None, limit: int
+    ) -> list[RunLine]: ...
+
+    def find_run(self, run_id: str) -> RunLine: ...
+
+    def run_report(self, run_id: str) -> RunReport: ...
+
+    def compare(self, a: str, b: str) -> ComparedRuns: ...
+
+    def experiment(self, name: str, *, limit: int, charted: int) -> ExperimentRuns: ...
+
+
+def create_ui(pages: Pages, *, limit: int = 200) -> Starlette:
+    """The app, rendering what ``pages`` reads."""
 
     @functools.lru_cache(maxsize=32)
     def report_of(run_id: str, status: str) -> str:  # a finished run's report never changes
-        detail = store.get_run(run_id)
-        summary = detail.summary
+        report = pages.run_report(run_id)
+        line = report.run.line
         return page(
-            f"{summary.experiment}: run {summary.id[:12]}",
-            f"{summary.status} · started {summary.started_at} · chosen {summary.winner or '–'}",
-            _with_notebook(store, detail, run_sections(store, detail)),
-            nav=_nav(summary.experiment),
+            f"{line.experiment}: run {line.id[:12]}",
+            f"{line.status} · started {line.started_at} · chosen {line.winner or '–'}",
+            _with_notebook(report, run_sections(report)),
+            nav=_nav(line.experiment),
         )
 
     async def runs(request: Request) -> Response:
@@ -59,7 +79,7 @@ def create_ui(store: RunStore, *, limit: int = 200) -> Starlette:
         if status not in STATUSES or len(experiment) > 200:
             return _error(400, "bad filter", "status must be one of: " + ", ".join(STATUSES[1:]))
         found = await run_in_threadpool(
-            store.list_runs, experiment=experiment or None, status=status or None, limit=limit
+            pages.list_runs, experiment=experiment or None, status=status or None, limit=limit
         )
         return _html(_runs_page(found, experiment, status))
 
@@ -68,8 +88,8 @@ def create_ui(store: RunStore, *, limit: int = 200) -> Starlette:
         if not _RUN_ID.match(run_id):
             return _error(400, "bad run id", "a run id is 4 to 32 hexadecimal characters")
         try:
-            detail = await run_in_threadpool(store.get_run, run_id)
-            html = await run_in_threadpool(report_of, detail.summary.id, detail.summary.status)
+            line = await run_in_threadpool(pages.find_run, run_id)
+            html = await run_in_threadpool(report_of, line.id, line.status)
         except RunStoreError as error:
             return _error(404, "no such run", error.message)
         return _html(html)
@@ -85,25 +105,21 @@ def create_ui(store: RunStore, *, limit: int = 200) -> Starlette:
                 "(4 to 32 hex characters)",
             )  # fmt: skip
         try:
-            details = [await run_in_threadpool(store.get_run, i) for i in ids]
+            compared = await run_in_threadpool(pages.compare, *ids)  # a: the older, b: the newer
         except RunStoreError as error:
             return _error(404, "no such run", error.message)
-        details.sort(key=lambda d: d.summary.started_at)  # a: the older run, b: the newer
-        a, b = (d.summary.id for d in details)
-        diff = await run_in_threadpool(diff_runs, store, a, b)
-        return _html(compare_page(details, diff, _nav(details[1].summary.experiment)))
+        return _html(compare_page(compared, _nav(compared.b.line.experiment)))
 
     async def experiment(request: Request) -> Response:
         name = request.query_params.get("name", "").strip()
         if not name or len(name) > 200:
             return _error(400, "choose an experiment", "pass ?name=EXPERIMENT")
-        found = await run_in_threadpool(store.list_runs, experiment=name, limit=limit)
-        if not found:
+        found = await run_in_threadpool(
+            functools.partial(pages.experiment, name, limit=limit, charted=CHARTED)
+        )
+        if not found.runs:
             return _error(404, "no such experiment", f"the store has no run of '{name}'")
-        scored = [r for r in found if r.status == "finished" and r.metric][:CHARTED]
-        details = [await run_in_threadpool(store.get_run, r.id) for r in scored]
-        details = [d for d in details if d.record]
-        return _html(await run_in_threadpool(experiment_page, name, found, details, _nav(name)))
+        return _html(await run_in_threadpool(experiment_page, found, _nav(name)))
 
     async def favicon(request: Request) -> Response:
         return Response(status_code=204)
@@ -127,7 +143,7 @@ def create_ui(store: RunStore, *, limit: int = 200) -> Starlette:
 # -- pages ----------------------------------------------------------------------------------------
 
 
-def _runs_page(found, experiment: str, status: str) -> str:
+def _runs_page(found: list[RunLine], experiment: str, status: str) -> str:
     section = Section("runs", "Runs")
     options = "".join(
         f'<option value="{escape(s)}"{" selected" if s == status else ""}>{escape(s or "any")}'
@@ -175,12 +191,11 @@ def _pick(run_id: str) -> Markup:
     )
 
 
-def _with_notebook(store, detail, sections):
+def _with_notebook(report: RunReport, sections):
     """A notebook run's parameters, metrics and experiment runs, after its summary."""
-    results = notebook_results(store, detail)
-    if results is None:
+    if report.notebook is None:
         return sections
-    return [*sections[:1], notebook_section(results), *sections[1:]]
+    return [*sections[:1], notebook_section(report.notebook), *sections[1:]]
 
 
 def _nav(experiment: str | None = None) -> str:

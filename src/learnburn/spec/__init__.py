@@ -19,8 +19,7 @@ from learnburn.spec._model import (
     ExperimentSpec,
     relative_data_path,
 )
-from learnburn.spec._starter import starter_spec
-from learnburn.spec._write import spec_to_toml
+from learnburn.spec._write import spec_to_toml, toml_value
 
 __all__ = [
     "CALIBRATION",
@@ -42,5 +41,5 @@ __all__ = [
     "parse_spec",
     "relative_data_path",
     "spec_to_toml",
-    "starter_spec",
+    "toml_value",
 ]

@@ -1,27 +1,31 @@
 """The order of the stages: the only package that knows it.
 
-The CLI and the notebook front end both call these functions, so neither holds logic the other
-lacks. Each function takes plain arguments, returns a record, and never prints; progress is
+The CLI and the notebook front end (``learnburn.Experiment``) both call these functions, so
+neither holds logic the other lacks; a CLI command parses its options, calls one of them and
+prints. Each function takes plain arguments, returns a record, and never prints; progress is
 reported through an optional callback that the front end renders.
+
+Its rooms: learning (``_learn``: run_experiment, check_experiment; ``_cluster`` for a
+clustering spec; ``_stages``: what every flow shares), recording and reproducing (``_record``:
+run_and_record, which also writes the run's bundle; reproduce_run), bundles from runs
+(``_bundle``), drift (``_drift``), the cadence backtest (``_cadence``), scoring a table
+(``_predict``), ``learnburn init`` (``_starter``), comparing runs (``_diff``), and gathering what
+a report shows (``_report``, ``_report_predictions`` and ``_browse`` for ``learnburn ui``) as the
+records of ``learnburn._report_records`` that ``reports`` renders.
 """
 
-from learnburn.workflows._bundle import export_bundle
+from learnburn.workflows._browse import StorePages
+from learnburn.workflows._bundle import ShippedBundle, export_bundle, ship_bundle
 from learnburn.workflows._cadence import run_cadence
 from learnburn.workflows._diff import RunDiff, diff_runs
 from learnburn.workflows._drift import check_bundle_drift, reference_for
-from learnburn.workflows._learn import (
-    ProgressCallback,
-    ProgressEvent,
-    check_experiment,
-    default_experiment_name,
-    init_spec,
-    run_experiment,
-)
+from learnburn.workflows._learn import check_experiment, run_experiment
 from learnburn.workflows._notebook import (
     NOTEBOOK_SUMMARY,
     notebook_results,
     notebook_results_of,
 )
+from learnburn.workflows._predict import predict_table
 from learnburn.workflows._record import (
     RecordedRun,
     Reproduction,
@@ -33,7 +37,15 @@ from learnburn.workflows._record import (
     reproduce_run,
     run_and_record,
 )
+from learnburn.workflows._report import (
+    gather_bundle_report,
+    gather_run_report,
+    read_record,
+    run_facts,
+)
 from learnburn.workflows._splits import write_splits
+from learnburn.workflows._stages import ProgressCallback, ProgressEvent
+from learnburn.workflows._starter import default_experiment_name, init_spec, starter_spec
 
 __all__ = [
     "NOTEBOOK_SUMMARY",
@@ -43,6 +55,8 @@ __all__ = [
     "Reproduction",
     "RunDiff",
     "RunOrigin",
+    "ShippedBundle",
+    "StorePages",
     "check_bundle_drift",
     "check_experiment",
     "check_provenance",
@@ -50,15 +64,22 @@ __all__ = [
     "default_store_folder",
     "diff_runs",
     "export_bundle",
+    "gather_bundle_report",
+    "gather_run_report",
     "init_spec",
     "notebook_results",
     "notebook_results_of",
     "open_store",
+    "predict_table",
+    "read_record",
     "recording",
     "reference_for",
     "reproduce_run",
     "run_and_record",
     "run_cadence",
     "run_experiment",
+    "run_facts",
+    "ship_bundle",
+    "starter_spec",
     "write_splits",
 ]

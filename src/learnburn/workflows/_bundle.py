@@ -10,10 +10,11 @@ import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from learnburn.bundles import compile_model, save_bundle, unpack_bundle
+from learnburn.bundles import compile_model, load_bundle, save_bundle, sign_bundle, unpack_bundle
 from learnburn.errors import BundleError, LearnburnWarning
 from learnburn.evaluation import ExperimentResult
 from learnburn.runs import RunStore
@@ -117,6 +118,25 @@ def export_bundle(
             shutil.copyfile(packed, target)
             return target
         return unpack_bundle(packed, target, overwrite=overwrite)
+
+
+@dataclass(frozen=True)
+class ShippedBundle:
+    """A run's bundle written out: where, and what scores it (its scoring summary)."""
+
+    path: Path
+    scoring: str
+
+
+def ship_bundle(
+    store: RunStore, run_id: str, output: str | os.PathLike, *, signing_key: Any = None
+) -> ShippedBundle:
+    """Write the run's bundle to ``output`` (replaced; see ``export_bundle``), signed with
+    ``signing_key`` (a private key, ``bundles.read_private_key``) when one is given."""
+    written = export_bundle(store, run_id, output, overwrite=True)
+    if signing_key is not None:
+        sign_bundle(written, signing_key)
+    return ShippedBundle(written, load_bundle(written, lazy=True).scoring_summary)
 
 
 def _meta(run_id: str, result: ExperimentResult, provenance: dict) -> dict[str, Any]:

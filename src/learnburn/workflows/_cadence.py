@@ -46,7 +46,7 @@ from learnburn.monitoring._cadence_periods import UNIT_HOURS, assign_periods, ch
 from learnburn.monitoring._cadence_report import CadenceReport
 from learnburn.profiling import read_measurements
 from learnburn.spec import CandidateSpec, ExperimentSpec
-from learnburn.workflows._learn import ProgressCallback, ProgressEvent, _load
+from learnburn.workflows._stages import ProgressCallback, ProgressEvent, read_data
 
 MEMORY_MARGIN = 1.25  # as `learnburn cost` sizes a training instance: measured peak + 25%
 
@@ -106,7 +106,7 @@ def run_cadence(
             hint='name the column of timestamps under [data]: time_column = "applied_at"',
         )
     notify(ProgressEvent("stage", "reading data"))
-    dataset = _load(spec)
+    dataset = read_data(spec)
     periods, labels = assign_periods(dataset.time, unit)
     search = plan_windows(
         periods.to_numpy(), every, windows=window, label_delay=label_delay, warmup=warmup,

@@ -25,7 +25,7 @@ from learnburn.evaluation import (
 )
 from learnburn.runs import describe_environment
 from learnburn.spec import ClusteringSpec, ExperimentSpec
-from learnburn.workflows._learn import ProgressEvent, _describe_data, _peak_memory_mb
+from learnburn.workflows._stages import ProgressEvent, describe_data, peak_memory_mb
 
 CHECK_ROWS = 2_000  # rows a bundle's assignment is checked on, and its scores profiled on
 
@@ -67,7 +67,7 @@ def run_clustering(spec: ExperimentSpec, dataset: Dataset, *, backend: Backend, 
             known_groups = compare_with_known(known, labels, column=dataset.target_name, seed=seed)
         timings["refit_and_segments"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
-    timings["peak_memory_mb"] = _peak_memory_mb()
+    timings["peak_memory_mb"] = peak_memory_mb()
     return ClusteringResult(
         experiment=spec.name,
         task=spec.task,
@@ -76,7 +76,7 @@ def run_clustering(spec: ExperimentSpec, dataset: Dataset, *, backend: Backend, 
         seed=seed,
         spec_hash=spec.content_hash(),
         spec_text=spec.text,
-        data=_describe_data(dataset),
+        data=describe_data(dataset),
         splits=_describe_resamples(settings, dataset.n_rows),
         candidates=scores,
         folds=tuple(fold for fit in fits for fold in fit.folds),
@@ -102,7 +102,7 @@ def check_clustering(spec: ExperimentSpec, dataset: Dataset) -> dict:
     configs = expand_clusterings(spec.candidates, settings.k_values)
     check_clusterings(configs, dataset.schema, dataset.n_rows, spec.evaluation.seed)
     return {
-        "data": _describe_data(dataset),
+        "data": describe_data(dataset),
         "splits": _describe_resamples(settings, dataset.n_rows),
         "candidates": [config.candidate.name for config in configs],
     }

@@ -5,10 +5,10 @@ corrected and Bayesian comparison of each candidate they share."""
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 
 import numpy as np
 
+from learnburn._report_records import RunDiff
 from learnburn.evaluation import (
     bayesian_correlated_ttest,
     corrected_ttest,
@@ -19,23 +19,6 @@ from learnburn.runs import (
     compare_environments,
 )
 from learnburn.workflows._decided import decision_differences
-
-
-@dataclass(frozen=True)
-class RunDiff:
-    """What differs between two recorded runs, and whether the difference in scores is real."""
-
-    a: str
-    b: str
-    spec: tuple[str, ...]  # unified diff of the spec texts; empty when they are the same
-    code: dict
-    data: dict
-    environment: tuple[str, ...]
-    metrics: tuple[dict, ...]
-    decisions: tuple[str, ...]  # each decision that differs: "what: a -> b"
-    same_folds: bool
-    comparisons: tuple[dict, ...]  # per candidate in both runs, when they used the same folds
-    chosen: dict | None = None  # b's chosen candidate against a's, on the same folds
 
 
 def diff_runs(store: RunStore, a: str, b: str) -> RunDiff:

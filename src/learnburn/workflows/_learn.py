@@ -1,30 +1,22 @@
-"""The order of the stages: the only module that knows it.
-
-The CLI and the notebook front end both call these functions, so neither holds logic the other
-lacks. Each function takes plain arguments, returns a record, and never prints; progress is
-reported through an optional callback that the front end renders.
-"""
+"""Learning, end to end: read the data, evaluate every candidate on the same folds, compare them,
+choose one, choose the decision threshold, refit and score the holdout once (``run_experiment``),
+and the same checks without fitting (``check_experiment``)."""
 
 from __future__ import annotations
 
-import os
-import sys
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from learnburn.backends import Backend, LocalBackend
-from learnburn.data import Dataset, infer_schema, load_dataset, read_table
-from learnburn.errors import DataError, SpecError, SpecProblem
+from learnburn.data import Dataset
+from learnburn.errors import SpecError, SpecProblem
 from learnburn.evaluation import (
     ClusteringResult,
     ExperimentResult,
-    FoldScore,
     OutOfFold,
     compare_candidates,
     evaluate_candidates,
@@ -38,23 +30,16 @@ from learnburn.evaluation import (
 from learnburn.runs import (
     describe_environment,
 )
-from learnburn.spec import ExperimentSpec, relative_data_path, starter_spec
+from learnburn.spec import ExperimentSpec
 from learnburn.thresholds import DecisionCostError, choose_decision, cost_matrix, expected_cost
-
-_TARGET_NAMES = ("target", "label", "y", "class", "outcome")
-
-
-@dataclass(frozen=True)
-class ProgressEvent:
-    """What a front end needs to draw progress: a stage starting, or one fold finishing."""
-
-    kind: str  # "stage" | "folds" | "fold"
-    message: str = ""
-    total: int = 0
-    fold: FoldScore | None = None
-
-
-ProgressCallback = Callable[[ProgressEvent], None]
+from learnburn.workflows._cluster import check_clustering, run_clustering
+from learnburn.workflows._stages import (
+    ProgressCallback,
+    ProgressEvent,
+    describe_data,
+    peak_memory_mb,
+    read_data,
+)
 
 
 def run_experiment(
@@ -77,10 +62,8 @@ def run_experiment(
     started = time.perf_counter()
 
     notify(ProgressEvent("stage", "reading data"))
-    dataset = _load(spec)
+    dataset = read_data(spec)
     if spec.task == "clustering":
-        from learnburn.workflows._cluster import run_clustering  # it reads this module
-
         return run_clustering(spec, dataset, backend=backend, notify=notify)
     splits = make_splits(dataset.target, evaluation, time=dataset.time)
     cost = _cost_matrix(spec, dataset)
@@ -119,7 +102,7 @@ def run_experiment(
             holdout = _with_decision_cost(holdout, policy, model, dataset, splits, cost, spec)
         timings["refit_and_holdout"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
-    timings["peak_memory_mb"] = _peak_memory_mb()
+    timings["peak_memory_mb"] = peak_memory_mb()
 
     return ExperimentResult(
         experiment=spec.name,
@@ -129,7 +112,7 @@ def run_experiment(
         seed=evaluation.seed,
         spec_hash=spec.content_hash(),
         spec_text=spec.text,
-        data=_describe_data(dataset),
+        data=describe_data(dataset),
         splits=record_splits(
             splits, evaluation, n_rows=dataset.n_rows, dropped_rows=dataset.dropped_rows
         ),
@@ -258,92 +241,12 @@ def _with_decision_cost(holdout, policy, model, dataset, splits, cost, spec):
 
 def check_experiment(spec: ExperimentSpec) -> dict:
     """Read the data and make the splits without fitting anything: a fast pre-flight check."""
-    dataset = _load(spec)
+    dataset = read_data(spec)
     if spec.task == "clustering":
-        from learnburn.workflows._cluster import check_clustering
-
         return check_clustering(spec, dataset)
     splits = make_splits(dataset.target, spec.evaluation, time=dataset.time)
     return {
-        "data": _describe_data(dataset),
+        "data": describe_data(dataset),
         "splits": splits.summary_dict(),
         "candidates": [c.name for c in spec.expanded_candidates()],
     }
-
-
-def init_spec(
-    data_path: str,
-    *,
-    target: str | None = None,
-    name: str | None = None,
-    spec_file: str | os.PathLike | None = None,
-    encoding: str = "utf-8",
-    delimiter: str | None = None,
-) -> str:
-    """The text of a commented starter spec for a data file (``learnburn init``).
-
-    With ``spec_file``, a relative data path is written relative to that file's folder;
-    ``encoding`` and ``delimiter`` read the file and are written into the spec."""
-    frame = read_table(data_path, encoding=encoding, delimiter=delimiter)
-    if target is not None and target not in frame.columns:
-        raise DataError(
-            f"target column {target!r} is not in {data_path}",
-            hint=f"choose one of: {', '.join(map(str, frame.columns))}",
-        )
-    target = target or _guess_target(frame.columns)
-    schema = infer_schema(frame)
-    written_path = data_path if spec_file is None else relative_data_path(data_path, spec_file)
-    name = name or default_experiment_name(data_path)
-    return starter_spec(
-        written_path, schema, target=target, name=name, encoding=encoding, delimiter=delimiter
-    )
-
-
-def _load(spec: ExperimentSpec) -> Dataset:
-    return load_dataset(
-        spec.resolve_data_path(),
-        target=spec.data.target,
-        task=spec.task,
-        drop=spec.data.drop,
-        id_column=spec.data.id_column,
-        time_column=spec.data.time_column,
-        categorical=spec.data.categorical,
-        **spec.data.read_options(),
-    )
-
-
-def _describe_data(dataset: Dataset) -> dict:
-    return {
-        "source": dataset.source,
-        "fingerprint": dataset.fingerprint.to_dict(),
-        "rows": dataset.n_rows,
-        "dropped_rows": dataset.dropped_rows,
-        "target": dataset.target_name,
-        "classes": list(dataset.classes),
-        "features": list(dataset.schema.names),
-        "excluded": dict(dataset.excluded),
-        "warnings": list(dataset.warnings),
-        "schema": dataset.schema.to_dict(),
-    }
-
-
-def _peak_memory_mb() -> float:
-    """Peak resident memory of this process and of its finished worker processes, in MiB."""
-    import resource  # Unix only; learnburn runs on Linux and macOS
-
-    peak = max(
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-    )
-    return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes there, KiB here
-
-
-def _guess_target(columns) -> str | None:
-    lowered = {str(c).lower(): str(c) for c in columns}
-    return next((lowered[n] for n in _TARGET_NAMES if n in lowered), None)
-
-
-def default_experiment_name(data_path: str) -> str:
-    """The experiment name ``init`` proposes for a data file: its stem."""
-    stem = Path(data_path.split("://")[-1]).name.split(".")[0]
-    return stem or "experiment"

@@ -30,16 +30,11 @@ from learnburn.runs import (
     describe_environment,
 )
 from learnburn.spec import DataSpec, ExperimentSpec, load_spec
-from learnburn.workflows._bundle import PREDICTIONS, store_bundle
+from learnburn.workflows._bundle import PREDICTIONS, ShippedBundle, ship_bundle, store_bundle
 from learnburn.workflows._decided import decision_differences
 from learnburn.workflows._drift import SAMPLE_ROWS
-from learnburn.workflows._learn import (
-    ProgressCallback,
-    ProgressEvent,
-    _load,
-    _peak_memory_mb,
-    run_experiment,
-)
+from learnburn.workflows._learn import run_experiment
+from learnburn.workflows._stages import ProgressCallback, ProgressEvent, peak_memory_mb, read_data
 
 HEARTBEAT_SECONDS = 10.0
 
@@ -67,6 +62,7 @@ class RecordedRun:
     result: ExperimentResult
     provenance: dict
     store: str
+    bundle: ShippedBundle | None = None  # the bundle written out, when one was asked for
 
 
 def open_store(url: str | None = None, *, start: str | os.PathLike | None = None) -> RunStore:
@@ -91,14 +87,19 @@ def run_and_record(
     allow_dirty: bool = False,
     origin: RunOrigin | None = None,
     reference_rows: int = SAMPLE_ROWS,
+    bundle: str | os.PathLike | None = None,
+    signing_key: Any = None,
 ) -> RecordedRun:
-    """Check provenance, record the run as running, run it, and record how it ended.
+    """Check provenance, record the run as running, run it, record how it ended, and write
+    the chosen model's bundle to ``bundle`` when asked (``learnburn run --bundle``).
 
     A dirty tree is refused unless ``allow_dirty``; then the full diff is stored with the run.
     A run that fails is recorded as failed, one that is interrupted as interrupted; nothing is
     lost either way. ``origin`` adds what started the run (a notebook) to its record.
     The run's bundle carries at most ``reference_rows`` training rows for the multivariate
-    drift check (0: none, only the aggregate profile).
+    drift check (0: none, only the aggregate profile). The bundle written to ``bundle`` (a
+    NAME.lbm file or a directory, replaced) is signed with ``signing_key`` when one is given;
+    nothing is written when no candidate was chosen.
     """
     origin = origin or RunOrigin()
     provenance = _provenance(spec, allow_dirty=allow_dirty, origin=origin)
@@ -134,7 +135,10 @@ def run_and_record(
         sha, size = store.artifacts.put_bytes(json.dumps(record, allow_nan=False).encode())
         store.add_artifact(run_id, "result.json", sha, size, "record")
         store.finish_run(run_id, record)
-    return RecordedRun(run_id, result, provenance.to_dict(), store.url)
+    shipped = None
+    if bundle is not None and result.winner is not None:
+        shipped = ship_bundle(store, run_id, bundle, signing_key=signing_key)
+    return RecordedRun(run_id, result, provenance.to_dict(), store.url, shipped)
 
 
 def _folds_elsewhere(backend: Backend | None, jobs: int) -> bool:
@@ -153,7 +157,7 @@ def _with_bundle_timings(result: ExperimentResult, bundled: Mapping[str, float])
     timings.update(bundled)
     timings["total"] = timings.get("total", 0.0) + bundled["bundle"]
     if peak is not None:
-        timings["peak_memory_mb"] = max(peak, _peak_memory_mb())
+        timings["peak_memory_mb"] = max(peak, peak_memory_mb())
     return replace(result, timings=timings)
 
 
@@ -331,7 +335,7 @@ def _spec_in(tree: Path, detail: RunDetail) -> ExperimentSpec:
 def _check_fingerprint(spec: ExperimentSpec, detail: RunDetail) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the run itself reports what it has to say
-        fingerprint = _load(spec).fingerprint
+        fingerprint = read_data(spec).fingerprint
     recorded = detail.record["data"]["fingerprint"]
     if fingerprint.content_hash != recorded["content_hash"]:
         raise ProvenanceError(

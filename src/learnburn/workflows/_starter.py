@@ -1,15 +1,60 @@
-"""The text of a commented starter spec for a data file (what ``learnburn init`` writes)."""
+"""``learnburn init``: read a data file and write the text of a commented starter spec for it.
+
+It reads data (``data``) to write a spec (``spec``); the spec is the first stage and never
+reads data, so this flow lives here, above both."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
-from learnburn.data import ColumnSchema, Schema
-from learnburn.spec._model import METRICS
-from learnburn.spec._write import toml_value
+from learnburn.data import ColumnSchema, Schema, infer_schema, read_table
+from learnburn.errors import DataError
+from learnburn.spec import METRICS, relative_data_path, toml_value
 
+_TARGET_NAMES = ("target", "label", "y", "class", "outcome")
 _MAX_LISTED = 20
 _FEW_CLASSES = 20
+
+
+def init_spec(
+    data_path: str,
+    *,
+    target: str | None = None,
+    name: str | None = None,
+    spec_file: str | os.PathLike | None = None,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
+) -> str:
+    """The text of a commented starter spec for a data file (``learnburn init``).
+
+    With ``spec_file``, a relative data path is written relative to that file's folder;
+    ``encoding`` and ``delimiter`` read the file and are written into the spec."""
+    frame = read_table(data_path, encoding=encoding, delimiter=delimiter)
+    if target is not None and target not in frame.columns:
+        raise DataError(
+            f"target column {target!r} is not in {data_path}",
+            hint=f"choose one of: {', '.join(map(str, frame.columns))}",
+        )
+    target = target or _guess_target(frame.columns)
+    schema = infer_schema(frame)
+    written_path = data_path if spec_file is None else relative_data_path(data_path, spec_file)
+    name = name or default_experiment_name(data_path)
+    return starter_spec(
+        written_path, schema, target=target, name=name, encoding=encoding, delimiter=delimiter
+    )
+
+
+def _guess_target(columns) -> str | None:
+    lowered = {str(c).lower(): str(c) for c in columns}
+    return next((lowered[n] for n in _TARGET_NAMES if n in lowered), None)
+
+
+def default_experiment_name(data_path: str) -> str:
+    """The experiment name ``init`` proposes for a data file: its stem."""
+    stem = Path(data_path.split("://")[-1]).name.split(".")[0]
+    return stem or "experiment"
 
 
 def starter_spec(

@@ -6,7 +6,8 @@ import pytest
 
 from learnburn.data import ColumnSchema, Schema
 from learnburn.errors import SpecError
-from learnburn.spec import EvaluationSpec, parse_spec, starter_spec
+from learnburn.spec import EvaluationSpec, parse_spec
+from learnburn.workflows import starter_spec
 
 SCHEMA = Schema(
     columns=(

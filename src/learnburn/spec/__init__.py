@@ -17,6 +17,7 @@ from learnburn.spec._model import (
     DecisionSpec,
     EvaluationSpec,
     ExperimentSpec,
+    SearchSpec,
     relative_data_path,
 )
 from learnburn.spec._starter import starter_spec
@@ -38,6 +39,7 @@ __all__ = [
     "DecisionSpec",
     "EvaluationSpec",
     "ExperimentSpec",
+    "SearchSpec",
     "load_spec",
     "parse_spec",
     "relative_data_path",

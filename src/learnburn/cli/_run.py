@@ -58,6 +58,15 @@ def run(
         "the aggregate profile (no row of the training data leaves with the bundle).",
     ),
     sign: Path | None = SIGN,
+    time_budget: float | None = typer.Option(
+        None,
+        "--time-budget",
+        min=0,
+        help="Seconds for all the tuning of tuned candidates (a search = ... in the spec), shared "
+        "by their searches across the workers; a search stops early when its share runs out. "
+        "The trials then depend on the clock, so a budgeted run may not reproduce exactly; "
+        "without it each search runs its n_trials and is deterministic.",
+    ),
 ) -> None:
     """Evaluate, compare and choose candidates; score the holdout; record the run.
 
@@ -86,6 +95,7 @@ def run(
             progress=progress,
             allow_dirty=allow_dirty,
             reference_rows=reference_rows,
+            time_budget=time_budget,
         )
         written = None
         if bundle is not None and recorded.result.winner is not None:

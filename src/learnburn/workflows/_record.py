@@ -91,6 +91,7 @@ def run_and_record(
     allow_dirty: bool = False,
     origin: RunOrigin | None = None,
     reference_rows: int = SAMPLE_ROWS,
+    time_budget: float | None = None,
 ) -> RecordedRun:
     """Check provenance, record the run as running, run it, and record how it ended.
 
@@ -98,7 +99,8 @@ def run_and_record(
     A run that fails is recorded as failed, one that is interrupted as interrupted; nothing is
     lost either way. ``origin`` adds what started the run (a notebook) to its record.
     The run's bundle carries at most ``reference_rows`` training rows for the multivariate
-    drift check (0: none, only the aggregate profile).
+    drift check (0: none, only the aggregate profile). ``time_budget`` caps the seconds spent
+    tuning (``run_experiment``).
     """
     origin = origin or RunOrigin()
     provenance = _provenance(spec, allow_dirty=allow_dirty, origin=origin)
@@ -118,7 +120,9 @@ def run_and_record(
         notify = _with_heartbeat(store, run_id, progress)
         # folds run in other processes: this one imports what the bundle needs meanwhile
         warming = import_in_background() if _folds_elsewhere(backend, jobs) else None
-        result = run_experiment(spec, jobs=jobs, backend=backend, progress=notify)
+        result = run_experiment(
+            spec, jobs=jobs, backend=backend, progress=notify, time_budget=time_budget
+        )
         if warming is not None:
             warming.join()
         if result.predictions is not None:
@@ -273,7 +277,8 @@ def reproduce_run(
 ) -> Reproduction:
     """Check out the run's commit in a temporary worktree, re-apply its diff, check the data
     fingerprint, re-run, and compare every per-fold score and every decision (the splits, the
-    chosen candidate, the threshold and calibration, the holdout score) with the recorded ones."""
+    chosen candidate, the threshold and calibration, the holdout score, every tuning trial and
+    the refit's tuned parameters) with the recorded ones."""
     detail = store.get_run(run_id)
     provenance = detail.provenance
     if not provenance.get("spec_path"):
@@ -296,7 +301,10 @@ def reproduce_run(
     with checkout_worktree(provenance["root"], provenance["commit"], diff=diff) as tree:
         spec = _spec_in(tree, detail)
         _check_fingerprint(spec, detail)
-        result = run_experiment(spec, jobs=jobs, progress=progress)
+        tuning = detail.record.get("tuning") or {}  # the recorded run's budget, if it had one
+        result = run_experiment(
+            spec, jobs=jobs, progress=progress, time_budget=tuning.get("time_budget_s")
+        )
     return _compare_reproduction(detail, result)
 
 

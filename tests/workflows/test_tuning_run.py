@@ -107,3 +107,12 @@ def test_reproduce_reruns_the_searches_and_names_a_trial_that_differs(repo):
     assert not outcome.exact and outcome.max_difference == 0.0
     assert outcome.differences == ("tuning (every trial and the refit's parameters): "
                                    "lr repeat 0 fold 1 differs",)  # fmt: skip
+
+
+def test_a_time_budget_is_recorded_and_marks_the_tuning_not_deterministic(table_csv):
+    """With --time-budget the record keeps the budget, each search's share, and says that the
+    trials depend on the clock."""
+    result = run_experiment(parse_spec(_spec_text(table_csv)), time_budget=60.0)
+    tuning = result.tuning
+    assert tuning["time_budget_s"] == 60.0 and tuning["deterministic"] is False
+    assert tuning["per_search_budget_s"] == pytest.approx(60.0 / 3)  # 2 outer folds + 1 refit

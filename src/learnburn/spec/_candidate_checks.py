@@ -102,11 +102,11 @@ def _check_distribution(
     if param in candidate.params:
         message = f"'{param}' is set both in params and in search.space"
         return [SpecProblem(path, message, f"remove '{param}' from params: the search sets it")]
-    found: dict[tuple[str, str], None] = {}
-    for value in distribution.extremes():
-        for problem in _value_problems("classification", candidate.model, param, value):
-            found[problem] = None
-    return [SpecProblem(path, f"{message} (from {text!r})", hint) for message, hint in found]
+    for value in distribution.extremes():  # the first value refused stands for the rest
+        found = _value_problems("classification", candidate.model, param, value)
+        if found:
+            return [SpecProblem(path, f"{msg} (from {text!r})", hint) for msg, hint in found]
+    return []
 
 
 def _names(task: str) -> tuple[str, ...]:

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 from sklearn.model_selection import KFold, StratifiedKFold, TimeSeriesSplit
 
 from learnburn.candidates import build_pipeline, parse_distribution
@@ -202,9 +203,7 @@ def _run_trial(trial, candidate, space, schema, X, y, classes, splits, scorer, s
 
 
 def _fit_score(pipeline, X, y, train, test, classes, scorer) -> float:
-    from sklearn.base import clone
-
-    from learnburn.evaluation._engine import predict_proba_aligned
+    from learnburn.evaluation._engine import predict_proba_aligned  # the engine imports this
 
     fitted = clone(pipeline).fit(X.iloc[train], y[train])
     proba = predict_proba_aligned(fitted, X.iloc[test], classes)

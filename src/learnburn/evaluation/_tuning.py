@@ -35,6 +35,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import KFold, StratifiedKFold, TimeSeriesSplit
 
+from learnburn._records import Record
 from learnburn.candidates import build_pipeline, parse_distribution
 from learnburn.errors import CandidateError
 from learnburn.evaluation._metrics import get_metric
@@ -60,7 +61,7 @@ class Trial:
 
 
 @dataclass(frozen=True)
-class Search:
+class Search(Record):
     """One search: on which rows, with which seed, every trial, the best params and the
     importance of each hyperparameter. ``repeat`` and ``fold`` are -1 for the refit's search."""
 

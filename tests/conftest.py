@@ -116,3 +116,45 @@ def make_mixed_target(frame: pd.DataFrame, *, classes: int = 2) -> np.ndarray:
 def mixed_target_maker():
     """The function that makes the mixed features' target: (frame, classes=2)."""
     return make_mixed_target
+
+
+ROW_RECORDER = """
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+
+FITS = []  # the row_id values of every fit, in order
+
+
+class RowRecordingClassifier(ClassifierMixin, BaseEstimator):
+    \"\"\"Logistic regression that records the row_id values of the rows it was fitted on.\"\"\"
+
+    def __init__(self, C=1.0):
+        self.C = C
+
+    def fit(self, X, y):
+        FITS.append(np.asarray(X["row_id"]).astype(int).copy())
+        self.model_ = LogisticRegression(C=self.C).fit(X.drop(columns="row_id"), y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X.drop(columns="row_id"))
+"""
+
+
+@pytest.fixture
+def recorder(tmp_path, monkeypatch):
+    """A module ``row_recorder`` whose RowRecordingClassifier (model path
+    "row_recorder:RowRecordingClassifier", preprocessing "none") appends the ``row_id`` values
+    of every fit to ``FITS``: tuning tests prove with it which rows reached a fit."""
+    import sys
+
+    folder = tmp_path / "recorder_module"
+    folder.mkdir()
+    (folder / "row_recorder.py").write_text(ROW_RECORDER)
+    monkeypatch.syspath_prepend(str(folder))
+    monkeypatch.delitem(sys.modules, "row_recorder", raising=False)
+    import row_recorder
+
+    return row_recorder

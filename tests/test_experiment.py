@@ -304,3 +304,20 @@ def test_a_dataframe_experiment_with_a_bad_spec_writes_nothing(tmp_path, monkeyp
     with pytest.raises(SpecError):
         Experiment("bad", data=make_table(), target="label", folds=1, candidates=["dummy"])
     assert not (tmp_path / ".learnburn").exists()
+
+
+def test_experiment_candidate_with_a_search_writes_it_to_the_spec(table_csv, tmp_path):
+    """A candidate table's search = "default" (or a table) reaches the spec and its TOML."""
+    candidates = {
+        "lr": {"model": "logistic_regression", "search": "default"},
+        "tree": {
+            "model": "decision_tree",
+            "search": {"n_trials": 4, "space": {"max_depth": "int(2, 5)"}},
+        },
+    }
+    experiment = Experiment("tuned", data=table_csv, target="label", candidates=candidates)
+    written = tmp_path / "tuned.toml"
+    experiment.to_toml(written)
+    lr, tree = load_spec(written).candidates
+    assert "C" in lr.search.space and lr.search.n_trials == 20
+    assert tree.search.space == {"max_depth": "int(2, 5)"} and tree.search.n_trials == 4

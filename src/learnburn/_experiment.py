@@ -17,6 +17,7 @@ import pandas as pd
 
 from learnburn._experiment_frames import copy_frame, frame_file, store_frame
 from learnburn._warnings import warnings_at_caller
+from learnburn.candidates import default_space
 from learnburn.errors import BundleError, DataError, SpecError, SpecProblem
 from learnburn.evaluation import ExperimentResult
 from learnburn.notebooks import current_notebook, notebook_state, show_recorded, warn_untracked
@@ -28,6 +29,7 @@ from learnburn.spec import (
     DecisionSpec,
     EvaluationSpec,
     ExperimentSpec,
+    SearchSpec,
     load_spec,
     parse_spec,
     spec_to_toml,
@@ -69,8 +71,8 @@ class Experiment:
     ``min_share`` and ``metric``. A keyword left at None takes the format's default.
 
     ``candidates`` is a list of registered names, or a mapping of name to a table with
-    ``model``, ``params``, ``grid`` and ``preprocessing``, as in the TOML format. The other
-    keywords are the spec's keys of the same names (``categorical``, ``encoding``,
+    ``model``, ``params``, ``grid``, ``preprocessing`` and ``search``, as in the TOML format.
+    The other keywords are the spec's keys of the same names (``categorical``, ``encoding``,
     ``delimiter`` and ``missing_values`` are those of ``[data]``).
     """
 
@@ -352,6 +354,19 @@ def _candidate_specs(candidates) -> tuple[CandidateSpec, ...]:
                 params=dict(table.get("params", {})),
                 grid=grid,
                 preprocessing=table.get("preprocessing", "auto"),
+                search=_search_spec(table.get("search"), table.get("model", name)),
             )
         )
     return tuple(specs)
+
+
+def _search_spec(search, model: str) -> SearchSpec | None:
+    """A candidate's ``search`` as in the TOML format ("default" or a table), the family's
+    default space filled in; the spec's validation checks it when it is written and read."""
+    if search is None:
+        return None
+    table = {} if search == "default" else dict(search)
+    space = table.pop("space", "default")
+    if space == "default":
+        space = default_space(model) or {}
+    return SearchSpec(space=dict(space), **table)

@@ -235,3 +235,28 @@ def test_init_reads_with_the_encoding_and_delimiter_given_and_writes_them(
     assert 'encoding = "cp1252"\ndelimiter = ";"\n' in text
     checked = runner.invoke(app, ["validate", "experiments/euro.toml"])
     assert checked.exit_code == 0, checked.output
+
+
+def test_run_of_a_tuned_candidate_counts_trials_and_names_the_refit_params(write_spec, table_csv):
+    """Progress lines count the trials; the summary names the tuned candidate's refit params
+    and says that a time budget makes the trials depend on the clock."""
+    spec = write_spec(
+        """
+        [experiment]
+        name = "tuned"
+        [data]
+        path = "table.csv"
+        target = "label"
+        [evaluation]
+        folds = 2
+        repeats = 1
+        [candidates.lr]
+        model = "logistic_regression"
+        search = { n_trials = 2, inner_folds = 2, space = { C = "log-uniform(0.01, 10)" } }
+        """,
+    )
+    result = runner.invoke(app, ["run", str(spec), "--time-budget", "600", "--allow-dirty"])
+    assert result.exit_code == 0, result.output
+    assert "2/2 folds" in result.output and "; 4 trials" in result.output
+    assert "Tuned lr: 4 trials in 2 outer folds" in result.output
+    assert "refit with C=" in result.output and "600 s time budget" in result.output

@@ -12,20 +12,32 @@ from learnburn.candidates._clustering import (
     k_parameter,
 )
 from learnburn.candidates._registry import CandidateInfo, candidate_names, describe_candidates
+from learnburn.candidates._spaces import (
+    DEFAULT_SPACES,
+    Distribution,
+    SpaceSyntaxError,
+    default_space,
+    parse_distribution,
+)
 
 __all__ = [
     "AGGLOMERATIVE_ROWS",
+    "DEFAULT_SPACES",
     "CandidateInfo",
     "CandidateProblem",
     "ClusterAssigner",
+    "Distribution",
+    "SpaceSyntaxError",
     "build_clusterer",
     "build_pipeline",
     "candidate_names",
     "check_candidate",
     "check_clusterer",
     "clusterer_names",
+    "default_space",
     "describe_candidates",
     "describe_clusterers",
     "is_import_path",
     "k_parameter",
+    "parse_distribution",
 ]

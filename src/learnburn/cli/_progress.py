@@ -43,13 +43,16 @@ def fold_progress(console: Console, enabled: bool = True):
         TextColumn("{task.fields[current]}", style="cyan"),
     )
     with Progress(*columns, console=console, transient=True) as bar:
-        state: dict = {"task": None}
+        state: dict = {"task": None, "trials": 0}
 
         def on_event(event: ProgressEvent) -> None:
             if event.kind == "folds":
                 state["task"] = bar.add_task(event.message, total=event.total, current="")
+            elif event.kind == "trials":
+                state["trials"] += event.total
             elif event.kind == "fold" and state["task"] is not None:
                 current = f"last: {event.fold.candidate}" if event.fold is not None else ""
+                current += _trials(state["trials"])
                 bar.update(state["task"], advance=1, current=escape(current))
             elif event.kind == "stage":
                 if state["task"] is not None:
@@ -62,12 +65,14 @@ def fold_progress(console: Console, enabled: bool = True):
 
 def _lines(console: Console):
     """A progress callback that prints a plain line at the first fold and at each tenth."""
-    state = {"total": 0, "done": 0, "started": 0.0, "shown": -1}
+    state = {"total": 0, "done": 0, "started": 0.0, "shown": -1, "trials": 0}
 
     def on_event(event: ProgressEvent) -> None:
         if event.kind == "folds":
             state.update(total=event.total, done=0, started=time.monotonic(), shown=-1)
             console.print(f"{event.message}: {event.total} fold tasks", markup=False)
+        elif event.kind == "trials":
+            state["trials"] += event.total
         elif event.kind == "fold" and state["total"]:
             state["done"] += 1
             done, total = state["done"], state["total"]
@@ -78,6 +83,7 @@ def _lines(console: Console):
             spent = time.monotonic() - state["started"]
             left = spent / done * (total - done)
             last = f"; last: {event.fold.candidate}" if event.fold is not None else ""
+            last += _trials(state["trials"]).replace(" ·", ";")
             console.print(
                 f"  {done}/{total} folds, {_clock(spent)} elapsed, ~{_clock(left)} left{last}",
                 markup=False,
@@ -87,6 +93,11 @@ def _lines(console: Console):
             console.print(f"{event.message}…", markup=False)
 
     return on_event
+
+
+def _trials(count: int) -> str:
+    """The tuning trials run so far, for the bar's last column ("" before any)."""
+    return f" · {count} trials" if count else ""
 
 
 def _clock(seconds: float) -> str:

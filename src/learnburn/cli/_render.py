@@ -103,6 +103,7 @@ def print_result(console: Console, result: ExperimentResult) -> None:
             console.print(f"  [bold]{escape(c.name)}[/]: {_verdict(c)}")
     for note in result.splits.get("notes", []):
         console.print(f"[yellow]Note:[/] {escape(note)}")
+    _print_tuning(console, result.tuning)
     for c in result.leaderboard():
         if c.error:
             console.print(f"[red]Failed:[/] {escape(c.name)}: {escape(c.error[:300])}")
@@ -115,6 +116,31 @@ def print_result(console: Console, result: ExperimentResult) -> None:
     _print_holdout(console, result)
     if result.decision is not None:
         _print_decision(console, result)
+
+
+def _print_tuning(console: Console, tuning: dict | None) -> None:
+    """One line per tuned candidate: trials, the most important hyperparameters, refit params."""
+    if not tuning:
+        return
+    for name, found in tuning["candidates"].items():
+        top = ", ".join(f"{k} {v:.2f}" for k, v in list(found["importances"].items())[:3])
+        line = f"Tuned {escape(name)}: {found['trials_run']} trials in {len(found['searches'])} "
+        line += "outer folds (each on its training rows only)"
+        line += f"; importance: {escape(top)}" if top else ""
+        refit = tuning["refit"].get(name)
+        if refit is not None:
+            params = ", ".join(f"{k}={_param(v)}" for k, v in refit["best_params"].items())
+            line += f"; refit with {escape(params)}"
+        console.print(line, highlight=False)
+    if tuning.get("time_budget_s") is not None:
+        console.print(
+            f"[yellow]Note:[/] a {tuning['time_budget_s']:g} s time budget stopped searches by "
+            "the clock: a reproduction may run other trials."
+        )
+
+
+def _param(value) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def _holdout_method(method: str) -> str:

@@ -57,6 +57,15 @@ def run(
         "the aggregate profile (no row of the training data leaves with the bundle).",
     ),
     sign: Path | None = SIGN,
+    time_budget: float | None = typer.Option(
+        None,
+        "--time-budget",
+        min=0,
+        help="Seconds for all the tuning of tuned candidates (a search = ... in the spec), shared "
+        "by their searches across the workers; a search stops early when its share runs out. "
+        "The trials then depend on the clock, so a budgeted run may not reproduce exactly; "
+        "without it each search runs its n_trials and is deterministic.",
+    ),
 ) -> None:
     """Evaluate, compare and choose candidates; score the holdout; record the run.
 
@@ -87,6 +96,7 @@ def run(
             reference_rows=reference_rows,
             bundle=bundle,
             signing_key=key,
+            time_budget=time_budget,
         )
     result = recorded.result
     if result.task == "clustering":

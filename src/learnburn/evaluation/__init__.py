@@ -50,10 +50,19 @@ from learnburn.evaluation._stats import (
     holm,
     naive_ttest,
 )
+from learnburn.evaluation._tuning import (
+    REFIT,
+    Search,
+    Trial,
+    mean_importances,
+    search_seed,
+    tune_candidate,
+)
 
 __all__ = [
     "GREATER_IS_BETTER",
     "METRICS",
+    "REFIT",
     "BayesianComparison",
     "BootstrapInterval",
     "CandidateSummary",
@@ -71,9 +80,11 @@ __all__ = [
     "McNemarResult",
     "Metric",
     "OutOfFold",
+    "Search",
     "Segment",
     "Splits",
     "TTestResult",
+    "Trial",
     "auc_interval",
     "auc_variance",
     "bayesian_correlated_ttest",
@@ -96,6 +107,7 @@ __all__ = [
     "make_splits",
     "mcnemar",
     "mcnemar_from_table",
+    "mean_importances",
     "metric_interval",
     "naive_ttest",
     "predict_proba_aligned",
@@ -104,6 +116,8 @@ __all__ = [
     "refit_on_development",
     "score_all",
     "score_holdout",
+    "search_seed",
     "splits_table",
     "stability_interval",
+    "tune_candidate",
 ]

@@ -21,6 +21,7 @@ from learnburn.candidates import build_pipeline
 from learnburn.evaluation._metrics import get_metric, score_all
 from learnburn.evaluation._records import CandidateSummary, FoldScore
 from learnburn.evaluation._splits import Fold, Splits
+from learnburn.evaluation._tuning import Search, tune_candidate
 from learnburn.spec import CandidateSpec
 
 
@@ -36,11 +37,13 @@ class OutOfFold:
 
 @dataclass(frozen=True)
 class CrossValidation:
-    """What the fold engine returns: summaries ranked by mean, every fold, out-of-fold data."""
+    """What the fold engine returns: summaries ranked by mean, every fold, out-of-fold data,
+    and the search that tuned each tuned candidate on each outer fold (in task order)."""
 
     summaries: tuple[CandidateSummary, ...]
     folds: tuple[FoldScore, ...]
     oof: dict[str, OutOfFold]
+    searches: tuple[Search, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class _Shared:
     folds: tuple[Fold, ...]
     metric: str
     seed: int
+    walk_forward: bool = False
+    time_budget: float | None = None  # seconds per search; None: n_trials alone
 
 
 def evaluate_candidates(
@@ -67,8 +72,15 @@ def evaluate_candidates(
     seed: int,
     backend: Backend,
     on_fold: Callable[[FoldScore], None] | None = None,
+    on_search: Callable[[Search], None] | None = None,
+    time_budget: float | None = None,
 ) -> CrossValidation:
-    """Score every candidate on every fold of ``splits``; summarise and rank them by mean."""
+    """Score every candidate on every fold of ``splits``; summarise and rank them by mean.
+
+    A candidate with a search is tuned inside each fold's task on that fold's training rows
+    only (``_tuning.py``), then fitted with the best params and scored on the fold's test rows
+    like any other; ``time_budget`` caps each search's seconds. ``on_search`` hears of each
+    finished search just before ``on_fold`` hears of its fold."""
     development = splits.development
     shared = _Shared(
         features=features.iloc[development].reset_index(drop=True),
@@ -79,22 +91,37 @@ def evaluate_candidates(
         folds=splits.folds,
         metric=metric,
         seed=seed,
+        walk_forward=splits.method == "walk-forward",
+        time_budget=time_budget,
     )
     tasks = [(c, f) for c in range(len(candidates)) for f in range(len(splits.folds))]
-    notify = None if on_fold is None else (lambda _index, outcome: on_fold(outcome[0]))
+
+    def notify(_index: int, outcome) -> None:
+        if on_search is not None and outcome[2] is not None:
+            on_search(outcome[2])
+        if on_fold is not None:
+            on_fold(outcome[0])
+
     outcomes = backend.map(_run_fold, tasks, shared=shared, on_result=notify)
-    folds = tuple(fold_score for fold_score, _ in outcomes)
+    folds = tuple(outcome[0] for outcome in outcomes)
     summaries = [_summarise(candidate, folds) for candidate in candidates]
     oof = _out_of_fold(candidates, splits, outcomes, shared.target)
-    return CrossValidation(_rank(summaries, metric), folds, oof)
+    searches = tuple(outcome[2] for outcome in outcomes if outcome[2] is not None)
+    return CrossValidation(_rank(summaries, metric), folds, oof, searches)
 
 
-def _run_fold(shared: _Shared, task: tuple[int, int]) -> tuple[FoldScore, np.ndarray | None]:
+def _run_fold(
+    shared: _Shared, task: tuple[int, int]
+) -> tuple[FoldScore, np.ndarray | None, Search | None]:
     candidate = shared.candidates[task[0]]
     fold = shared.folds[task[1]]
+    search = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
+            if candidate.search is not None:
+                search = _search(shared, candidate, fold)
+                candidate = search.tuned(candidate)
             pipeline = _build(candidate, shared.schema, shared.seed)
             fit_time, predict_time, proba = _fit_predict(
                 pipeline, shared.features, shared.target, fold.train, fold.test, shared.classes
@@ -105,11 +132,22 @@ def _run_fold(shared: _Shared, task: tuple[int, int]) -> tuple[FoldScore, np.nda
                 candidate.name, fold.repeat, fold.fold, float("nan"), {}, 0.0, 0.0,
                 len(fold.train), len(fold.test), error=f"{type(exc).__name__}: {exc}",
             )  # fmt: skip
-            return failed, None
+            return failed, None, search
     scores = score_all(shared.target[fold.test], proba, shared.classes)
-    return _fold_score(
-        candidate, fold, scores, shared.metric, fit_time, predict_time, size, caught
-    ), proba
+    return (
+        _fold_score(candidate, fold, scores, shared.metric, fit_time, predict_time, size, caught),
+        proba,
+        search,
+    )
+
+
+def _search(shared: _Shared, candidate: CandidateSpec, fold: Fold) -> Search:
+    """Tune on the outer fold's training rows only: the test rows are not even passed."""
+    return tune_candidate(
+        candidate, shared.schema, shared.features.iloc[fold.train], shared.target[fold.train],
+        shared.classes, metric=shared.metric, seed=shared.seed, repeat=fold.repeat,
+        fold=fold.fold, walk_forward=shared.walk_forward, time_budget=shared.time_budget,
+    )  # fmt: skip
 
 
 def _model_bytes(pipeline) -> int | None:
@@ -143,11 +181,11 @@ def _out_of_fold(candidates, splits: Splits, outcomes, target: np.ndarray) -> di
     oof = {}
     for c, candidate in enumerate(candidates):
         mine = outcomes[c * n_folds : (c + 1) * n_folds]
-        if any(proba is None for _, proba in mine):
+        if any(outcome[1] is None for outcome in mine):
             continue
         rows = np.concatenate([fold.test for fold in splits.folds])
         repeats = np.concatenate([np.full(len(f.test), f.repeat) for f in splits.folds])
-        proba = np.concatenate([proba for _, proba in mine])
+        proba = np.concatenate([outcome[1] for outcome in mine])
         oof[candidate.name] = OutOfFold(rows, repeats, proba, target[rows])
     return oof
 

@@ -107,6 +107,8 @@ class ExperimentResult(Record):
     training_rows: Any = field(default=None, compare=False, repr=False)  # the drift reference
     predictions: Any = field(default=None, compare=False, repr=False)  # for the report's curves
     decision_policy: Any = field(default=None, compare=False, repr=False)
+    # every search of the tuned candidates, trials and importances (workflows/_tuning.py)
+    tuning: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:  # tables of records: .to_frame() gives a DataFrame
         object.__setattr__(self, "candidates", Records(self.candidates))
@@ -127,6 +129,8 @@ class ExperimentResult(Record):
             for f in fields(self)
             if f.name not in _NOT_SERIALISED
         }
+        if content["tuning"] is None:  # records without tuned candidates read as they always did
+            del content["tuning"]
         return _finite(content)
 
     def to_json(self, indent: int | None = 2) -> str:

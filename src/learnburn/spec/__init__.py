@@ -17,6 +17,7 @@ from learnburn.spec._model import (
     DecisionSpec,
     EvaluationSpec,
     ExperimentSpec,
+    SearchSpec,
     relative_data_path,
 )
 from learnburn.spec._write import spec_to_toml, toml_value
@@ -37,6 +38,7 @@ __all__ = [
     "DecisionSpec",
     "EvaluationSpec",
     "ExperimentSpec",
+    "SearchSpec",
     "load_spec",
     "parse_spec",
     "relative_data_path",

@@ -13,15 +13,18 @@ from dataclasses import replace
 from typing import Any
 
 from learnburn.candidates import (
+    SpaceSyntaxError,
     candidate_names,
     check_candidate,
     check_clusterer,
     clusterer_names,
+    default_space,
+    parse_distribution,
 )
 from learnburn.errors import SpecProblem
 from learnburn.spec._model import CandidateSpec
-from learnburn.spec._problems import key_path
-from learnburn.spec._tables import CandidateTable
+from learnburn.spec._problems import describe, key_path, validate_table
+from learnburn.spec._tables import CandidateTable, SearchTable
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
@@ -42,7 +45,68 @@ def check_candidates(
         problems += _check_model_and_params(key, candidate, implicit=table.model is None, task=task)
         for param, values in candidate.grid.items():
             problems += _check_grid_key(key, candidate, param, values, task)
+        if table.search is not None:
+            problems += _check_search(key, table, candidate, task)
     return problems
+
+
+_SEARCH_HINT = 'search = "default", or search = { n_trials = 40, space = { ... } }'
+
+
+def _check_search(
+    key: str, table: CandidateTable, candidate: CandidateSpec, task: str
+) -> list[SpecProblem]:
+    """The search is "default" or a valid table, its family has a default space when it needs
+    one, and each distribution parses and passes the parameter's rule at its extremes."""
+    path = ("candidates", key, "search")
+    if task == "clustering":
+        message = "clustering candidates are not tuned: there is no supervised score to tune"
+        hint = "remove search; a clustering spec already searches k over [clustering] k"
+        return [SpecProblem(key_path(*path), message, hint)]
+    raw = {} if table.search == "default" else table.search
+    if not isinstance(raw, dict):
+        message = f"must be 'default' or a table, got {describe(table.search)}"
+        return [SpecProblem(key_path(*path), message, _SEARCH_HINT)]
+    problems: list[SpecProblem] = []
+    search = validate_table(SearchTable, raw, path, problems)
+    if candidate.grid:
+        message = "a candidate takes a grid or a search, not both"
+        hint = 'move the grid\'s parameters into search.space, e.g. max_depth = "int(3, 6)"'
+        problems.append(SpecProblem(key_path("candidates", key, "grid"), message, hint))
+    space_path = key_path(*path, "space")
+    if search is None or any(p.path.startswith(space_path) for p in problems):
+        return problems
+    if search.space == "default":
+        if default_space(candidate.model) is None:
+            message = f"'{candidate.model}' has no default search space"
+            hint = 'write the space: space = { PARAM = "uniform(0.1, 1.0)", ... }'
+            problems.append(SpecProblem(key_path(*path), message, hint))
+        return problems
+    if not search.space:
+        message = "space must name at least one parameter"
+        problems.append(
+            SpecProblem(key_path(*path, "space"), message, 'or write space = "default"')
+        )
+    for param, text in search.space.items():
+        problems += _check_distribution(key_path(*path, "space", param), candidate, param, text)
+    return problems
+
+
+def _check_distribution(
+    path: str, candidate: CandidateSpec, param: str, text: str
+) -> list[SpecProblem]:
+    try:
+        distribution = parse_distribution(text)
+    except SpaceSyntaxError as error:
+        return [SpecProblem(path, str(error), error.hint)]
+    if param in candidate.params:
+        message = f"'{param}' is set both in params and in search.space"
+        return [SpecProblem(path, message, f"remove '{param}' from params: the search sets it")]
+    for value in distribution.extremes():  # the first value refused stands for the rest
+        found = _value_problems("classification", candidate.model, param, value)
+        if found:
+            return [SpecProblem(path, f"{msg} (from {text!r})", hint) for msg, hint in found]
+    return []
 
 
 def _names(task: str) -> tuple[str, ...]:

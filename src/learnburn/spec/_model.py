@@ -138,14 +138,31 @@ class DecisionSpec:
 
 
 @dataclass(frozen=True)
+class SearchSpec:
+    """A candidate's hyperparameter search (``search = {...}`` in its table).
+
+    ``space``: parameter -> distribution text (``"log-uniform(0.01, 0.3)"``, see
+    ``candidates/_spaces.py``); ``n_trials``: trials per search (at most that many when a time
+    budget stops it earlier); ``inner_folds``: the k of the inner k-fold that scores each trial on
+    the training rows of the search (an outer fold's training rows, or all development rows).
+    """
+
+    space: dict[str, str]
+    n_trials: int = 20
+    inner_folds: int = 3
+
+
+@dataclass(frozen=True)
 class CandidateSpec:
-    """One candidate: a registered short name or ``module:Class``, fixed params and a grid."""
+    """One candidate: a registered short name or ``module:Class``, fixed params and a grid, or a
+    search space tuned inside each fold (``search``)."""
 
     name: str
     model: str
     params: dict[str, Any] = field(default_factory=dict)
     grid: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     preprocessing: str = "auto"
+    search: SearchSpec | None = None
 
     def expand(self) -> tuple[CandidateSpec, ...]:
         """Expand the grid into named candidates with fixed params (itself when no grid)."""
@@ -198,6 +215,9 @@ class ExperimentSpec(Record):
         content.pop("text")
         if content["clustering"] is None:  # classification specs hash as they always did
             content.pop("clustering")
+        for candidate in content["candidates"]:  # so do candidates without a search
+            if candidate["search"] is None:
+                candidate.pop("search")
         for key, default in _LATER_DATA_KEYS.items():
             if content["data"][key] == default:
                 content["data"].pop(key)

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from learnburn.candidates import default_space
 from learnburn.spec._model import (
     CALIBRATION,
     CHOOSE,
@@ -24,6 +25,7 @@ from learnburn.spec._model import (
     DataSpec,
     DecisionSpec,
     EvaluationSpec,
+    SearchSpec,
 )
 
 
@@ -183,6 +185,25 @@ class DecisionTable(_Table):
         return DecisionSpec(costs=costs, matrix=matrix, calibration=self.calibration)
 
 
+class SearchTable(_Table):
+    """``search = {...}`` in a candidate's table: the trials, the space and the inner folds."""
+
+    n_trials: int = Field(
+        20, ge=1, le=10_000, description="an integer in [1, 10000]", examples=[40]
+    )
+    space: Literal["default"] | dict[str, str] = Field(
+        "default",
+        description="'default' or a table of distributions",
+        examples=[{"learning_rate": "log-uniform(0.01, 0.3)", "num_leaves": "int(7, 127)"}],
+        json_schema_extra={"item": 'a distribution string such as "int(7, 127)"'},
+    )
+    inner_folds: int = Field(3, ge=2, le=20, description="an integer in [2, 20]", examples=[3])
+
+    def to_spec(self, default: dict[str, str]) -> SearchSpec:
+        space = default if self.space == "default" else dict(self.space)
+        return SearchSpec(space=space, n_trials=self.n_trials, inner_folds=self.inner_folds)
+
+
 class CandidateTable(_Table):
     """``[candidates.NAME]``: a model, its fixed params, a grid and the preprocessing."""
 
@@ -201,16 +222,34 @@ class CandidateTable(_Table):
         json_schema_extra={"item": "a non-empty array of values"},
     )
     preprocessing: Literal[PREPROCESSING] = Field("auto", description=_one_of(PREPROCESSING))
+    # "default" or a table checked as a SearchTable (``_candidate_checks.py``), with key paths.
+    search: Any = Field(
+        None, description="'default' or a table", examples=[{"n_trials": 40, "space": "default"}]
+    )
 
     def to_spec(self, name: str) -> CandidateSpec:
         """The candidate called ``name``; without ``model`` the name is the registered model."""
+        model = self.model or name
         return CandidateSpec(
             name=name,
-            model=self.model or name,
+            model=model,
             params=dict(self.params),
             grid={key: tuple(values) for key, values in self.grid.items()},
             preprocessing=self.preprocessing,
+            search=self.search_spec(model),
         )
+
+    def search_spec(self, model: str) -> SearchSpec | None:
+        """The search, the family's default space filled in; None without one (or when invalid:
+        the checks report it, and an invalid table never becomes a spec)."""
+        raw = {} if self.search == "default" else self.search
+        if not isinstance(raw, dict):
+            return None
+        try:
+            table = SearchTable.model_validate(raw)
+        except ValueError:
+            return None
+        return table.to_spec(default_space(model) or {})
 
 
 class SpecFile(_Table):

@@ -129,6 +129,11 @@ def _candidate_keys(candidate: CandidateSpec) -> dict[str, Any]:
         keys["params"] = candidate.params
     if candidate.grid:
         keys["grid"] = {key: list(values) for key, values in candidate.grid.items()}
+    if candidate.search is not None:
+        search = candidate.search
+        keys["search"] = {
+            "n_trials": search.n_trials, "inner_folds": search.inner_folds, "space": search.space
+        }  # fmt: skip
     return keys
 
 

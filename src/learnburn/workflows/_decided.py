@@ -10,7 +10,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from learnburn.workflows._tuning import tuning_outcome
+
 _SPLITS = "splits (row assignment)"
+_TUNING = "tuning (every trial and the refit's parameters)"
 
 
 def decisions_of(record: dict[str, Any] | None) -> dict[str, Any]:
@@ -32,6 +35,7 @@ def decisions_of(record: dict[str, Any] | None) -> dict[str, Any]:
         "expected cost per 1,000 decisions": expected.get("per_1000"),
         f"holdout {metric}": holdout.get("score"),
         "holdout rows": holdout.get("rows"),
+        _TUNING: tuning_outcome(record.get("tuning")),
     }
 
 
@@ -41,8 +45,24 @@ def decision_differences(a: dict[str, Any] | None, b: dict[str, Any] | None) -> 
     if left[_SPLITS] is None or right[_SPLITS] is None:  # an older record did not keep them
         del left[_SPLITS], right[_SPLITS]
     return tuple(
-        _line(name, left[name], right[name]) for name in left if not _same(left[name], right[name])
+        _tuning_line(left[name], right[name], a) if name == _TUNING else
+        _line(name, left[name], right[name])
+        for name in left if not _same(left[name], right[name])
+    )  # fmt: skip
+
+
+def _tuning_line(a: dict | None, b: dict | None, record: dict | None) -> str:
+    """Which search came out otherwise, and whether the recorded run's time budget explains it."""
+    a, b = a or {}, b or {}
+    first = next((key for key in sorted(set(a) | set(b)) if a.get(key) != b.get(key)), "")
+    tuning = (record or {}).get("tuning") or {}
+    budget = tuning.get("time_budget_s")
+    why = (
+        f" (the run had a {budget:g} s time budget: its trials depend on the clock)"
+        if budget
+        else ""
     )
+    return f"{_TUNING}: {first} differs{why}"
 
 
 def _line(name: str, a: Any, b: Any) -> str:

@@ -40,6 +40,7 @@ from learnburn.workflows._stages import (
     peak_memory_mb,
     read_data,
 )
+from learnburn.workflows._tuning import search_budget, tune_for_refit, tuning_record
 
 
 def run_experiment(
@@ -48,10 +49,15 @@ def run_experiment(
     jobs: int = 1,
     backend: Backend | None = None,
     progress: ProgressCallback | None = None,
+    time_budget: float | None = None,
 ) -> ExperimentResult | ClusteringResult:
     """Read the data, evaluate every candidate on the same folds, compare them, choose one by the
     spec's policy, refit it, choose the decision threshold on out-of-fold predictions, score the
     holdout once, and return the full record.
+
+    Tuned candidates (a ``search``) are tuned inside each outer fold on its training rows, and
+    once more on all development rows before the refit; ``time_budget`` (seconds) caps the
+    searches of the whole run, spread over the backend's width (``workflows/_tuning.py``).
 
     A clustering spec (task "clustering") instead fits every candidate over the range of k with
     bootstrap refits and returns a ``ClusteringResult`` (``workflows/_cluster.py``)."""
@@ -71,12 +77,16 @@ def run_experiment(
 
     candidates = spec.expanded_candidates()
     n_tasks = len(candidates) * len(splits.folds)
-    notify(ProgressEvent("folds", "evaluating candidates", total=n_tasks))
+    per_search = search_budget(time_budget, backend, candidates, len(splits.folds))
+    notify(ProgressEvent("folds", _evaluating(candidates), total=n_tasks))
     mark = time.perf_counter()
     cv = evaluate_candidates(
         dataset.features, dataset.target, dataset.schema, dataset.classes, candidates, splits,
         metric=evaluation.metric, seed=evaluation.seed, backend=backend,
         on_fold=lambda fold: notify(ProgressEvent("fold", fold=fold)),
+        on_search=lambda found: notify(ProgressEvent("trials", found.candidate,
+                                                     total=len(found.trials))),
+        time_budget=per_search,
     )  # fmt: skip
     summaries, comparison = compare_candidates(
         cv.summaries, cv.folds, metric=evaluation.metric, rope=evaluation.effective_rope,
@@ -91,12 +101,12 @@ def run_experiment(
         policy = _decide(spec, dataset, cv.oof[comparison.chosen], cost)
         timings["decision"] = time.perf_counter() - mark
 
-    model, holdout, holdout_proba = None, None, None
+    model, holdout, holdout_proba, refits = None, None, None, {}
     if comparison.chosen is not None:
         notify(ProgressEvent("stage", f"refitting {comparison.chosen} on all training rows"))
         mark = time.perf_counter()
         model, holdout, holdout_proba = _refit_and_score(
-            spec, dataset, splits, candidates, summaries, comparison
+            spec, dataset, splits, candidates, summaries, comparison, refits, per_search
         )
         if policy is not None and holdout is not None:
             holdout = _with_decision_cost(holdout, policy, model, dataset, splits, cost, spec)
@@ -132,7 +142,18 @@ def run_experiment(
         training_rows=dataset.features.iloc[splits.development] if model is not None else None,
         decision_policy=policy,
         predictions=_predictions(cv.oof.get(comparison.chosen), holdout_proba, dataset, splits),
+        tuning=tuning_record(
+            candidates, cv.searches, refits, time_budget=time_budget, per_search=per_search
+        ),
     )
+
+
+def _evaluating(candidates) -> str:
+    tuned = [c.search for c in candidates if c.search is not None]
+    if not tuned:
+        return "evaluating candidates"
+    trials = sum(search.n_trials for search in tuned)
+    return f"evaluating candidates ({len(tuned)} tuned, up to {trials} trials per fold)"
 
 
 def _cost_matrix(spec: ExperimentSpec, dataset: Dataset):
@@ -165,14 +186,23 @@ def _decide(spec: ExperimentSpec, dataset: Dataset, oof: OutOfFold, cost):
     )  # fmt: skip
 
 
-def _refit_and_score(spec, dataset, splits, candidates, summaries, comparison):
-    """Refit the chosen candidate (and the runner-up, to test against) and score the holdout."""
+def _refit_and_score(spec, dataset, splits, candidates, summaries, comparison, refits, budget):
+    """Refit the chosen candidate (and the runner-up, to test against) and score the holdout.
+
+    A tuned candidate is tuned once more on the development rows first (its search goes into
+    ``refits``); the holdout rows reach neither the search nor the fit."""
     by_name = {c.name: c for c in candidates}
     seed, metric = spec.evaluation.seed, spec.evaluation.metric
 
     def refit(name: str):
+        candidate, search = tune_for_refit(
+            by_name[name], dataset, splits.development, metric=metric, seed=seed,
+            walk_forward=splits.method == "walk-forward", time_budget=budget,
+        )  # fmt: skip
+        if search is not None:
+            refits[name] = search
         return refit_on_development(
-            dataset.features, dataset.target, dataset.schema, by_name[name], splits, seed=seed
+            dataset.features, dataset.target, dataset.schema, candidate, splits, seed=seed
         )
 
     model, fit_time = refit(comparison.chosen)

@@ -89,6 +89,7 @@ def run_and_record(
     reference_rows: int = SAMPLE_ROWS,
     bundle: str | os.PathLike | None = None,
     signing_key: Any = None,
+    time_budget: float | None = None,
 ) -> RecordedRun:
     """Check provenance, record the run as running, run it, record how it ended, and write
     the chosen model's bundle to ``bundle`` when asked (``learnburn run --bundle``).
@@ -99,7 +100,8 @@ def run_and_record(
     The run's bundle carries at most ``reference_rows`` training rows for the multivariate
     drift check (0: none, only the aggregate profile). The bundle written to ``bundle`` (a
     NAME.lbm file or a directory, replaced) is signed with ``signing_key`` when one is given;
-    nothing is written when no candidate was chosen.
+    nothing is written when no candidate was chosen. ``time_budget`` caps the
+    seconds spent tuning (``run_experiment``).
     """
     origin = origin or RunOrigin()
     provenance = _provenance(spec, allow_dirty=allow_dirty, origin=origin)
@@ -119,7 +121,9 @@ def run_and_record(
         notify = _with_heartbeat(store, run_id, progress)
         # folds run in other processes: this one imports what the bundle needs meanwhile
         warming = import_in_background() if _folds_elsewhere(backend, jobs) else None
-        result = run_experiment(spec, jobs=jobs, backend=backend, progress=notify)
+        result = run_experiment(
+            spec, jobs=jobs, backend=backend, progress=notify, time_budget=time_budget
+        )
         if warming is not None:
             warming.join()
         if result.predictions is not None:
@@ -277,7 +281,8 @@ def reproduce_run(
 ) -> Reproduction:
     """Check out the run's commit in a temporary worktree, re-apply its diff, check the data
     fingerprint, re-run, and compare every per-fold score and every decision (the splits, the
-    chosen candidate, the threshold and calibration, the holdout score) with the recorded ones."""
+    chosen candidate, the threshold and calibration, the holdout score, every tuning trial and
+    the refit's tuned parameters) with the recorded ones."""
     detail = store.get_run(run_id)
     provenance = detail.provenance
     if not provenance.get("spec_path"):
@@ -300,7 +305,10 @@ def reproduce_run(
     with checkout_worktree(provenance["root"], provenance["commit"], diff=diff) as tree:
         spec = _spec_in(tree, detail)
         _check_fingerprint(spec, detail)
-        result = run_experiment(spec, jobs=jobs, progress=progress)
+        tuning = detail.record.get("tuning") or {}  # the recorded run's budget, if it had one
+        result = run_experiment(
+            spec, jobs=jobs, progress=progress, time_budget=tuning.get("time_budget_s")
+        )
     return _compare_reproduction(detail, result)
 
 

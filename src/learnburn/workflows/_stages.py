@@ -17,9 +17,9 @@ from learnburn.spec import ExperimentSpec
 class ProgressEvent:
     """What a front end needs to draw progress: a stage starting, or one fold finishing."""
 
-    kind: str  # "stage" | "folds" | "fold"
+    kind: str  # "stage" | "folds" | "fold" | "trials" (a search inside a fold finished)
     message: str = ""
-    total: int = 0
+    total: int = 0  # "trials": how many trials that search ran
     fold: FoldScore | None = None
 
 

@@ -19,7 +19,6 @@ from learnburn.evaluation._engine import (
     CrossValidation,
     OutOfFold,
     evaluate_candidates,
-    predict_proba_aligned,
 )
 from learnburn.evaluation._holdout import refit_on_development, score_holdout
 from learnburn.evaluation._holdout_stats import (
@@ -31,7 +30,14 @@ from learnburn.evaluation._holdout_stats import (
     mcnemar,
     mcnemar_from_table,
 )
-from learnburn.evaluation._metrics import METRICS, Metric, binary_auc, get_metric, score_all
+from learnburn.evaluation._metrics import (
+    METRICS,
+    Metric,
+    binary_auc,
+    get_metric,
+    predict_proba_aligned,
+    score_all,
+)
 from learnburn.evaluation._records import (
     CandidateSummary,
     ExperimentResult,

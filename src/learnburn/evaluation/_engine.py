@@ -18,7 +18,7 @@ import pandas as pd
 
 from learnburn.backends import Backend
 from learnburn.candidates import build_pipeline
-from learnburn.evaluation._metrics import get_metric, score_all
+from learnburn.evaluation._metrics import get_metric, predict_proba_aligned, score_all
 from learnburn.evaluation._records import CandidateSummary, FoldScore
 from learnburn.evaluation._splits import Fold, Splits
 from learnburn.evaluation._tuning import Search, tune_candidate
@@ -202,18 +202,6 @@ def _fit_predict(pipeline, features, target, train, test, classes):
     fitted = time.perf_counter()
     proba = predict_proba_aligned(pipeline, features.iloc[test], classes)
     return fitted - start, time.perf_counter() - fitted, proba
-
-
-def predict_proba_aligned(pipeline, features: pd.DataFrame, classes: Sequence) -> np.ndarray:
-    """Probabilities with one column per class of ``classes`` (0 for classes unseen in fit)."""
-    proba = np.asarray(pipeline.predict_proba(features), dtype=float)
-    fitted_classes = list(pipeline.classes_)
-    if fitted_classes == list(classes):
-        return proba
-    aligned = np.zeros((len(features), len(classes)))
-    for column, label in enumerate(fitted_classes):
-        aligned[:, list(classes).index(label)] = proba[:, column]
-    return aligned
 
 
 def _summarise(candidate: CandidateSpec, folds: Sequence[FoldScore]) -> CandidateSummary:

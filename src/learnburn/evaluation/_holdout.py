@@ -22,9 +22,8 @@ import pandas as pd
 
 from learnburn.candidates import build_pipeline
 from learnburn.evaluation._bootstrap import BootstrapInterval, metric_interval
-from learnburn.evaluation._engine import predict_proba_aligned
 from learnburn.evaluation._holdout_stats import auc_interval, delong_test, mcnemar
-from learnburn.evaluation._metrics import get_metric, score_all
+from learnburn.evaluation._metrics import get_metric, predict_proba_aligned, score_all
 from learnburn.evaluation._records import HoldoutScore
 from learnburn.evaluation._splits import Splits
 from learnburn.evaluation._stats import clip_interval

@@ -128,3 +128,15 @@ METRICS: dict[str, Metric] = {
         Metric("f1", True, _f1, "F1 of the positive class (multiclass: macro)"),
     )
 }
+
+
+def predict_proba_aligned(pipeline, features, classes: Sequence) -> np.ndarray:
+    """Probabilities with one column per class of ``classes`` (0 for classes unseen in fit)."""
+    proba = np.asarray(pipeline.predict_proba(features), dtype=float)
+    fitted_classes = list(pipeline.classes_)
+    if fitted_classes == list(classes):
+        return proba
+    aligned = np.zeros((len(features), len(classes)))
+    for column, label in enumerate(fitted_classes):
+        aligned[:, list(classes).index(label)] = proba[:, column]
+    return aligned

@@ -38,7 +38,7 @@ from sklearn.model_selection import KFold, StratifiedKFold, TimeSeriesSplit
 from learnburn._records import Record
 from learnburn.candidates import build_pipeline, parse_distribution
 from learnburn.errors import CandidateError
-from learnburn.evaluation._metrics import get_metric
+from learnburn.evaluation._metrics import get_metric, predict_proba_aligned
 from learnburn.spec import CandidateSpec
 
 MIN_TRIALS_FOR_IMPORTANCE = 5
@@ -204,7 +204,6 @@ def _run_trial(trial, candidate, space, schema, X, y, classes, splits, scorer, s
 
 
 def _fit_score(pipeline, X, y, train, test, classes, scorer) -> float:
-    from learnburn.evaluation._engine import predict_proba_aligned  # the engine imports this
 
     fitted = clone(pipeline).fit(X.iloc[train], y[train])
     proba = predict_proba_aligned(fitted, X.iloc[test], classes)

@@ -23,7 +23,7 @@ from learnburn.candidates import (
 )
 from learnburn.errors import SpecProblem
 from learnburn.spec._model import CandidateSpec
-from learnburn.spec._problems import describe, key_path, validate_table
+from learnburn.spec._problems import as_written, key_path, validate_table
 from learnburn.spec._tables import CandidateTable, SearchTable
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
@@ -65,7 +65,7 @@ def _check_search(
         return [SpecProblem(key_path(*path), message, hint)]
     raw = {} if table.search == "default" else table.search
     if not isinstance(raw, dict):
-        message = f"must be 'default' or a table, got {describe(table.search)}"
+        message = f"must be 'default' or a table, got {as_written(table.search)}"
         return [SpecProblem(key_path(*path), message, _SEARCH_HINT)]
     problems: list[SpecProblem] = []
     search = validate_table(SearchTable, raw, path, problems)

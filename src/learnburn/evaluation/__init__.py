@@ -32,6 +32,13 @@ from learnburn.evaluation._holdout_stats import (
     mcnemar_from_table,
 )
 from learnburn.evaluation._metrics import METRICS, Metric, binary_auc, get_metric, score_all
+from learnburn.evaluation._paired import (
+    PairedDifference,
+    equivalence_verdict,
+    paired_accuracy,
+    paired_auc,
+    paired_cost,
+)
 from learnburn.evaluation._records import (
     CandidateSummary,
     ExperimentResult,
@@ -71,6 +78,7 @@ __all__ = [
     "McNemarResult",
     "Metric",
     "OutOfFold",
+    "PairedDifference",
     "Segment",
     "Splits",
     "TTestResult",
@@ -88,6 +96,7 @@ __all__ = [
     "corrected_ttest",
     "delong_test",
     "describe_clustering",
+    "equivalence_verdict",
     "evaluate_candidates",
     "evaluate_clusterings",
     "expand_clusterings",
@@ -98,6 +107,9 @@ __all__ = [
     "mcnemar_from_table",
     "metric_interval",
     "naive_ttest",
+    "paired_accuracy",
+    "paired_auc",
+    "paired_cost",
     "predict_proba_aligned",
     "profile_segments",
     "record_splits",

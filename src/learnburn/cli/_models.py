@@ -43,7 +43,7 @@ def list_models(ctx: typer.Context, store: str | None = STORE, as_json: bool = A
 @models.command("show")
 @handles_errors
 def show(
-    name: str = typer.Argument(..., help="The model's name."),
+    name: str = typer.Argument(..., metavar="NAME", help="The model's name."),
     store: str | None = STORE,
     as_json: bool = AS_JSON,
 ) -> None:
@@ -59,7 +59,9 @@ def show(
 
 @handles_errors
 def promote(
-    name: str = typer.Argument(..., help="The model's name (created by its first promote)."),
+    name: str = typer.Argument(
+        ..., metavar="NAME", help="The model's name (created by its first promote)."
+    ),
     run_id: str = typer.Argument(..., metavar="RUN", help="A finished run (id or prefix)."),
     alias: str = ALIAS,
     reason: str = REASON,
@@ -76,7 +78,7 @@ def promote(
 
 @handles_errors
 def rollback(
-    name: str = typer.Argument(..., help="The model's name."),
+    name: str = typer.Argument(..., metavar="NAME", help="The model's name."),
     alias: str = ALIAS,
     reason: str = REASON,
     store: str | None = STORE,

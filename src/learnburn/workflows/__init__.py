@@ -7,6 +7,7 @@ reported through an optional callback that the front end renders.
 
 from learnburn.workflows._bundle import export_bundle
 from learnburn.workflows._cadence import run_cadence
+from learnburn.workflows._challenge import ChallengeResult, apply_challenge, challenge_model
 from learnburn.workflows._diff import RunDiff, diff_runs
 from learnburn.workflows._drift import check_bundle_drift, reference_for
 from learnburn.workflows._learn import (
@@ -44,17 +45,22 @@ from learnburn.workflows._registry import (
     resolve_model,
     rollback_model,
 )
+from learnburn.workflows._retrain import RetrainOutcome, parse_every, retrain_model
 from learnburn.workflows._splits import write_splits
 
 __all__ = [
     "NOTEBOOK_SUMMARY",
+    "ChallengeResult",
     "ModelReference",
     "ProgressCallback",
     "ProgressEvent",
     "RecordedRun",
     "Reproduction",
+    "RetrainOutcome",
     "RunDiff",
     "RunOrigin",
+    "apply_challenge",
+    "challenge_model",
     "check_bundle_drift",
     "check_experiment",
     "check_provenance",
@@ -69,6 +75,7 @@ __all__ = [
     "notebook_results",
     "notebook_results_of",
     "open_store",
+    "parse_every",
     "parse_model_reference",
     "promote_run",
     "recording",
@@ -76,6 +83,7 @@ __all__ = [
     "register_run",
     "reproduce_run",
     "resolve_model",
+    "retrain_model",
     "rollback_model",
     "run_and_record",
     "run_cadence",

@@ -52,8 +52,9 @@ def challenge(
 ) -> None:
     """Retrain SPEC on new data and compare it with the live model on the same recent rows
     (DeLong, McNemar, paired bootstrap of decision cost); the verdict (promote, or keep the
-    champion) applied with --promote. Exit 0 promoted or kept by rule, 1 kept because worse,
-    2 error."""
+    champion) applied with --promote.
+
+    Exit 0 promoted or kept by rule, 1 kept because worse, 2 error."""
     from learnburn.spec import load_spec
     from learnburn.workflows import challenge_model
 
@@ -94,8 +95,9 @@ def retrain(
     store: str | None = STORE,
 ) -> None:
     """The scheduled loop: retrain SPEC on its newest data, challenge NAME@ALIAS, promote by
-    the spec's rule, and say what was done in one line. Exit 0 promoted, kept by rule or
-    skipped; 1 kept because worse; 2 error."""
+    the spec's rule, and say what was done in one line.
+
+    Exit 0 promoted, kept by rule or skipped; 1 kept because worse; 2 error."""
     from learnburn.spec import load_spec
     from learnburn.workflows import parse_every, retrain_model
 

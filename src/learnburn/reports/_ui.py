@@ -3,10 +3,11 @@
 Pages: ``/`` lists runs (filter by experiment and status; tick two and press Compare),
 ``/runs/{id}`` is a run's report, ``/compare?run=ID&run=ID`` (or ``?a=ID&b=ID``) puts two runs
 side by side with the spec diff, the data fingerprint change and the paired test, and
-``/experiment?name=NAME`` charts the experiment's score across its runs. Nothing writes to the
-store; every page is the same self-contained HTML as ``learnburn report`` (no scripts, no
-external requests; forms are plain GET). Bad input (an unknown run, a malformed id) answers 4xx;
-it binds 127.0.0.1 unless told otherwise.
+``/experiment?name=NAME`` charts the experiment's score across its runs, ``/models`` lists the
+registry's models and ``/models/NAME`` shows one (versions, aliases, history with evidence).
+Nothing writes to the store; every page is the same self-contained HTML as ``learnburn report``
+(no scripts, no external requests; forms are plain GET). Bad input (an unknown run, a malformed
+id) answers 4xx; it binds 127.0.0.1 unless told otherwise.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from starlette.routing import Route
 from learnburn.errors import LearnburnError, RunStoreError
 from learnburn.reports._compare import compare_page
 from learnburn.reports._history import CHARTED, experiment_href, experiment_page
+from learnburn.reports._models import model_page, models_page
 from learnburn.reports._notebook import notebook_section
 from learnburn.reports._page import CSP, Markup, Section, escape, link, page
 from learnburn.reports._run import run_sections
@@ -105,6 +107,18 @@ def create_ui(store: RunStore, *, limit: int = 200) -> Starlette:
         details = [d for d in details if d.record]
         return _html(await run_in_threadpool(experiment_page, name, found, details, _nav(name)))
 
+    async def models(request: Request) -> Response:
+        listed = await run_in_threadpool(store.registry.list_models)
+        return _html(models_page([m.to_dict() for m in listed]))
+
+    async def model(request: Request) -> Response:
+        name = request.path_params["name"]
+        try:
+            detail = await run_in_threadpool(store.registry.get_model, name)
+        except RunStoreError as error:
+            return _error(404, "no such model", error.message)
+        return _html(model_page(detail.to_dict()))
+
     async def favicon(request: Request) -> Response:
         return Response(status_code=204)
 
@@ -114,6 +128,8 @@ def create_ui(store: RunStore, *, limit: int = 200) -> Starlette:
             Route("/runs/{run_id}", run),
             Route("/compare", compare),
             Route("/experiment", experiment),
+            Route("/models", models),
+            Route("/models/{name}", model),
             Route("/favicon.ico", favicon),
         ],
         exception_handlers={
@@ -190,7 +206,7 @@ def _nav(experiment: str | None = None) -> str:
             f' · <a href="{escape(experiment_href(experiment))}">All runs of '
             f"{escape(experiment)}</a>"
         )
-    return f'<p><a href="/">All runs</a>{more}</p>'
+    return f'<p><a href="/">All runs</a> · <a href="/models">Models</a>{more}</p>'
 
 
 def _html(text: str, status: int = 200) -> HTMLResponse:

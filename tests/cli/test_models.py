@@ -124,3 +124,13 @@ def test_an_unknown_alias_is_an_error_with_a_hint(two_runs, tmp_path):
     done = runner.invoke(app, ["bundle", "models:/loans-e@production", "-o", str(tmp_path / "x")])
     assert done.exit_code == 1
     assert "no alias 'production'" in done.output and "learnburn promote loans-e" in done.output
+
+
+def test_drift_reads_the_reference_of_a_models_reference(two_runs):
+    """`drift models:/NAME@ALIAS CURRENT` compares with the promoted bundle's profile (the
+    training table itself: no drift, exit 0; an unresolved reference would exit 2)."""
+    folder, url, (first, _) = two_runs
+    runner = _runner(url)
+    runner.invoke(app, ["promote", "loans-f", first])
+    done = runner.invoke(app, ["drift", "models:/loans-f@production", str(folder / "table.csv")])
+    assert done.exit_code == 0, done.output

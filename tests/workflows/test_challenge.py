@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from learnburn.errors import ProvenanceWarning
+from learnburn.errors import DataError, ProvenanceWarning
 from learnburn.spec import load_spec
 from learnburn.testing import agrawal_stream
 from learnburn.workflows import open_store, promote_run, run_and_record
@@ -129,3 +129,21 @@ def test_a_worse_challenger_is_never_promoted(tmp_path, quiet):
         live = store.registry.resolve("loans", "production")
     assert (result.verdict, result.action, result.exit_code) == ("worse", "keep", 1)
     assert live.run_id == champion
+
+
+def test_a_challenger_that_drops_a_column_the_champion_reads_needs_other_rows(tmp_path, quiet):
+    """The comparison rows come from the challenger's spec; when they lack a column the champion
+    reads, the error names it and points at --eval."""
+    _write_halves(tmp_path, functions=(1,))
+    with open_store(start=tmp_path) as store:
+        _champion(store, tmp_path)
+        spec = _spec(tmp_path, name="dropped.toml")
+        spec.write_text(
+            spec.read_text().replace('time_column = "time"', 'time_column = "time"\ndrop = ["car"]')
+        )
+        with pytest.raises(DataError, match="lack column\\(s\\) car") as info:
+            challenge_model(
+                load_spec(spec), store=store, against="loans@production",
+                data=tmp_path / "new.csv",
+            )  # fmt: skip
+    assert "--eval" in info.value.hint

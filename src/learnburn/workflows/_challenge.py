@@ -248,7 +248,14 @@ def _compare(spec, challenger: Bundle, champion: Bundle, features, target, datas
 
 def _scored(bundle: Bundle, features) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Each class's probability (by label text) and the decided labels (as text)."""
-    frame = features[[c for c in bundle.columns]]
+    missing = [c for c in bundle.columns if c not in features.columns]
+    if missing:
+        raise DataError(
+            f"the comparison rows lack column(s) {', '.join(missing[:5])} that the model of run "
+            f"{str(bundle.meta.get('run_id') or '?')[:8]} reads",
+            hint="compare on rows that carry every column both models read: pass --eval FILE",
+        )
+    frame = features[list(bundle.columns)]
     proba = bundle.predict_proba(frame)
     by_class = {str(label): proba[:, i] for i, label in enumerate(bundle.classes)}
     return by_class, np.asarray(bundle.decide_proba(proba)).astype(str)

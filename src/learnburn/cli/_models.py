@@ -93,7 +93,11 @@ def rollback(
 
 
 def _said(moved) -> None:
+    start = "none" if moved.from_version is None else f"v{moved.from_version}"
+    why = f": {moved.reason}" if moved.reason else ""
     Console(highlight=False).print(
-        f"{escape(moved.model)}@{escape(moved.alias)}: {escape(moved.summary())} "
-        f"(revision {moved.revision})."
+        escape(
+            f"{moved.model}@{moved.alias}: {moved.action} {start} -> v{moved.to_version} "
+            f"(revision {moved.revision}){why}."
+        )
     )

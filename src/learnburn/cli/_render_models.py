@@ -32,13 +32,13 @@ def print_model(console: Console, detail) -> None:
     aliases = {a.alias: a.version for a in detail.aliases}
     table = Table(title="Versions", title_justify="left", box=box.SIMPLE_HEAD)
     for column in ("version", "run", "experiment", "holdout", "bundle sha256", "aliases"):
-        table.add_column(column, no_wrap=True)
+        table.add_column(column, no_wrap=column in ("version", "run"))
     for version in reversed(detail.versions):
         holdout = "—" if version.holdout is None else f"{version.metric} {version.holdout:.4f}"
         named = ", ".join(a for a, v in aliases.items() if v == version.version)
         table.add_row(
             f"v{version.version}", version.run_id[:8], escape(version.experiment), holdout,
-            version.bundle_sha256[:16], escape(named),
+            version.bundle_sha256[:12], escape(named),
         )  # fmt: skip
     console.print(table)
     if not detail.history:

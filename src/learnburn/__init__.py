@@ -1,7 +1,9 @@
 """learnburn: learn, compare and ship traditional machine-learning models on tables.
 
 Everything the command line does is a call here: ``Experiment`` (``run``, ``validate``,
-``init``), ``open_store`` and its ``list_runs``/``get_run`` (``runs``, ``show``),
+``init``), ``open_store`` and its ``list_runs``/``get_run`` (``runs``, ``show``) and
+``registry`` (``models``), ``promote_run`` (``promote``), ``rollback_model`` (``rollback``),
+``challenge_model`` (``challenge``), ``retrain_model`` (``retrain``), ``resolve_model``,
 ``diff_runs``, ``reproduce_run``, ``check_bundle_drift`` (``drift``), ``run_cadence``
 (``cadence``), ``export_bundle`` (``bundle``), ``load_bundle``
 (``predict``), ``profile_bundle`` (``profile``), ``estimate_cost`` (``cost``), and
@@ -36,6 +38,11 @@ _WHERE = {
     "reproduce_run": "learnburn.workflows",
     "run_and_record": "learnburn.workflows",
     "run_cadence": "learnburn.workflows",
+    "challenge_model": "learnburn.workflows",
+    "promote_run": "learnburn.workflows",
+    "retrain_model": "learnburn.workflows",
+    "resolve_model": "learnburn.workflows",
+    "rollback_model": "learnburn.workflows",
 }
 
 if TYPE_CHECKING:
@@ -47,13 +54,18 @@ if TYPE_CHECKING:
     from learnburn.profiling import profile_bundle
     from learnburn.spec import load_spec
     from learnburn.workflows import (
+        challenge_model,
         check_bundle_drift,
         check_experiment,
         diff_runs,
         export_bundle,
         init_spec,
         open_store,
+        promote_run,
         reproduce_run,
+        resolve_model,
+        retrain_model,
+        rollback_model,
         run_and_record,
         run_cadence,
     )
@@ -80,6 +92,7 @@ __all__ = [
     "Experiment",
     "ExperimentResult",
     "__version__",
+    "challenge_model",
     "check_bundle_drift",
     "check_experiment",
     "diff_runs",
@@ -90,8 +103,12 @@ __all__ = [
     "load_spec",
     "open_store",
     "profile_bundle",
+    "promote_run",
     "record_metric",
     "reproduce_run",
+    "resolve_model",
+    "retrain_model",
+    "rollback_model",
     "run_and_record",
     "run_cadence",
     "run_notebook",

@@ -154,3 +154,18 @@ def test_the_compare_form_and_pages_work_without_a_browser(ui, second):
     assert "random_forest (chosen in both)" in reply.text and "<script" not in reply.text
     chart = httpx.get(ui + "/experiment", params={"name": "report-demo"}, timeout=60).text
     assert 'data-chart="history"' in chart
+
+
+def test_the_models_pages_show_versions_aliases_and_history(ui, recorded):
+    """/models lists the registry; /models/NAME shows the versions, where the alias points and
+    the history with its reason; an unknown model answers 404."""
+    from learnburn.workflows import promote_run
+
+    store, run_id, _, _ = recorded
+    promote_run(store, "demo", run_id, reason="first model", actor="ana@laptop")
+    listing = httpx.get(ui + "/models", timeout=30).text
+    assert '<a href="/models/demo">demo</a>' in listing and "production → v1" in listing
+    shown = httpx.get(ui + "/models/demo", timeout=30).text
+    assert f'<a href="/runs/{run_id}">{run_id[:12]}</a>' in shown
+    assert "first model" in shown and "ana@laptop" in shown and "<script" not in shown
+    assert httpx.get(ui + "/models/nobody", timeout=30).status_code == 404

@@ -9,6 +9,7 @@ from learnburn.runs import RunStore
 from learnburn.runs._schema import SCHEMA_VERSION, metadata
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "store_v1.sql"
+FIXTURE_V2 = Path(__file__).parent.parent / "fixtures" / "store_v2.sql"
 FINISHED = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 FAILED = "1b2c3d4e5f60718293a4b5c6d7e8f90a"
 LEFT_RUNNING = "2c3d4e5f60718293a4b5c6d7e8f90a1b"
@@ -132,7 +133,7 @@ def test_a_runs_table_without_meta_is_not_taken_for_a_store(store_url, tmp_path)
 def test_a_new_store_starts_at_the_latest_version(store_url, tmp_path):
     """Opening an empty database creates the latest schema."""
     with RunStore.open(store_url, folder=tmp_path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 2
+        assert store.schema_version() == SCHEMA_VERSION == 3
 
 
 def test_concurrent_openers_upgrade_a_version_1_store_once(store_url, tmp_path):
@@ -157,3 +158,25 @@ def test_concurrent_openers_upgrade_a_version_1_store_once(store_url, tmp_path):
     with RunStore.open(store_url, folder=tmp_path) as store:
         assert len(store.list_runs()) == 3
         assert len(store.get_run(FINISHED).folds) == 4
+
+
+def test_a_version_2_store_is_upgraded_and_its_bundle_can_be_promoted(store_url, tmp_path):
+    """The committed v2 fixture opens at the latest version; its finished run's bundle becomes
+    a model version and an alias names it."""
+    _load(store_url, FIXTURE_V2.read_text())
+    with RunStore.open(store_url, folder=tmp_path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert [s.id for s in store.list_runs()] == [LEFT_RUNNING, FAILED, FINISHED]
+        bundle = next(a for a in store.get_run(FINISHED).artifacts if a.kind == "bundle")
+        version = store.registry.register("loans", FINISHED, bundle.sha256)
+        store.registry.move_alias("loans", "production", version.version, actor="ana")
+        assert store.registry.resolve("loans", "production").bundle_sha256 == "b0" * 32
+
+
+def test_an_upgraded_version_2_store_has_the_tables_of_a_new_one(store_url, tmp_path):
+    """Migrating v2 gives exactly the columns and indexes that a new store is created with."""
+    _load(store_url, FIXTURE_V2.read_text())
+    RunStore.open(store_url, folder=tmp_path).close()
+    fresh_url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    RunStore.open(fresh_url, folder=tmp_path).close()
+    assert _shape(store_url) == _shape(fresh_url)

@@ -48,7 +48,7 @@ def test_open_a_plain_path_as_an_sqlite_file_in_wal_mode(tmp_path):
     path = tmp_path / "deep" / "runs.db"
     with RunStore.open(str(path)) as store:
         assert store.artifacts.root == path.parent / "artifacts"
-        assert store.schema_version() == 2
+        assert store.schema_version() == 3
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     connection.close()

@@ -67,6 +67,24 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Write the chosen model of a run as a bundle (no pickle; verified by sha256; with "
         "--sign, signed).",
     ),
+    "models": (
+        "_models",
+        "models",
+        "The model registry: list the models (versions and aliases); `learnburn models show "
+        "NAME` for one model's versions, aliases and history with its evidence.",
+    ),
+    "promote": (
+        "_models",
+        "promote",
+        "Make a finished run's bundle a version of NAME and point the alias at it (recorded in "
+        "the alias's history: who, when, from which version, why).",
+    ),
+    "rollback": (
+        "_models",
+        "rollback",
+        "Move the alias back to the version it named before its last promote (the exact bundle, "
+        "by sha256).",
+    ),
     "sign": (
         "_keys",
         "sign",
@@ -124,6 +142,19 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "cadence",
         "Backtest retraining intervals and training windows on the spec's time column and "
         "recommend a cadence.",
+    ),
+    "challenge": (
+        "_challenge",
+        "challenge",
+        "Retrain SPEC on new data and compare it with the live model on the same recent rows "
+        "(DeLong, McNemar, paired bootstrap of decision cost); the verdict (promote, or keep the "
+        "champion) applied with --promote.",
+    ),
+    "retrain": (
+        "_challenge",
+        "retrain",
+        "The scheduled loop: retrain SPEC on its newest data, challenge NAME@ALIAS, promote by "
+        "the spec's rule, and say what was done in one line.",
     ),
     "report": (
         "_report",

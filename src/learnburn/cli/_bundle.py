@@ -15,7 +15,12 @@ from learnburn.cli._store import STORE, store_for
 
 @handles_errors
 def bundle(
-    run_id: str = typer.Argument(..., help="A finished run (id or unique prefix)."),
+    run_id: str = typer.Argument(
+        ...,
+        metavar="RUN",
+        help="A finished run (id or unique prefix), or a model version: models:/NAME@ALIAS "
+        "or models:/NAME/VERSION.",
+    ),
     output: Path = typer.Option(
         ..., "--output", "-o", help="Where to write it: NAME.lbm for one file, else a directory."
     ),

@@ -18,6 +18,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from learnburn.cli._errors import handles_errors
+from learnburn.cli._reference import REFERENCE_HELP, resolves_bundle
 from learnburn.deploy import (
     ApplyOutcome,
     DeploymentPlan,
@@ -102,8 +103,9 @@ ECS_ONLY = ("vpc", "subnet", "lb_subnet", "public", "certificate_arn")
 
 @deploy.command(DEFAULT_COMMAND)
 @handles_errors
+@resolves_bundle()
 def create(
-    bundle_path: Path = typer.Argument(..., metavar="BUNDLE", help="A NAME.lbm file or folder."),
+    bundle_path: Path = typer.Argument(..., metavar="BUNDLE", help=REFERENCE_HELP),
     target: Target = typer.Option(..., "--target", "-t", help="Where to serve it."),
     emit: Emit = typer.Option(Emit.cloudformation, "--emit", help="The template's kind."),
     output: Path = typer.Option(Path("deploy"), "--output", "-o", help="Folder for the files."),

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from learnburn.cli._errors import handles_errors
+from learnburn.cli._reference import REFERENCE_HELP, resolves_bundle
 from learnburn.errors import DataError
 
 EXIT_DRIFT = 1
@@ -23,10 +24,9 @@ CORRECTIONS = ("holm", "bh", "none")
 
 
 @handles_errors(exit_code=EXIT_ERROR)
+@resolves_bundle()
 def drift(
-    bundle_path: Path = typer.Argument(
-        ..., metavar="BUNDLE", help="The bundle: a NAME.lbm file or a directory."
-    ),
+    bundle_path: Path = typer.Argument(..., metavar="BUNDLE", help=REFERENCE_HELP),
     current: Path = typer.Argument(
         ..., metavar="CURRENT", help="The new rows: CSV (also .gz...) or Parquet."
     ),

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from learnburn.cli._errors import handles_errors
 from learnburn.cli._keys import REQUIRE_SIGNATURE, trusted_keys
+from learnburn.cli._reference import REFERENCE_HELP, resolves_bundle
 
 CLUSTER = typer.Option(
     None,
@@ -24,10 +25,9 @@ CLUSTER = typer.Option(
 
 
 @handles_errors
+@resolves_bundle()
 def predict(
-    bundle_path: Path = typer.Argument(
-        ..., metavar="BUNDLE", help="The bundle: a NAME.lbm file or a directory."
-    ),
+    bundle_path: Path = typer.Argument(..., metavar="BUNDLE", help=REFERENCE_HELP),
     data: Path = typer.Argument(
         ...,
         metavar="DATA",

@@ -23,6 +23,7 @@ from rich.markup import escape
 from learnburn.bundles import load_bundle, pack_bundle, unpack_bundle
 from learnburn.cli._errors import handles_errors, stderr
 from learnburn.cli._keys import REQUIRE_SIGNATURE, trusted_keys
+from learnburn.cli._reference import REFERENCE_HELP, resolves_bundle
 from learnburn.serving import Settings, create_app
 from learnburn.serving._settings import (
     BODY_TIMEOUT_S,
@@ -36,10 +37,9 @@ FACTORY = "learnburn.serving:app_from_env"
 
 
 @handles_errors
+@resolves_bundle()
 def serve(
-    bundle_path: Path = typer.Argument(
-        ..., metavar="BUNDLE", help="The bundle: a NAME.lbm file or a directory."
-    ),
+    bundle_path: Path = typer.Argument(..., metavar="BUNDLE", help=REFERENCE_HELP),
     host: str = typer.Option(
         "127.0.0.1", "--host", help="Address to bind (loopback unless told otherwise)."
     ),

@@ -38,6 +38,13 @@ from learnburn.evaluation._metrics import (
     predict_proba_aligned,
     score_all,
 )
+from learnburn.evaluation._paired import (
+    PairedDifference,
+    equivalence_verdict,
+    paired_accuracy,
+    paired_auc,
+    paired_cost,
+)
 from learnburn.evaluation._records import (
     CandidateSummary,
     ExperimentResult,
@@ -86,6 +93,7 @@ __all__ = [
     "McNemarResult",
     "Metric",
     "OutOfFold",
+    "PairedDifference",
     "Search",
     "Segment",
     "Splits",
@@ -105,6 +113,7 @@ __all__ = [
     "corrected_ttest",
     "delong_test",
     "describe_clustering",
+    "equivalence_verdict",
     "evaluate_candidates",
     "evaluate_clusterings",
     "expand_clusterings",
@@ -116,6 +125,9 @@ __all__ = [
     "mean_importances",
     "metric_interval",
     "naive_ttest",
+    "paired_accuracy",
+    "paired_auc",
+    "paired_cost",
     "predict_proba_aligned",
     "profile_segments",
     "record_splits",

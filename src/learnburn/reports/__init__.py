@@ -8,7 +8,16 @@ computes nothing and reads nothing but the records it is given.
 """
 
 from learnburn.reports._bundle import render_bundle_report
+from learnburn.reports._models import challenge_html, model_page, models_page
 from learnburn.reports._run import render_run_report
 from learnburn.reports._ui import Pages, create_ui
 
-__all__ = ["Pages", "create_ui", "render_bundle_report", "render_run_report"]
+__all__ = [
+    "Pages",
+    "challenge_html",
+    "create_ui",
+    "model_page",
+    "models_page",
+    "render_bundle_report",
+    "render_run_report",
+]

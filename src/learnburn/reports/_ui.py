@@ -3,10 +3,11 @@
 Pages: ``/`` lists runs (filter by experiment and status; tick two and press Compare),
 ``/runs/{id}`` is a run's report, ``/compare?run=ID&run=ID`` (or ``?a=ID&b=ID``) puts two runs
 side by side with the spec diff, the data fingerprint change and the paired test, and
-``/experiment?name=NAME`` charts the experiment's score across its runs. Nothing writes to the
-store; every page is the same self-contained HTML as ``learnburn report`` (no scripts, no
-external requests; forms are plain GET). Bad input (an unknown run, a malformed id) answers 4xx;
-it binds 127.0.0.1 unless told otherwise.
+``/experiment?name=NAME`` charts the experiment's score across its runs, ``/models`` lists the
+registry's models and ``/models/NAME`` shows one (versions, aliases, history with evidence).
+Nothing writes to the store; every page is the same self-contained HTML as ``learnburn report``
+(no scripts, no external requests; forms are plain GET). Bad input (an unknown run, a malformed
+id) answers 4xx; it binds 127.0.0.1 unless told otherwise.
 
 The app reads nothing itself: it asks a :class:`Pages` source (``workflows.StorePages`` over a
 run store) for report records and renders them.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Protocol
+from typing import Any, Protocol
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -28,6 +29,7 @@ from learnburn._report_records import ComparedRuns, ExperimentRuns, RunLine, Run
 from learnburn.errors import LearnburnError, RunStoreError
 from learnburn.reports._compare import compare_page
 from learnburn.reports._history import CHARTED, experiment_href, experiment_page
+from learnburn.reports._models import model_page, models_page
 from learnburn.reports._notebook import notebook_section
 from learnburn.reports._page import CSP, Markup, Section, escape, link, page
 from learnburn.reports._run import run_sections
@@ -44,7 +46,7 @@ HEADERS = {
 
 class Pages(Protocol):
     """What the app reads: records of the run store. Each method raises ``RunStoreError`` for
-    an unknown run."""
+    an unknown run or model."""
 
     def list_runs(
         self, *, experiment: str | None, status: str | None, limit: int
@@ -57,6 +59,14 @@ class Pages(Protocol):
     def compare(self, a: str, b: str) -> ComparedRuns: ...
 
     def experiment(self, name: str, *, limit: int, charted: int) -> ExperimentRuns: ...
+
+    def models(self) -> list[dict[str, Any]]:
+        """The registry's models, each as its JSON form."""
+        ...
+
+    def model(self, name: str) -> dict[str, Any]:
+        """One model's versions, aliases and history (JSON form); ``RunStoreError`` if unknown."""
+        ...
 
 
 def create_ui(pages: Pages, *, limit: int = 200) -> Starlette:
@@ -121,6 +131,17 @@ def create_ui(pages: Pages, *, limit: int = 200) -> Starlette:
             return _error(404, "no such experiment", f"the store has no run of '{name}'")
         return _html(await run_in_threadpool(experiment_page, found, _nav(name)))
 
+    async def models(request: Request) -> Response:
+        return _html(models_page(await run_in_threadpool(pages.models)))
+
+    async def model(request: Request) -> Response:
+        name = request.path_params["name"]
+        try:
+            detail = await run_in_threadpool(pages.model, name)
+        except RunStoreError as error:
+            return _error(404, "no such model", error.message)
+        return _html(model_page(detail))
+
     async def favicon(request: Request) -> Response:
         return Response(status_code=204)
 
@@ -130,6 +151,8 @@ def create_ui(pages: Pages, *, limit: int = 200) -> Starlette:
             Route("/runs/{run_id}", run),
             Route("/compare", compare),
             Route("/experiment", experiment),
+            Route("/models", models),
+            Route("/models/{name}", model),
             Route("/favicon.ico", favicon),
         ],
         exception_handlers={
@@ -205,7 +228,7 @@ def _nav(experiment: str | None = None) -> str:
             f' · <a href="{escape(experiment_href(experiment))}">All runs of '
             f"{escape(experiment)}</a>"
         )
-    return f'<p><a href="/">All runs</a>{more}</p>'
+    return f'<p><a href="/">All runs</a> · <a href="/models">Models</a>{more}</p>'
 
 
 def _html(text: str, status: int = 200) -> HTMLResponse:

@@ -17,13 +17,27 @@ from learnburn.runs._provenance import (
     committed_version,
 )
 from learnburn.runs._records import ArtifactRef, RunDetail, RunList, RunSummary
+from learnburn.runs._registry import ModelRegistry
+from learnburn.runs._registry_records import (
+    AliasMove,
+    AliasState,
+    ModelDetail,
+    ModelSummary,
+    ModelVersion,
+)
 from learnburn.runs._store import RunStore
 
 __all__ = [
     "DEFAULT_LIBRARIES",
+    "AliasMove",
+    "AliasState",
     "ArtifactCheck",
     "ArtifactRef",
     "ArtifactStore",
+    "ModelDetail",
+    "ModelRegistry",
+    "ModelSummary",
+    "ModelVersion",
     "Provenance",
     "RunDetail",
     "RunList",

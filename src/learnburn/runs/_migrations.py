@@ -18,6 +18,8 @@ opens it. Never edit a released step.
 Version 1: ``runs`` without ``source``, ``host``, ``pid``, ``process_started``, ``heartbeat_at``;
 ``candidates`` without ``verdict``, ``error``; ``artifacts`` without ``kind``; no status index.
 Version 2: adds them (what the reaper needs to tell a live run from a dead one).
+Version 3: adds the model registry: ``models``, ``model_versions``, ``aliases`` and the
+append-only ``alias_history``.
 """
 
 from __future__ import annotations
@@ -50,7 +52,30 @@ def _v1_to_v2(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+def _v2_to_v3(connection: Connection) -> None:
+    serial = "SERIAL" if connection.dialect.name == "postgresql" else "INTEGER"
+    for statement in (
+        "CREATE TABLE models (name VARCHAR(128) NOT NULL PRIMARY KEY, "
+        "created_at VARCHAR(32) NOT NULL)",
+        "CREATE TABLE model_versions (model VARCHAR(128) NOT NULL REFERENCES models (name), "
+        "version INTEGER NOT NULL, run_id VARCHAR(32) NOT NULL REFERENCES runs (id), "
+        "bundle_sha256 VARCHAR(64) NOT NULL, created_at VARCHAR(32) NOT NULL, "
+        "PRIMARY KEY (model, version))",
+        "CREATE UNIQUE INDEX uq_model_versions_run ON model_versions (model, run_id)",
+        "CREATE TABLE aliases (model VARCHAR(128) NOT NULL REFERENCES models (name), "
+        "alias VARCHAR(64) NOT NULL, version INTEGER NOT NULL, revision INTEGER NOT NULL, "
+        "moved_at VARCHAR(32) NOT NULL, PRIMARY KEY (model, alias))",
+        f"CREATE TABLE alias_history (id {serial} NOT NULL PRIMARY KEY, "
+        "model VARCHAR(128) NOT NULL REFERENCES models (name), alias VARCHAR(64) NOT NULL, "
+        "action VARCHAR(16) NOT NULL, from_version INTEGER, to_version INTEGER, "
+        "revision INTEGER NOT NULL, at VARCHAR(32) NOT NULL, actor TEXT NOT NULL, "
+        "reason TEXT NOT NULL, evidence TEXT)",
+        "CREATE INDEX ix_alias_history_model_alias ON alias_history (model, alias, id)",
+    ):
+        connection.exec_driver_sql(statement)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def ensure_schema(engine: Engine, shown: str) -> None:

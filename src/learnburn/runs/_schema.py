@@ -21,7 +21,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -113,4 +113,53 @@ artifacts = Table(
     Column("size", BigInteger, nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("kind", Text, nullable=False, server_default=""),  # version 2
+)
+
+# version 3: the model registry. A model is a name; its versions are finished runs' bundles (by
+# sha256, so a version names exact bytes); an alias (production, staging...) points at one
+# version and carries a revision that every move bumps; the history of every alias move (and
+# every challenge that kept the champion) is append-only: the store never updates or deletes it.
+models = Table(
+    "models",
+    metadata,
+    Column("name", String(128), primary_key=True),
+    Column("created_at", String(32), nullable=False),
+)
+
+model_versions = Table(
+    "model_versions",
+    metadata,
+    Column("model", String(128), ForeignKey("models.name"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("run_id", String(32), ForeignKey("runs.id"), nullable=False),
+    Column("bundle_sha256", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Index("uq_model_versions_run", "model", "run_id", unique=True),
+)
+
+aliases = Table(
+    "aliases",
+    metadata,
+    Column("model", String(128), ForeignKey("models.name"), primary_key=True),
+    Column("alias", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("revision", Integer, nullable=False),  # bumped by every move
+    Column("moved_at", String(32), nullable=False),
+)
+
+alias_history = Table(
+    "alias_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("model", String(128), ForeignKey("models.name"), nullable=False),
+    Column("alias", String(64), nullable=False),
+    Column("action", String(16), nullable=False),  # promote | rollback | keep
+    Column("from_version", Integer),
+    Column("to_version", Integer),
+    Column("revision", Integer, nullable=False),  # the alias's revision after this entry
+    Column("at", String(32), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("evidence", Text),  # JSON: the challenge record, when a challenge decided
+    Index("ix_alias_history_model_alias", "model", "alias", "id"),
 )

@@ -38,6 +38,7 @@ from learnburn.runs._records import (
     summary_values,
     to_json,
 )
+from learnburn.runs._registry import ModelRegistry
 from learnburn.runs._schema import artifacts, candidates, folds, runs
 from learnburn.runs._space import database_full_hint
 
@@ -59,6 +60,7 @@ class RunStore:
         self._location = location
         self.url = location.shown
         self.artifacts = ArtifactStore(location.folder / "artifacts")
+        self.registry = ModelRegistry(self)
 
     @classmethod
     def open(

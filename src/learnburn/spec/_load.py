@@ -20,6 +20,7 @@ from learnburn.spec._model import ClusteringSpec, ExperimentSpec
 from learnburn.spec._problems import M, key_path, validate_table
 from learnburn.spec._tables import (
     CandidateTable,
+    ChallengeTable,
     ClusteringTable,
     DataTable,
     DecisionTable,
@@ -70,6 +71,7 @@ def _validate(raw: dict[str, Any], problems: list[SpecProblem]) -> ExperimentSpe
     evaluation = _table(EvaluationTable, {"evaluation": {}, **raw}, "evaluation", problems)
     decision = _table(DecisionTable, raw, "decision", problems)
     clustering = _table(ClusteringTable, raw, "clustering", problems)
+    challenge = _table(ChallengeTable, raw, "challenge", problems)
     raw_candidates = raw.get("candidates", {})
     if not isinstance(raw_candidates, dict):
         raw_candidates = {}
@@ -100,6 +102,7 @@ def _validate(raw: dict[str, Any], problems: list[SpecProblem]) -> ExperimentSpe
         decision=decision.to_spec() if decision is not None else None,
         candidates=tuple(table.to_spec(key) for key, table in candidates.items()),
         clustering=_clustering(experiment.task, clustering),
+        challenge=challenge.to_spec() if challenge is not None else None,
     )
 
 

@@ -32,6 +32,7 @@ COST_KEYS = ("true_positive", "false_positive", "true_negative", "false_negative
 CHOOSE = ("simplest-equivalent", "best")
 CLUSTER_METRICS = ("silhouette", "calinski_harabasz", "davies_bouldin")
 CALIBRATION = ("auto", "none", "sigmoid", "isotonic")
+WHEN_EQUIVALENT = ("newer", "cheaper", "keep")
 # The region of practical equivalence per metric when the spec sets none: differences smaller than
 # this are "practically nil". 0.01 for AUC-like and accuracy-like scores in [0, 1].
 DEFAULT_ROPE = {
@@ -179,6 +180,24 @@ class CandidateSpec:
 
 
 @dataclass(frozen=True)
+class ChallengeSpec:
+    """How a retrained model (the challenger) is judged against the live one (the champion) on
+    the same recent rows (the ``[challenge]`` table; ``learnburn challenge`` and ``retrain``).
+
+    ``margin``: differences of the metric within ±margin are equivalent (None: the evaluation's
+    ROPE). ``cost_margin``: with decision costs, differences of the expected cost per decision
+    within ±cost_margin x the champion's are equivalent. ``when_equivalent``: "newer" promotes
+    an equivalent challenger when it learned from other (newer) data than the champion,
+    "cheaper" when its bundle is smaller (less memory, faster to load and serve), "keep"
+    never."""
+
+    margin: float | None = None
+    cost_margin: float = 0.05
+    when_equivalent: str = "newer"
+    confidence: float = 0.95
+
+
+@dataclass(frozen=True)
 class ExperimentSpec(Record):
     """A validated experiment: the single input of ``workflows.run_experiment``."""
 
@@ -189,6 +208,7 @@ class ExperimentSpec(Record):
     evaluation: EvaluationSpec = field(default_factory=EvaluationSpec)
     decision: DecisionSpec | None = None
     clustering: ClusteringSpec | None = None  # set for task "clustering" only
+    challenge: ChallengeSpec | None = None  # the [challenge] table, when the spec has one
     source: str = ""  # the file it was read from; "" when built in Python
     text: str = ""  # the TOML text it was read from; "" when built in Python
 
@@ -218,6 +238,8 @@ class ExperimentSpec(Record):
         for candidate in content["candidates"]:  # so do candidates without a search
             if candidate["search"] is None:
                 candidate.pop("search")
+        if content["challenge"] is None:  # so do specs without a [challenge] table
+            content.pop("challenge")
         for key, default in _LATER_DATA_KEYS.items():
             if content["data"][key] == default:
                 content["data"].pop(key)

@@ -20,7 +20,9 @@ from learnburn.spec._model import (
     PREPROCESSING,
     SPLITTERS,
     TASKS,
+    WHEN_EQUIVALENT,
     CandidateSpec,
+    ChallengeSpec,
     ClusteringSpec,
     DataSpec,
     DecisionSpec,
@@ -153,6 +155,26 @@ class ClusteringTable(_Table):
         return ClusteringSpec(**{**self.model_dump(), "k": (self.k[0], self.k[1])})
 
 
+class ChallengeTable(_Table):
+    """``[challenge]``: how a retrained model is judged against the live one."""
+
+    margin: float | None = Field(
+        None, ge=0, allow_inf_nan=False, description="a number >= 0 (metric units)",
+        examples=[0.01],
+    )  # fmt: skip
+    cost_margin: float = Field(
+        0.05, ge=0, allow_inf_nan=False,
+        description="a number >= 0 (a share of the champion's expected cost)", examples=[0.05],
+    )  # fmt: skip
+    when_equivalent: Literal[WHEN_EQUIVALENT] = Field("newer", description=_one_of(WHEN_EQUIVALENT))
+    confidence: float = Field(
+        0.95, gt=0, lt=1, allow_inf_nan=False, description="a number in (0, 1)", examples=[0.95]
+    )
+
+    def to_spec(self) -> ChallengeSpec:
+        return ChallengeSpec(**self.model_dump())
+
+
 class CostsTable(_Table):
     """``[decision.costs]``: the cost of each outcome; keys left out cost nothing."""
 
@@ -264,6 +286,9 @@ class SpecFile(_Table):
     evaluation: dict[str, Any] = Field(default_factory=dict, description="a table")
     decision: dict[str, Any] | None = Field(None, description="a table")
     clustering: dict[str, Any] | None = Field(None, description="a table", examples=[{"k": [2, 8]}])
+    challenge: dict[str, Any] | None = Field(
+        None, description="a table", examples=[{"when_equivalent": "newer"}]
+    )
     candidates: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="a table of candidate tables",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
 
 import tomli_w
@@ -16,6 +17,7 @@ import tomli_w
 from learnburn.errors import SpecError, SpecProblem
 from learnburn.spec._model import (
     CandidateSpec,
+    ChallengeSpec,
     ClusteringSpec,
     DecisionSpec,
     EvaluationSpec,
@@ -56,6 +58,8 @@ def spec_to_toml(spec: ExperimentSpec) -> str:
         sections.append(_table("clustering", _clustering_keys(spec.clustering), problems))
     if spec.decision is not None:
         sections += _decision_tables(spec.decision, problems)
+    if spec.challenge is not None:
+        sections.append(_table("challenge", _challenge_keys(spec.challenge), problems))
     for candidate in spec.candidates:
         path = f"candidates.{toml_key(candidate.name)}"
         sections.append(_table(path, _candidate_keys(candidate), problems))
@@ -94,6 +98,11 @@ def _evaluation_keys(evaluation: EvaluationSpec, task: str) -> dict[str, Any]:
         "choose": evaluation.choose,
     }
     return {key: value for key, value in keys.items() if value is not None}
+
+
+def _challenge_keys(challenge: ChallengeSpec) -> dict[str, Any]:
+    keys = {k: v for k, v in asdict(challenge).items() if v is not None}
+    return keys
 
 
 def _clustering_keys(clustering: ClusteringSpec) -> dict[str, Any]:

@@ -17,6 +17,7 @@ records of ``learnburn._report_records`` that ``reports`` renders.
 from learnburn.workflows._browse import StorePages
 from learnburn.workflows._bundle import ShippedBundle, export_bundle, ship_bundle
 from learnburn.workflows._cadence import run_cadence
+from learnburn.workflows._challenge import ChallengeResult, apply_challenge, challenge_model
 from learnburn.workflows._diff import RunDiff, diff_runs
 from learnburn.workflows._drift import check_bundle_drift, reference_for
 from learnburn.workflows._learn import check_experiment, run_experiment
@@ -37,29 +38,47 @@ from learnburn.workflows._record import (
     reproduce_run,
     run_and_record,
 )
+from learnburn.workflows._registry import (
+    ModelReference,
+    current_actor,
+    is_model_reference,
+    model_bundle,
+    parse_model_reference,
+    promote_run,
+    register_run,
+    resolve_model,
+    rollback_model,
+)
 from learnburn.workflows._report import (
     gather_bundle_report,
     gather_run_report,
     read_record,
     run_facts,
 )
+from learnburn.workflows._retrain import RetrainOutcome, parse_every, retrain_model
 from learnburn.workflows._splits import write_splits
 from learnburn.workflows._stages import ProgressCallback, ProgressEvent
 from learnburn.workflows._starter import default_experiment_name, init_spec, starter_spec
 
 __all__ = [
     "NOTEBOOK_SUMMARY",
+    "ChallengeResult",
+    "ModelReference",
     "ProgressCallback",
     "ProgressEvent",
     "RecordedRun",
     "Reproduction",
+    "RetrainOutcome",
     "RunDiff",
     "RunOrigin",
     "ShippedBundle",
     "StorePages",
+    "apply_challenge",
+    "challenge_model",
     "check_bundle_drift",
     "check_experiment",
     "check_provenance",
+    "current_actor",
     "default_experiment_name",
     "default_store_folder",
     "diff_runs",
@@ -67,14 +86,23 @@ __all__ = [
     "gather_bundle_report",
     "gather_run_report",
     "init_spec",
+    "is_model_reference",
+    "model_bundle",
     "notebook_results",
     "notebook_results_of",
     "open_store",
+    "parse_every",
+    "parse_model_reference",
     "predict_table",
+    "promote_run",
     "read_record",
     "recording",
     "reference_for",
+    "register_run",
     "reproduce_run",
+    "resolve_model",
+    "retrain_model",
+    "rollback_model",
     "run_and_record",
     "run_cadence",
     "run_experiment",

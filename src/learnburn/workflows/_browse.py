@@ -4,6 +4,8 @@ never opens the store itself."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from learnburn._report_records import ComparedRuns, ExperimentRuns, RunLine, RunReport
 from learnburn.runs import RunStore
 from learnburn.workflows._diff import diff_runs
@@ -47,3 +49,11 @@ class StorePages:
         details = [self.store.get_run(r.id) for r in scored]
         facts = tuple(run_facts(d) for d in details if d.record)
         return ExperimentRuns(name, tuple(run_line(r) for r in found), facts)
+
+    def models(self) -> list[dict[str, Any]]:
+        """The registry's models, each as its JSON form."""
+        return [model.to_dict() for model in self.store.registry.list_models()]
+
+    def model(self, name: str) -> dict[str, Any]:
+        """One model's versions, aliases and history with evidence (JSON form)."""
+        return self.store.registry.get_model(name).to_dict()

@@ -20,6 +20,7 @@ from learnburn.evaluation import ExperimentResult
 from learnburn.runs import RunStore
 from learnburn.workflows._cluster import cluster_meta
 from learnburn.workflows._drift import SAMPLE_ROWS, importances_for, reference_for
+from learnburn.workflows._registry import is_model_reference, resolve_model
 
 ARTIFACT = "bundle.lbm"
 # the parts of the bundle step in a run's timings, each as "bundle_PART": compiling and proving
@@ -95,16 +96,20 @@ def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
 def export_bundle(
     store: RunStore, run_id: str, output: str | os.PathLike, *, overwrite: bool = False
 ) -> Path:
-    """Write the bundle of a recorded run to ``output``: a packed file when it ends in ".lbm",
-    else a directory. The artifact's sha256 is verified on the way out."""
-    detail = store.get_run(run_id)
-    artifact = next((a for a in detail.artifacts if a.name == ARTIFACT), None)
-    if artifact is None:
-        raise BundleError(
-            f"run {detail.summary.id} ({detail.summary.status}) has no bundle",
-            hint="only finished runs keep one; `learnburn show RUN` lists a run's artifacts",
-        )
-    data = store.artifacts.read_bytes(artifact.sha256)
+    """Write the bundle of a recorded run (or of a model version: ``models:/NAME@ALIAS``,
+    ``models:/NAME/VERSION``) to ``output``: a packed file when it ends in ".lbm", else a
+    directory. The artifact's sha256 is verified on the way out."""
+    if is_model_reference(run_id):
+        data = store.artifacts.read_bytes(resolve_model(store, run_id).bundle_sha256)
+    else:
+        detail = store.get_run(run_id)
+        artifact = next((a for a in detail.artifacts if a.name == ARTIFACT), None)
+        if artifact is None:
+            raise BundleError(
+                f"run {detail.summary.id} ({detail.summary.status}) has no bundle",
+                hint="only finished runs keep one; `learnburn show RUN` lists a run's artifacts",
+            )
+        data = store.artifacts.read_bytes(artifact.sha256)
     target = Path(output)
     if target.exists() and not overwrite:
         raise BundleError(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -43,8 +43,16 @@ from learnburn.runs._schema import (
     runs,
 )
 
-if TYPE_CHECKING:
-    from learnburn.runs._store import RunStore
+
+class _Database(Protocol):
+    """What the registry uses of the run store that owns it: its engine and its translation of
+    database errors into ``RunStoreError`` (``RunStore`` is one; the store imports this module,
+    so this module names the shape, not the class)."""
+
+    _engine: Any
+
+    def _translated(self, action: str) -> AbstractContextManager[None]: ...
+
 
 ACTIONS = ("promote", "rollback", "keep")
 _VERSION_COLUMNS = (
@@ -64,7 +72,7 @@ _VERSION_COLUMNS = (
 class ModelRegistry:
     """Models, versions, aliases and alias history, in the store's database."""
 
-    def __init__(self, store: RunStore) -> None:
+    def __init__(self, store: _Database) -> None:
         self._store = store
 
     def register(self, model: str, run_id: str, bundle_sha256: str) -> ModelVersion:
@@ -228,7 +236,7 @@ class ModelRegistry:
 
 
 @contextmanager
-def _using(store: RunStore, action: str, opener: Any) -> Iterator[Connection]:
+def _using(store: _Database, action: str, opener: Any) -> Iterator[Connection]:
     with store._translated(action), opener(store._engine) as connection:
         yield connection
 

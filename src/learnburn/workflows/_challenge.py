@@ -39,7 +39,7 @@ from learnburn.evaluation import (
 )
 from learnburn.runs import ModelVersion, RunStore
 from learnburn.spec import DEFAULT_ROPE, ChallengeSpec, ExperimentSpec
-from learnburn.workflows._learn import ProgressCallback, _cost_matrix, _load
+from learnburn.workflows._learn import _cost_matrix
 from learnburn.workflows._record import run_and_record
 from learnburn.workflows._registry import (
     current_actor,
@@ -48,6 +48,7 @@ from learnburn.workflows._registry import (
     register_run,
     resolve_model,
 )
+from learnburn.workflows._stages import ProgressCallback, read_data
 
 EXIT_KEPT_WORSE = 1
 _SCORE_METRICS = ("roc_auc", "accuracy", "balanced_accuracy", "f1")
@@ -194,9 +195,9 @@ def with_data(spec: ExperimentSpec, path: str | os.PathLike) -> ExperimentSpec:
 def _comparison_rows(spec, recorded, evaluation_data):
     """The features and target of the rows both models score, and where they come from."""
     if evaluation_data is not None:
-        dataset = _load(with_data(spec, evaluation_data))
+        dataset = read_data(with_data(spec, evaluation_data))
         return dataset.features, dataset.target, f"every row of {evaluation_data}", dataset
-    dataset = _load(spec)
+    dataset = read_data(spec)
     predictions = recorded.result.predictions
     rows = (
         np.unique(predictions.loc[predictions["split"] == "holdout", "row"].to_numpy())

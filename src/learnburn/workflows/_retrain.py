@@ -19,9 +19,9 @@ from learnburn.errors import RunStoreError
 from learnburn.runs import RunStore, validate_name
 from learnburn.spec import ExperimentSpec
 from learnburn.workflows._challenge import ChallengeResult, challenge_model, with_data
-from learnburn.workflows._learn import ProgressCallback
 from learnburn.workflows._record import run_and_record
 from learnburn.workflows._registry import current_actor, promote_run
+from learnburn.workflows._stages import ProgressCallback
 
 _UNITS = {"h": 3600, "d": 86_400, "w": 7 * 86_400}
 _EVERY = re.compile(r"(\d+)([hdw])")

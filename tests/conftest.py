@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -116,3 +119,37 @@ def make_mixed_target(frame: pd.DataFrame, *, classes: int = 2) -> np.ndarray:
 def mixed_target_maker():
     """The function that makes the mixed features' target: (frame, classes=2)."""
     return make_mixed_target
+
+
+# A table of its own in the real PostgreSQL test database (data sources and snapshots).
+POSTGRES_VARIABLE = "LEARNBURN_TEST_POSTGRES"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> str:
+    """The test database's URL (with its password: the tests' server is local and throwaway)."""
+    url = os.environ.get(POSTGRES_VARIABLE, "").strip()
+    if not url:
+        pytest.skip(f"{POSTGRES_VARIABLE} is not set: start tests/fixtures/start_postgres.sh")
+    pytest.importorskip("psycopg", reason="the PostgreSQL tests need learnburn[postgres]")
+    return url
+
+
+@pytest.fixture
+def sql_table(postgres) -> Iterator[Callable[[str], str]]:
+    """Run SQL with ``{table}`` standing for a table name unique to this test; dropped after."""
+    from sqlalchemy import create_engine
+
+    name = f"lb_src_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(postgres)
+
+    def run(statements: str) -> str:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(statements.replace("{table}", name))
+        return name
+
+    try:
+        yield run
+    finally:
+        run("DROP TABLE IF EXISTS {table}")
+        engine.dispose()

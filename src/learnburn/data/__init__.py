@@ -5,6 +5,8 @@ from learnburn.data._fingerprint import Fingerprint, fingerprint_table
 from learnburn.data._infer import infer_schema
 from learnburn.data._read import read_table
 from learnburn.data._schema import KINDS, ColumnSchema, Schema
+from learnburn.data._source import SourceRead, keep_window
+from learnburn.data._sql import read_sql
 
 __all__ = [
     "KINDS",
@@ -12,9 +14,12 @@ __all__ = [
     "Dataset",
     "Fingerprint",
     "Schema",
+    "SourceRead",
     "fingerprint_table",
     "infer_schema",
+    "keep_window",
     "load_dataset",
     "prepare_dataset",
+    "read_sql",
     "read_table",
 ]

@@ -55,6 +55,7 @@ class Dataset:
     dropped_rows: int = 0
     excluded: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    origin: dict = field(default_factory=dict)  # how the table was read (SourceRead.origin)
 
     @property
     def n_rows(self) -> int:

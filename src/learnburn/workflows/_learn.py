@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from learnburn.backends import Backend, LocalBackend
-from learnburn.data import Dataset, infer_schema, load_dataset, read_table
+from learnburn.data import Dataset, infer_schema, read_table
 from learnburn.errors import DataError, SpecError, SpecProblem
 from learnburn.evaluation import (
     ClusteringResult,
@@ -40,6 +40,7 @@ from learnburn.runs import (
 )
 from learnburn.spec import ExperimentSpec, relative_data_path, starter_spec
 from learnburn.thresholds import CostError, choose_decision, cost_matrix, expected_cost
+from learnburn.workflows._sources import load_spec_data
 
 _TARGET_NAMES = ("target", "label", "y", "class", "outcome")
 
@@ -300,21 +301,13 @@ def init_spec(
 
 
 def _load(spec: ExperimentSpec) -> Dataset:
-    return load_dataset(
-        spec.resolve_data_path(),
-        target=spec.data.target,
-        task=spec.task,
-        drop=spec.data.drop,
-        id_column=spec.data.id_column,
-        time_column=spec.data.time_column,
-        categorical=spec.data.categorical,
-        **spec.data.read_options(),
-    )
+    return load_spec_data(spec)
 
 
 def _describe_data(dataset: Dataset) -> dict:
     return {
         "source": dataset.source,
+        **({"origin": dataset.origin} if dataset.origin else {}),
         "fingerprint": dataset.fingerprint.to_dict(),
         "rows": dataset.n_rows,
         "dropped_rows": dataset.dropped_rows,

@@ -1,0 +1,65 @@
+"""A spec whose table is a query: read from the real PostgreSQL server through the workflows."""
+
+from __future__ import annotations
+
+import pytest
+
+from learnburn.errors import DataError
+from learnburn.spec import parse_spec
+from learnburn.workflows import check_experiment
+
+SPEC = """
+[experiment]
+name = "loans"
+
+[data]
+sql = "SELECT * FROM {table} ORDER BY day"
+url = "env:LB_TEST_LOANS_DB"
+target = "label"
+time_column = "day"
+
+[evaluation]
+folds = 2
+repeats = 1
+
+[candidates.logistic_regression]
+"""
+
+
+@pytest.fixture
+def loans(postgres, sql_table, monkeypatch) -> str:
+    """A 60-row table of loans with a day per row, and the URL exported as LB_TEST_LOANS_DB."""
+    monkeypatch.setenv("LB_TEST_LOANS_DB", postgres)
+    return sql_table(
+        "CREATE TABLE {table} AS SELECT DATE '2024-01-01' + g AS day, g * 0.1 AS x, "
+        "mod(g * 7, 5) AS z, CASE WHEN mod(g, 2) = 0 THEN 'yes' ELSE 'no' END AS label "
+        "FROM generate_series(0, 59) AS g"
+    )
+
+
+def test_a_query_spec_is_read_from_the_database_with_its_origin(loans):
+    """The spec's query runs; the data record names the variable, never the URL."""
+    spec = parse_spec(SPEC.replace("{table}", loans))
+    data = check_experiment(spec)["data"]
+    assert data["rows"] == 60
+    assert data["origin"]["url"] == "env:LB_TEST_LOANS_DB"
+    assert data["source"].startswith("SQL on postgresql+psycopg://")
+
+
+def test_since_and_until_keep_the_window_of_the_time_column(loans):
+    """Without {since} in the query, the window is applied to the time column's values."""
+    text = SPEC.replace("{table}", loans).replace(
+        'time_column = "day"', 'time_column = "day"\nsince = 2024-01-11\nuntil = 2024-01-31'
+    )
+    data = check_experiment(parse_spec(text))["data"]
+    assert data["rows"] == 20
+    assert data["origin"]["window"] == {"since": "2024-01-11", "until": "2024-01-31"}
+
+
+def test_a_window_with_no_rows_is_an_error(loans):
+    """A window outside the data is a DataError naming it, not an empty table."""
+    text = SPEC.replace("{table}", loans).replace(
+        'time_column = "day"', 'time_column = "day"\nsince = 2030-01-01'
+    )
+    with pytest.raises(DataError, match=r"no rows with day in the window \[2030-01-01"):
+        check_experiment(parse_spec(text))

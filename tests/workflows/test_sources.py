@@ -63,3 +63,38 @@ def test_a_window_with_no_rows_is_an_error(loans):
     )
     with pytest.raises(DataError, match=r"no rows with day in the window \[2030-01-01"):
         check_experiment(parse_spec(text))
+
+
+S3_SPEC = """
+[experiment]
+name = "loans"
+
+[data]
+path = "s3://lb-train/loans/"
+partitions = { year = 2024 }
+target = "label"
+drop = ["year"]
+
+[evaluation]
+folds = 2
+repeats = 1
+
+[candidates.logistic_regression]
+"""
+
+
+def test_a_spec_reads_a_partitioned_s3_prefix_with_its_filter(s3, table_maker):
+    """path = "s3://bucket/prefix/" with partitions reads only the chosen partitions and
+    records each object with its ETag."""
+    import boto3
+
+    client = boto3.client("s3", region_name="us-east-1")
+    client.create_bucket(Bucket="lb-train")
+    table = table_maker(120)
+    for year, part in ((2023, table.iloc[:60]), (2024, table.iloc[60:])):
+        key = f"loans/year={year}/part-0.parquet"
+        client.put_object(Bucket="lb-train", Key=key, Body=part.to_parquet(index=False))
+    data = check_experiment(parse_spec(S3_SPEC))["data"]
+    assert data["rows"] == 60
+    [record] = data["origin"]["objects"]
+    assert record["key"] == "loans/year=2024/part-0.parquet" and record["etag"]

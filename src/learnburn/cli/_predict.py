@@ -14,8 +14,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from learnburn.bundles import load_bundle
 from learnburn.cli._errors import handles_errors
 from learnburn.cli._keys import REQUIRE_SIGNATURE, trusted_keys
+from learnburn.data import is_object_url
 from learnburn.errors import DataError
 from learnburn.serving import predict_file, predict_partitions
+from learnburn.workflows import local_input, local_output
 
 CLUSTER = typer.Option(
     None,
@@ -31,18 +33,18 @@ def predict(
     bundle_path: Path = typer.Argument(
         ..., metavar="BUNDLE", help="The bundle: a NAME.lbm file or a directory."
     ),
-    data: Path = typer.Argument(
+    data: str = typer.Argument(
         ...,
         metavar="DATA",
-        help="The table to score: CSV (also .gz...) or Parquet; with --cluster, a folder, a glob "
-        "or a file of Parquet.",
+        help="The table to score: CSV (also .gz...) or Parquet, a file or s3://BUCKET/KEY; with "
+        "--cluster, a folder, a glob or a file of Parquet.",
     ),
-    output: Path = typer.Option(
+    output: str = typer.Option(
         ...,
         "--output",
         "-o",
-        help="Where to write the predictions: OUT.csv or OUT.parquet; with --cluster, a folder "
-        "of part-NNNNN.parquet files.",
+        help="Where to write the predictions: OUT.csv or OUT.parquet, a file or "
+        "s3://BUCKET/KEY; with --cluster, a folder of part-NNNNN.parquet files.",
     ),
     id_column: str | None = typer.Option(
         None, "--id-column", help="Copy this input column first into the output."
@@ -71,24 +73,33 @@ def predict(
     table it was trained on has one) is ignored silently. A missing or mistyped feature column
     stops the scoring and no output is written.
     """
-    if output.exists() and not force:
-        raise DataError(f"'{output}' already exists", hint="choose another path, or pass --force")
     console = Console()
     keys = trusted_keys(require_signature)
     if cluster:
+        if is_object_url(data) or is_object_url(output):
+            raise DataError(
+                "--cluster scores files the workers can read by path, not s3:// locations",
+                hint="leave out --cluster to score an s3:// object here",
+            )
+        if Path(output).exists() and not force:
+            raise DataError(f"'{output}' already exists", hint="choose another path, or --force")
         if keys:  # the workers read the bundle by path: check it here first
             load_bundle(bundle_path, trusted=trust, lazy=True, trusted_keys=keys)
-        _predict_on_cluster(console, cluster, bundle_path, data, output, id_column, trust)
+        _predict_on_cluster(
+            console, cluster, bundle_path, Path(data), Path(output), id_column, trust
+        )
         return
-    bundle = load_bundle(bundle_path, trusted=trust, lazy=True, trusted_keys=keys)
-    with _row_progress(console) as progress:
-        summary = predict_file(
-            bundle, data, output, id_column=id_column, chunk_rows=chunk_rows, progress=progress,
-            runtime=runtime,
-        )  # fmt: skip
+    with local_output(output, force=force) as target:
+        bundle = load_bundle(bundle_path, trusted=trust, lazy=True, trusted_keys=keys)
+        with local_input(data) as source, _row_progress(console) as progress:
+            summary = predict_file(
+                bundle, source, target, id_column=id_column, chunk_rows=chunk_rows,
+                progress=progress, runtime=runtime,
+            )  # fmt: skip
+    written = output if is_object_url(output) else summary.output
     console.print(
         f"Scored {summary.rows:,} rows in {summary.chunks} chunk{'s' * (summary.chunks != 1)} "
-        f"({summary.seconds:.1f} s, {_RUNTIME_NAMES[summary.runtime]}); wrote {summary.output}."
+        f"({summary.seconds:.1f} s, {_RUNTIME_NAMES[summary.runtime]}); wrote {written}."
     )
 
 

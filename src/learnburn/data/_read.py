@@ -3,7 +3,8 @@
 The format is chosen by the file's suffix: ``.csv`` and ``.tsv``, each optionally compressed
 (``.gz``, ``.bz2``, ``.zip``, ``.xz``; pandas infers the compression), and ``.parquet``/``.pq``.
 A path ``pkg://PACKAGE/relative/path`` names a file inside an installed package, found with
-``importlib.resources.files(PACKAGE) / "relative/path"``.
+``importlib.resources.files(PACKAGE) / "relative/path"``; ``s3://bucket/key`` an object, and
+``s3://bucket/prefix/`` a partitioned Parquet dataset (``_objects.py``).
 
 Delimited text is decoded with ``encoding`` (UTF-8 by default) and split on ``delimiter``
 (sniffed from the header line when not given; see ``_delimited.py``); the ``missing_values``
@@ -32,6 +33,7 @@ from learnburn.data._delimited import read_delimited
 from learnburn.errors import DataError
 
 PACKAGE_SCHEME = "pkg://"
+OBJECT_SCHEME = "s3://"
 _COMPRESSIONS = (".gz", ".bz2", ".zip", ".xz")
 _SEPARATORS = {".csv": ",", ".tsv": "\t"}
 _PARQUET = (".parquet", ".pq")
@@ -53,9 +55,18 @@ def read_table(
     """Read the table at ``path`` (a file or ``pkg://PACKAGE/relative/path``) into a DataFrame."""
     source = os.fspath(path)
     text = {"encoding": encoding, "delimiter": delimiter, "missing_values": tuple(missing_values)}
+    if source.startswith(OBJECT_SCHEME):
+        from learnburn.data._objects import read_objects
+
+        return read_objects(source, text=text).frame
     with ExitStack() as stack:
         file = _resolve(source, stack)
-        frame = _read_file(file, source, text)
+        return read_local(file, source, text)
+
+
+def read_local(file: Path, source: str, text: dict[str, Any]) -> pd.DataFrame:
+    """The table in the local ``file`` (named ``source`` in messages), checked not empty."""
+    frame = _read_file(file, source, text)
     _check_not_empty(frame, source)
     return frame
 

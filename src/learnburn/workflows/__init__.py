@@ -33,6 +33,7 @@ from learnburn.workflows._record import (
     reproduce_run,
     run_and_record,
 )
+from learnburn.workflows._remote import local_input, local_output
 from learnburn.workflows._splits import write_splits
 
 __all__ = [
@@ -51,6 +52,8 @@ __all__ = [
     "diff_runs",
     "export_bundle",
     "init_spec",
+    "local_input",
+    "local_output",
     "notebook_results",
     "notebook_results_of",
     "open_store",

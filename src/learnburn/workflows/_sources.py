@@ -11,7 +11,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from learnburn.data import Dataset, SourceRead, keep_window, prepare_dataset, read_sql, read_table
+from learnburn.data import (
+    Dataset,
+    SourceRead,
+    is_object_url,
+    keep_window,
+    prepare_dataset,
+    read_objects,
+    read_sql,
+    read_table,
+)
 from learnburn.errors import DataError
 from learnburn.spec import ExperimentSpec
 
@@ -25,6 +34,8 @@ def read_spec_data(spec: ExperimentSpec) -> SourceRead:
         bound = "{since}" in query or "{until}" in query
         if bound or data.time_column is None:
             return read
+    elif is_object_url(data.path):
+        read = read_objects(data.path, partitions=data.partitions, text=data.read_options())
     else:
         path = spec.resolve_data_path()
         frame = read_table(path, **data.read_options())

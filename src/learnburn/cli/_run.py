@@ -58,6 +58,12 @@ def run(
         "the aggregate profile (no row of the training data leaves with the bundle).",
     ),
     sign: Path | None = SIGN,
+    snapshot: bool = typer.Option(
+        True,
+        "--snapshot/--no-snapshot",
+        help="Keep what a query or an s3:// source returned with the run, so that `reproduce` "
+        "works after the source changes; --no-snapshot for tables too big to keep (warns).",
+    ),
 ) -> None:
     """Evaluate, compare and choose candidates; score the holdout; record the run.
 
@@ -86,6 +92,7 @@ def run(
             progress=progress,
             allow_dirty=allow_dirty,
             reference_rows=reference_rows,
+            snapshot=snapshot,
         )
         written = None
         if bundle is not None and recorded.result.winner is not None:

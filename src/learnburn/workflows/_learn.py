@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from learnburn.backends import Backend, LocalBackend
-from learnburn.data import Dataset, infer_schema, read_table
+from learnburn.data import Dataset, SourceRead, infer_schema, read_table
 from learnburn.errors import DataError, SpecError, SpecProblem
 from learnburn.evaluation import (
     ClusteringResult,
@@ -40,7 +40,7 @@ from learnburn.runs import (
 )
 from learnburn.spec import ExperimentSpec, relative_data_path, starter_spec
 from learnburn.thresholds import CostError, choose_decision, cost_matrix, expected_cost
-from learnburn.workflows._sources import load_spec_data
+from learnburn.workflows._sources import load_spec_data, prepare_spec_data
 
 _TARGET_NAMES = ("target", "label", "y", "class", "outcome")
 
@@ -64,10 +64,12 @@ def run_experiment(
     jobs: int = 1,
     backend: Backend | None = None,
     progress: ProgressCallback | None = None,
+    read: SourceRead | None = None,
 ) -> ExperimentResult | ClusteringResult:
-    """Read the data, evaluate every candidate on the same folds, compare them, choose one by the
-    spec's policy, refit it, choose the decision threshold on out-of-fold predictions, score the
-    holdout once, and return the full record.
+    """Read the data (or take ``read``, the spec's table already read), evaluate every
+    candidate on the same folds, compare them, choose one by the spec's policy, refit it, choose
+    the decision threshold on out-of-fold predictions, score the holdout once, and return the
+    full record.
 
     A clustering spec (task "clustering") instead fits every candidate over the range of k with
     bootstrap refits and returns a ``ClusteringResult`` (``workflows/_cluster.py``)."""
@@ -78,7 +80,7 @@ def run_experiment(
     started = time.perf_counter()
 
     notify(ProgressEvent("stage", "reading data"))
-    dataset = _load(spec)
+    dataset = _load(spec) if read is None else prepare_spec_data(spec, read)
     if spec.task == "clustering":
         from learnburn.workflows._cluster import run_clustering  # it reads this module
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from learnburn.backends import Backend
 from learnburn.bundles import import_in_background
-from learnburn.errors import ProvenanceError, ProvenanceWarning
+from learnburn.data import SourceRead
+from learnburn.errors import DataError, ProvenanceError, ProvenanceWarning
 from learnburn.evaluation import ExperimentResult
 from learnburn.runs import (
     Provenance,
@@ -36,10 +37,16 @@ from learnburn.workflows._drift import SAMPLE_ROWS
 from learnburn.workflows._learn import (
     ProgressCallback,
     ProgressEvent,
-    _load,
     _peak_memory_mb,
     run_experiment,
 )
+from learnburn.workflows._snapshots import (
+    changes_under_runs,
+    keep_snapshot,
+    snapshot_of,
+    warn_no_snapshot,
+)
+from learnburn.workflows._sources import prepare_spec_data, read_spec_data
 
 HEARTBEAT_SECONDS = 10.0
 
@@ -91,6 +98,7 @@ def run_and_record(
     allow_dirty: bool = False,
     origin: RunOrigin | None = None,
     reference_rows: int = SAMPLE_ROWS,
+    snapshot: bool = True,
 ) -> RecordedRun:
     """Check provenance, record the run as running, run it, and record how it ended.
 
@@ -99,6 +107,9 @@ def run_and_record(
     lost either way. ``origin`` adds what started the run (a notebook) to its record.
     The run's bundle carries at most ``reference_rows`` training rows for the multivariate
     drift check (0: none, only the aggregate profile).
+    A table read from a database or from S3 is stored with the run as its snapshot
+    (``_snapshots.py``) unless ``snapshot`` is False, which warns that the run then reproduces
+    only while its source is unchanged.
     """
     origin = origin or RunOrigin()
     provenance = _provenance(spec, allow_dirty=allow_dirty, origin=origin)
@@ -118,7 +129,8 @@ def run_and_record(
         notify = _with_heartbeat(store, run_id, progress)
         # folds run in other processes: this one imports what the bundle needs meanwhile
         warming = import_in_background() if _folds_elsewhere(backend, jobs) else None
-        result = run_experiment(spec, jobs=jobs, backend=backend, progress=notify)
+        read = _read_and_keep(spec, store, run_id, snapshot=snapshot, notify=notify)
+        result = run_experiment(spec, jobs=jobs, backend=backend, progress=notify, read=read)
         if warming is not None:
             warming.join()
         if result.predictions is not None:
@@ -135,6 +147,21 @@ def run_and_record(
         store.add_artifact(run_id, "result.json", sha, size, "record")
         store.finish_run(run_id, record)
     return RecordedRun(run_id, result, provenance.to_dict(), store.url)
+
+
+def _read_and_keep(spec, store, run_id, *, snapshot: bool, notify) -> SourceRead | None:
+    """The spec's table, read here and kept as the run's snapshot when its source can change
+    without a commit; None (run_experiment reads it) for a local file."""
+    if not changes_under_runs(spec):
+        return None
+    notify(ProgressEvent("stage", "reading data"))
+    read = read_spec_data(spec)
+    if snapshot:
+        notify(ProgressEvent("stage", "keeping a snapshot of the data read"))
+        keep_snapshot(store, run_id, read)
+    else:
+        warn_no_snapshot(spec, read.source)
+    return read
 
 
 def _folds_elsewhere(backend: Backend | None, jobs: int) -> bool:
@@ -160,7 +187,9 @@ def _with_bundle_timings(result: ExperimentResult, bundled: Mapping[str, float])
 def _provenance(spec: ExperimentSpec, *, allow_dirty: bool, origin: RunOrigin):
     read_files = [Path(spec.source)] if spec.source else []
     data_path = spec.resolve_data_path()
-    if "://" not in data_path:
+    if spec.data.sql_file is not None:
+        read_files.append(Path(spec.resolve_sql_file() or ""))
+    elif data_path and "://" not in data_path:
         read_files.append(Path(data_path))
     return check_provenance(
         Path(spec.source or Path.cwd()),
@@ -218,7 +247,7 @@ def _spec_location(spec: ExperimentSpec, provenance) -> dict:
         except ValueError:
             location["spec_path"] = str(Path(spec.source).resolve())
     data = location["data_path"]
-    if "://" not in data:
+    if data and "://" not in data:
         location["data_path"] = str(Path(data).resolve())
     return location
 
@@ -266,6 +295,8 @@ class Reproduction:
     environment_differences: tuple[str, ...]
     differences: tuple[str, ...]  # each decision that came out otherwise: "what: recorded -> now"
     result: ExperimentResult = field(compare=False, repr=False)
+    data_from: str = "source"  # "source", or "snapshot" when the source no longer matches
+    data_note: str = ""  # why the snapshot was used, in one sentence
 
 
 def reproduce_run(
@@ -273,7 +304,10 @@ def reproduce_run(
 ) -> Reproduction:
     """Check out the run's commit in a temporary worktree, re-apply its diff, check the data
     fingerprint, re-run, and compare every per-fold score and every decision (the splits, the
-    chosen candidate, the threshold and calibration, the holdout score) with the recorded ones."""
+    chosen candidate, the threshold and calibration, the holdout score) with the recorded ones.
+
+    When the data no longer matches the run's fingerprint (a table changed) or cannot be read,
+    the run's snapshot is used instead, and the Reproduction says so."""
     detail = store.get_run(run_id)
     provenance = detail.provenance
     if not provenance.get("spec_path"):
@@ -295,9 +329,10 @@ def reproduce_run(
     diff = _stored_diff(store, detail)
     with checkout_worktree(provenance["root"], provenance["commit"], diff=diff) as tree:
         spec = _spec_in(tree, detail)
-        _check_fingerprint(spec, detail)
-        result = run_experiment(spec, jobs=jobs, progress=progress)
-    return _compare_reproduction(detail, result)
+        read, note = _data_of(store, spec, detail)
+        result = run_experiment(spec, jobs=jobs, progress=progress, read=read)
+    outcome = _compare_reproduction(detail, result)
+    return replace(outcome, data_from="snapshot" if note else "source", data_note=note)
 
 
 def _stored_diff(store: RunStore, detail: RunDetail) -> bytes:
@@ -322,24 +357,62 @@ def _spec_in(tree: Path, detail: RunDetail) -> ExperimentSpec:
             "in its commit, or differs from the recorded text",
             hint="the run's commit (and diff) must hold the spec it ran",
         )
-    if "://" not in spec.data.path and not Path(spec.resolve_data_path()).exists():
+    local = not spec.data.is_query and "://" not in spec.data.path
+    if local and not Path(spec.resolve_data_path()).exists():
         data = DataSpec(**{**asdict(spec.data), "path": detail.provenance["data_path"]})
         spec = replace(spec, data=data, source="")  # an ignored data file: read it where it was
     return spec
 
 
-def _check_fingerprint(spec: ExperimentSpec, detail: RunDetail) -> None:
+def _data_of(store: RunStore, spec: ExperimentSpec, detail: RunDetail) -> tuple[SourceRead, str]:
+    """The table to reproduce the run on, and "" (its source still matches) or why the
+    run's snapshot is used instead."""
+    recorded = detail.record["data"]["fingerprint"]
+    kept = snapshot_of(store, detail)
+    try:
+        read = read_spec_data(spec)
+    except DataError as error:
+        if kept is None:
+            raise
+        problem = f"{error.message}"
+        return _checked_snapshot(kept, spec, detail), (
+            f"the source could not be read ({problem}); reproduced on the run's snapshot "
+            f"({kept[1][:12]})"
+        )
+    fingerprint = _fingerprint(spec, read)
+    if fingerprint.content_hash == recorded["content_hash"]:
+        return read, ""
+    changed = (
+        f"the data at {read.source} no longer matches run {detail.summary.id}: fingerprint "
+        f"{fingerprint.content_hash[:12]} ({fingerprint.rows} rows), the run read "
+        f"{recorded['content_hash'][:12]} ({recorded['rows']} rows)"
+    )
+    if kept is None:
+        hint = "restore the data the run read; learnburn will not reproduce on other data"
+        if changes_under_runs(spec):
+            hint += " (this run kept no snapshot of it: it was run with --no-snapshot)"
+        raise ProvenanceError(changed, hint=hint)
+    return _checked_snapshot(kept, spec, detail), (
+        f"{changed}; reproduced on the run's snapshot ({kept[1][:12]})"
+    )
+
+
+def _checked_snapshot(kept, spec: ExperimentSpec, detail: RunDetail) -> SourceRead:
+    read, sha = kept
+    recorded = detail.record["data"]["fingerprint"]["content_hash"]
+    if _fingerprint(spec, read).content_hash != recorded:
+        raise ProvenanceError(
+            f"the snapshot of run {detail.summary.id} ({sha[:12]}) does not match the "
+            "fingerprint the run recorded",
+            hint="`learnburn runs --verify` checks the artifacts; the snapshot may be damaged",
+        )
+    return read
+
+
+def _fingerprint(spec: ExperimentSpec, read: SourceRead):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the run itself reports what it has to say
-        fingerprint = _load(spec).fingerprint
-    recorded = detail.record["data"]["fingerprint"]
-    if fingerprint.content_hash != recorded["content_hash"]:
-        raise ProvenanceError(
-            f"the data at {spec.resolve_data_path()} no longer matches run {detail.summary.id}: "
-            f"fingerprint {fingerprint.content_hash[:12]} ({fingerprint.rows} rows), the run read "
-            f"{recorded['content_hash'][:12]} ({recorded['rows']} rows)",
-            hint="restore the data the run read; learnburn will not reproduce on other data",
-        )
+        return prepare_spec_data(spec, read).fingerprint
 
 
 def _compare_reproduction(detail: RunDetail, result: ExperimentResult) -> Reproduction:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from learnburn.cli import app
 from learnburn.errors import ProvenanceError, ProvenanceWarning
 from learnburn.spec import load_spec
-from learnburn.workflows import open_store, reproduce_run, run_and_record
+from learnburn.workflows import open_store, reproduce_run, run_and_record, with_window
 
 SPEC = """
 [experiment]
@@ -173,3 +173,25 @@ def test_reproduce_after_an_s3_object_changed_uses_the_snapshot(s3, tmp_path, ta
         etag = store.get_run(recorded.run_id).record["data"]["origin"]["objects"][0]["etag"]
         outcome = reproduce_run(store, recorded.run_id)
     assert etag and outcome.exact and outcome.data_from == "snapshot"
+
+
+def test_a_window_given_on_the_command_line_is_recorded_and_reproduced(loans, sql_table):
+    """A run on --since rows records the window; reproduce reads the same window from the
+    unchanged source (not the snapshot), however the spec's own window reads."""
+    repo, _ = loans
+    sql_table(
+        "ALTER TABLE {table} ADD COLUMN day date; UPDATE {table} SET day = DATE '2023-12-01' + id"
+    )
+    text = (
+        (repo / "loans.toml").read_text().replace("ORDER BY id", "WHERE day >= {since} ORDER BY id")
+    )
+    (repo / "loans.toml").write_text(text + "\n")
+    _git(repo, "commit", "-qam", "a window on the day")
+    spec = with_window(load_spec(repo / "loans.toml"), since="2024-01-01")
+    with open_store(start=repo) as store:
+        recorded = run_and_record(spec, store=store)
+        detail = store.get_run(recorded.run_id)
+        assert detail.provenance["data_window"] == {"since": "2024-01-01", "until": None}
+        assert detail.record["data"]["rows"] == 50
+        outcome = reproduce_run(store, recorded.run_id)
+    assert outcome.exact and outcome.data_from == "source"

@@ -6,7 +6,7 @@ import pytest
 
 from learnburn.errors import DataError
 from learnburn.spec import parse_spec
-from learnburn.workflows import check_experiment
+from learnburn.workflows import check_experiment, with_window
 
 SPEC = """
 [experiment]
@@ -98,3 +98,30 @@ def test_a_spec_reads_a_partitioned_s3_prefix_with_its_filter(s3, table_maker):
     assert data["rows"] == 60
     [record] = data["origin"]["objects"]
     assert record["key"] == "loans/year=2024/part-0.parquet" and record["etag"]
+
+
+def test_since_in_the_query_is_bound_and_recorded(loans):
+    """``{since}`` in the SQL is the spec's since, bound as a parameter, not a row filter."""
+    text = SPEC.replace("{table}", loans).replace(
+        "ORDER BY day", "WHERE day >= {since} ORDER BY day"
+    )
+    text = text.replace('time_column = "day"', 'time_column = "day"\nsince = 2024-02-20')
+    data = check_experiment(parse_spec(text))["data"]
+    assert data["rows"] == 10
+    assert data["origin"]["params"] == {"since": "2024-02-20"}
+    assert "window" not in data["origin"]
+
+
+def test_with_window_replaces_the_specs_window_without_editing_it(loans):
+    """--since/--until (with_window) read the newest rows of the same spec."""
+    spec = parse_spec(SPEC.replace("{table}", loans))
+    data = check_experiment(with_window(spec, since="2024-02-10"))["data"]
+    assert data["rows"] == 20 and spec.data.since is None
+
+
+def test_a_window_on_a_query_without_placeholder_or_time_column_is_an_error(loans):
+    """since/until that could apply to nothing are refused, not silently ignored."""
+    text = SPEC.replace("{table}", loans).replace('time_column = "day"\n', "")
+    spec = parse_spec(text)
+    with pytest.raises(DataError, match="the spec names no time_column"):
+        check_experiment(with_window(spec, since="2024-02-10"))

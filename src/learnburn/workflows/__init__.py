@@ -34,6 +34,7 @@ from learnburn.workflows._record import (
     run_and_record,
 )
 from learnburn.workflows._remote import local_input, local_output
+from learnburn.workflows._sources import with_window
 from learnburn.workflows._splits import write_splits
 
 __all__ = [
@@ -63,5 +64,6 @@ __all__ = [
     "run_and_record",
     "run_cadence",
     "run_experiment",
+    "with_window",
     "write_splits",
 ]

@@ -46,7 +46,7 @@ from learnburn.workflows._snapshots import (
     snapshot_of,
     warn_no_snapshot,
 )
-from learnburn.workflows._sources import prepare_spec_data, read_spec_data
+from learnburn.workflows._sources import prepare_spec_data, read_spec_data, with_window
 
 HEARTBEAT_SECONDS = 10.0
 
@@ -114,6 +114,9 @@ def run_and_record(
     origin = origin or RunOrigin()
     provenance = _provenance(spec, allow_dirty=allow_dirty, origin=origin)
     recorded = provenance.to_dict() | _spec_location(spec, provenance) | dict(origin.provenance)
+    window = {key: getattr(spec.data, key) for key in ("since", "until")}
+    if any(window.values()):  # --since/--until may replace the spec's: reproduce reads these
+        recorded["data_window"] = window
     run_id = store.start_run(
         experiment=spec.name, spec_text=spec.text, spec_hash=spec.content_hash(),
         seed=spec.evaluation.seed, provenance=recorded, environment=describe_environment(),
@@ -328,7 +331,7 @@ def reproduce_run(
         )
     diff = _stored_diff(store, detail)
     with checkout_worktree(provenance["root"], provenance["commit"], diff=diff) as tree:
-        spec = _spec_in(tree, detail)
+        spec = with_window(_spec_in(tree, detail), **provenance.get("data_window", {}))
         read, note = _data_of(store, spec, detail)
         result = run_experiment(spec, jobs=jobs, progress=progress, read=read)
     outcome = _compare_reproduction(detail, result)

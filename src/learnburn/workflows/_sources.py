@@ -26,23 +26,28 @@ from learnburn.spec import ExperimentSpec
 
 
 def read_spec_data(spec: ExperimentSpec) -> SourceRead:
-    """The table the spec names, inside its since/until window."""
+    """The table the spec names, inside its since/until window: bound as the query's
+    ``{since}``/``{until}`` where it has them, else kept from the time column's values."""
     data = spec.data
+    window = {"since": data.since, "until": data.until}
     if data.is_query:
         query = data.sql if data.sql is not None else _query_file(spec)
-        read = read_sql(data.url or "", query, since=data.since, until=data.until)
-        bound = "{since}" in query or "{until}" in query
-        if bound or data.time_column is None:
-            return read
+        read = read_sql(data.url or "", query, **window)
+        window = {k: v for k, v in window.items() if "{" + k + "}" not in query}
     elif is_object_url(data.path):
         read = read_objects(data.path, partitions=data.partitions, text=data.read_options())
     else:
         path = spec.resolve_data_path()
-        frame = read_table(path, **data.read_options())
-        read = SourceRead(frame, path)
-    if data.time_column is None:
+        read = SourceRead(read_table(path, **data.read_options()), path)
+    if not any(window.values()):
         return read
-    return keep_window(read, data.time_column, data.since, data.until)
+    if data.time_column is None:
+        raise DataError(
+            f"since/until cannot apply to {read.source}: the spec names no time_column"
+            + (" and the query has no {since}/{until}" if data.is_query else ""),
+            hint="set time_column under [data], or use {since} in the query (WHERE day >= {since})",
+        )
+    return keep_window(read, data.time_column, window["since"], window["until"])
 
 
 def prepare_spec_data(spec: ExperimentSpec, read: SourceRead) -> Dataset:

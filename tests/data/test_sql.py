@@ -199,6 +199,7 @@ class _silent_server:
                 return
 
     def __exit__(self, *exc) -> None:
+        self.sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() in the thread
         self.sock.close()
         for connection in self.accepted:
             connection.close()

@@ -73,7 +73,7 @@ def test_partitions_need_a_folder_path():
     message, _ = problems_of('path = "s3://b/x.parquet"\npartitions = { year = 2024 }\n')[
         "data.partitions"
     ]
-    assert message.startswith("applies to a folder of partitioned Parquet")
+    assert message.startswith("applies to an s3:// folder of partitioned Parquet")
 
 
 def test_partition_values_become_text():
@@ -84,3 +84,28 @@ def test_partition_values_become_text():
         + CANDIDATE
     )
     assert spec.data.partitions == {"year": ("2024", "2025"), "region": ("north",)}
+
+
+def test_relocated_rewrites_a_relative_sql_file_for_the_new_folder(tmp_path, monkeypatch):
+    """A spec written elsewhere still names its query file, and keeps an empty path empty."""
+    monkeypatch.chdir(tmp_path)
+    source = "experiments/loans.toml"
+    spec = parse_spec(
+        TOP + 'sql_file = "queries/loans.sql"\nurl = "env:DB"\n' + CANDIDATE, source=source
+    )
+    moved = spec.relocated("elsewhere/loans.toml")
+    assert moved.data.sql_file == "../experiments/queries/loans.sql"
+    assert moved.data.path == ""
+
+
+def test_a_query_spec_written_as_toml_parses_back_the_same():
+    """spec_to_toml writes the source keys, so the spec round-trips."""
+    from learnburn.spec import spec_to_toml
+
+    spec = parse_spec(
+        TOP
+        + 'sql = "SELECT * FROM t WHERE d >= {since}"\nurl = "env:DB"\nsince = 2024-01-01\n'
+        + CANDIDATE
+    )
+    again = parse_spec(spec_to_toml(spec))
+    assert again.to_dict() == spec.to_dict()

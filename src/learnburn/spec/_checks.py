@@ -102,8 +102,9 @@ def check_source(data: DataTable) -> list[SpecProblem]:
         hint = 'path = "data/loans.csv", or sql = "SELECT ..." with url = "env:LOANS_DB"'
         return [SpecProblem("data", f"needs exactly one of path, sql or sql_file, got {got}", hint)]
     problems = _check_url(data)
-    if data.partitions and not (data.path or "").endswith("/"):
-        message = "applies to a folder of partitioned Parquet only (a path ending in /)"
+    path = data.path or ""
+    if data.partitions and not (path.startswith("s3://") and path.endswith("/")):
+        message = "applies to an s3:// folder of partitioned Parquet only (a path ending in /)"
         hint = 'path = "s3://bucket/loans/" with partitions = { year = [2024, 2025] }'
         problems.append(SpecProblem("data.partitions", message, hint))
     return problems + _check_window(data)

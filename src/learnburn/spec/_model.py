@@ -206,9 +206,10 @@ class ExperimentSpec:
         return tuple(c for cand in self.candidates for c in cand.expand())
 
     def resolve_data_path(self) -> str:
-        """The data path, relative paths taken from the spec file's folder (or the cwd)."""
+        """The data path, relative paths taken from the spec file's folder (or the cwd); "" for
+        a query."""
         path = self.data.path
-        if "://" in path or Path(path).is_absolute() or not self.source:
+        if not path or "://" in path or Path(path).is_absolute() or not self.source:
             return path
         return str(Path(self.source).parent / path)
 
@@ -220,9 +221,15 @@ class ExperimentSpec:
         return str(Path(self.source).parent / path)
 
     def relocated(self, spec_file: str | os.PathLike) -> ExperimentSpec:
-        """The same spec with a relative data path rewritten for a file written at ``spec_file``."""
-        path = relative_data_path(self.resolve_data_path(), spec_file)
-        return replace(self, data=replace(self.data, path=path))
+        """The same spec with relative data and query paths rewritten for a file written at
+        ``spec_file``."""
+        data = self.data
+        if data.path:
+            data = replace(data, path=relative_data_path(self.resolve_data_path(), spec_file))
+        if data.sql_file is not None:
+            sql_file = relative_data_path(self.resolve_sql_file() or "", spec_file)
+            data = replace(data, sql_file=sql_file)
+        return replace(self, data=data)
 
     def to_dict(self) -> dict[str, Any]:
         """The spec's content as plain data (no source, no text)."""

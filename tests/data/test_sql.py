@@ -62,8 +62,10 @@ def test_read_sql_in_small_chunks_reads_the_same_table(postgres, sql_table):
         "FROM generate_series(1, 50) AS g"
     )
     query = f"SELECT * FROM {table} ORDER BY id"
-    chunked = read_sql(postgres, query, chunk_rows=7).frame
+    progress: list[int] = []
+    chunked = read_sql(postgres, query, chunk_rows=7, on_chunk=progress.append).frame
     whole = read_sql(postgres, query, chunk_rows=1000).frame
+    assert progress == [7, 14, 21, 28, 35, 42, 49, 50]  # fetched 7 rows at a time
     pd.testing.assert_frame_equal(chunked, whole)
     assert len(chunked) == 50 and chunked["label"].isna().sum() == 16
 

@@ -18,12 +18,11 @@ Connecting waits at most ``connect_timeout`` seconds.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -46,7 +45,7 @@ _TIMEOUT_ARGUMENT = {
 }
 _DRIVER_EXTRA = {"psycopg": "postgres", "psycopg2": "postgres"}
 _INT, _FLOAT, _TEXT = pa.int64(), pa.float64(), pa.string()
-_TIME = pa.timestamp("us")
+_TIME, _DATE = pa.timestamp("us"), pa.date32()
 # PostgreSQL type OIDs (pg_type) -> the Arrow type their column becomes.
 _TYPES = {
     16: pa.bool_(),
@@ -54,7 +53,7 @@ _TYPES = {
     700: _FLOAT, 701: _FLOAT, 1700: _FLOAT,
     18: _TEXT, 19: _TEXT, 25: _TEXT, 1042: _TEXT, 1043: _TEXT, 114: _TEXT, 3802: _TEXT,
     2950: _TEXT,
-    1082: _TIME, 1114: _TIME, 1184: pa.timestamp("us", tz="UTC"),
+    1082: _DATE, 1114: _TIME, 1184: pa.timestamp("us", tz="UTC"),
 }  # fmt: skip
 
 
@@ -126,13 +125,15 @@ def read_sql(
     chunk_rows: int = CHUNK_ROWS,
     connect_timeout: int = CONNECT_TIMEOUT,
     environ: Mapping[str, str] | None = None,
+    on_chunk: Callable[[int], None] | None = None,
 ) -> SourceRead:
-    """Run ``query`` on the database at ``url`` and return its result as a DataFrame."""
+    """Run ``query`` on the database at ``url`` and return its result as a DataFrame;
+    ``on_chunk`` is called with the rows read so far after each chunk."""
     database = resolve_url(url, environ)
     text, params = bind_window(query, since, until)
     engine = _engine(database, connect_timeout)
     try:
-        table = _fetch(engine, database, text, params, chunk_rows)
+        table = _fetch(engine, database, text, params, chunk_rows, on_chunk or (lambda _rows: None))
     finally:
         engine.dispose()
     source = describe_sql(database)
@@ -189,7 +190,9 @@ def _engine(database: DatabaseURL, connect_timeout: int):
         ) from error
 
 
-def _fetch(engine, database: DatabaseURL, query: str, params: dict, chunk_rows: int) -> pa.Table:
+def _fetch(
+    engine, database: DatabaseURL, query: str, params: dict, chunk_rows: int, on_chunk
+) -> pa.Table:
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
@@ -204,7 +207,7 @@ def _fetch(engine, database: DatabaseURL, query: str, params: dict, chunk_rows: 
         ) from None
     try:
         with connection:
-            streaming = connection.execution_options(stream_results=True, yield_per=chunk_rows)
+            streaming = connection.execution_options(stream_results=True)
             result = streaming.execute(text(query), params)
             description = result.cursor.description if result.returns_rows else None
             if not description:
@@ -215,7 +218,11 @@ def _fetch(engine, database: DatabaseURL, query: str, params: dict, chunk_rows: 
             names = [str(column[0]) for column in description]
             _check_unique(names, database)
             types = [_TYPES.get(column[1]) for column in description]
-            batches = [_batch(rows, names, types) for rows in result.partitions()]
+            batches, read = [], 0
+            for rows in result.yield_per(chunk_rows).partitions():
+                batches.append(_batch(rows, names, types))
+                read += batches[-1].num_rows
+                on_chunk(read)
     except DBAPIError as error:
         raise DataError(
             f"The query failed on {describe_sql(database)}: {_reason(error, database)}",
@@ -263,25 +270,24 @@ def _batch(
     return pa.RecordBatch.from_arrays(arrays, names=names)
 
 
-def _array(values: list[Any], type: pa.DataType | None) -> pa.Array:
-    if type is None:
+def _array(values: list[Any], kind: pa.DataType | None) -> pa.Array:
+    if kind is None:
         return _inferred(values)
-    if type == _FLOAT:
-        values = [None if v is None else float(v) for v in values]
-    elif type == _TEXT:
-        values = [v if v is None or isinstance(v, str) else _text(v) for v in values]
-    elif pa.types.is_timestamp(type):
-        return _timestamps(values, type)
-    return pa.array(values, type=type)
-
-
-def _timestamps(values: list[Any], type: pa.DataType) -> pa.Array:
-    plain = [dt.datetime(v.year, v.month, v.day) if _is_date(v) else v for v in values]
-    return pa.array(plain, type=type)
-
-
-def _is_date(value: Any) -> bool:
-    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    if kind == _DATE:
+        return pa.array(values, type=_DATE).cast(_TIME)
+    try:  # the driver's values fit the type as they come (the common, fast case)
+        return pa.array(values, type=kind)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass
+    if kind == _FLOAT:  # numeric comes as Decimal
+        return pa.array([None if v is None else float(v) for v in values], type=kind)
+    if kind == _TEXT:  # uuid, json
+        return pa.array([v if v is None or isinstance(v, str) else _text(v) for v in values])
+    odd = next(v for v in values if v is not None)
+    raise DataError(
+        f"A {kind} column holds values of another type: {type(odd).__name__}",
+        hint="cast the column in the query (CAST(x AS text))",
+    )
 
 
 def _text(value: Any) -> str:

@@ -141,3 +141,12 @@ def test_an_unreadable_parquet_object_under_a_prefix_is_named(bucket):
     bucket.put_object(Bucket=BUCKET, Key="bad/part-0.parquet", Body=io.BytesIO(b"not parquet"))
     with pytest.raises(DataError, match=r"Cannot read s3://lb-data/bad/part-0\.parquet as Parquet"):
         read_objects(f"s3://{BUCKET}/bad/")
+
+
+def test_missing_credentials_say_how_to_provide_them(bucket, monkeypatch):
+    """Without any credential in the chain, the error says which ones it looks for."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name)
+    with pytest.raises(DataError, match=r"No AWS credentials to read s3://lb-data/x\.parquet") as e:
+        read_objects(f"s3://{BUCKET}/x.parquet")
+    assert "AWS_PROFILE" in e.value.hint

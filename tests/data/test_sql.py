@@ -206,3 +206,20 @@ class _silent_server:
         for connection in self.accepted:
             connection.close()
         self.thread.join(timeout=10)
+
+
+def test_read_sql_on_sqlite_infers_types_from_the_values(tmp_path):
+    """A driver that reports no column types (SQLite) gets them from the values, NULLs kept."""
+    import sqlite3
+
+    path = tmp_path / "loans.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE loans (n INTEGER, x REAL, name TEXT)")
+        connection.executemany(
+            "INSERT INTO loans VALUES (?, ?, ?)", [(1, 0.5, "a"), (None, None, None), (3, 2.5, "c")]
+        )
+    frame = read_sql(f"sqlite:///{path}", "SELECT * FROM loans", chunk_rows=1).frame
+    assert {c: str(t) for c, t in frame.dtypes.items()} == {
+        "n": "float64", "x": "float64", "name": "str",
+    }  # fmt: skip
+    assert frame["name"].isna().tolist() == [False, True, False]

@@ -125,3 +125,14 @@ def test_a_window_on_a_query_without_placeholder_or_time_column_is_an_error(loan
     spec = parse_spec(text)
     with pytest.raises(DataError, match="the spec names no time_column"):
         check_experiment(with_window(spec, since="2024-02-10"))
+
+
+def test_a_checked_in_sql_file_is_read_relative_to_the_spec(loans, tmp_path):
+    """sql_file names a query file beside the spec; its result is the table."""
+    (tmp_path / "queries").mkdir()
+    (tmp_path / "queries" / "loans.sql").write_text(f"SELECT * FROM {loans}\nORDER BY day\n")
+    text = SPEC.replace(
+        'sql = "SELECT * FROM {table} ORDER BY day"', 'sql_file = "queries/loans.sql"'
+    )
+    spec = parse_spec(text, source=str(tmp_path / "loans.toml"))
+    assert check_experiment(spec)["data"]["rows"] == 60

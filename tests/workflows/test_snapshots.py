@@ -99,6 +99,17 @@ def test_reproduce_with_the_table_unchanged_reads_the_source(loans):
     assert outcome.exact and outcome.data_from == "source" and outcome.data_note == ""
 
 
+def test_reproduce_when_the_database_is_gone_uses_the_snapshot(loans, monkeypatch):
+    """A source that cannot be read any more (its URL unset) is replaced by the snapshot."""
+    repo, _ = loans
+    recorded = _record(repo)
+    monkeypatch.delenv("LB_TEST_LOANS_DB")
+    with open_store(start=repo) as store:
+        outcome = reproduce_run(store, recorded.run_id)
+    assert outcome.exact and outcome.data_from == "snapshot"
+    assert outcome.data_note.startswith("the source could not be read (")
+
+
 def test_no_snapshot_warns_and_reproduce_then_refuses_changed_data(loans, sql_table):
     """--no-snapshot keeps nothing (with a warning); after a change, reproduce refuses."""
     repo, _ = loans

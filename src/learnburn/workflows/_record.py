@@ -17,7 +17,7 @@ from typing import Any
 from learnburn.backends import Backend
 from learnburn.bundles import import_in_background
 from learnburn.data import SourceRead
-from learnburn.errors import DataError, ProvenanceError, ProvenanceWarning
+from learnburn.errors import ProvenanceError, ProvenanceWarning
 from learnburn.evaluation import ExperimentResult
 from learnburn.runs import (
     Provenance,
@@ -42,11 +42,11 @@ from learnburn.workflows._learn import (
 )
 from learnburn.workflows._snapshots import (
     changes_under_runs,
+    data_for_reproduction,
     keep_snapshot,
-    snapshot_of,
     warn_no_snapshot,
 )
-from learnburn.workflows._sources import prepare_spec_data, read_spec_data, with_window
+from learnburn.workflows._sources import read_spec_data, with_window
 
 HEARTBEAT_SECONDS = 10.0
 
@@ -332,7 +332,7 @@ def reproduce_run(
     diff = _stored_diff(store, detail)
     with checkout_worktree(provenance["root"], provenance["commit"], diff=diff) as tree:
         spec = with_window(_spec_in(tree, detail), **provenance.get("data_window", {}))
-        read, note = _data_of(store, spec, detail)
+        read, note = data_for_reproduction(store, spec, detail)
         result = run_experiment(spec, jobs=jobs, progress=progress, read=read)
     outcome = _compare_reproduction(detail, result)
     return replace(outcome, data_from="snapshot" if note else "source", data_note=note)
@@ -365,57 +365,6 @@ def _spec_in(tree: Path, detail: RunDetail) -> ExperimentSpec:
         data = DataSpec(**{**asdict(spec.data), "path": detail.provenance["data_path"]})
         spec = replace(spec, data=data, source="")  # an ignored data file: read it where it was
     return spec
-
-
-def _data_of(store: RunStore, spec: ExperimentSpec, detail: RunDetail) -> tuple[SourceRead, str]:
-    """The table to reproduce the run on, and "" (its source still matches) or why the
-    run's snapshot is used instead."""
-    recorded = detail.record["data"]["fingerprint"]
-    kept = snapshot_of(store, detail)
-    try:
-        read = read_spec_data(spec)
-    except DataError as error:
-        if kept is None:
-            raise
-        problem = f"{error.message}"
-        return _checked_snapshot(kept, spec, detail), (
-            f"the source could not be read ({problem}); reproduced on the run's snapshot "
-            f"({kept[1][:12]})"
-        )
-    fingerprint = _fingerprint(spec, read)
-    if fingerprint.content_hash == recorded["content_hash"]:
-        return read, ""
-    changed = (
-        f"the data at {read.source} no longer matches run {detail.summary.id}: fingerprint "
-        f"{fingerprint.content_hash[:12]} ({fingerprint.rows} rows), the run read "
-        f"{recorded['content_hash'][:12]} ({recorded['rows']} rows)"
-    )
-    if kept is None:
-        hint = "restore the data the run read; learnburn will not reproduce on other data"
-        if changes_under_runs(spec):
-            hint += " (this run kept no snapshot of it: it was run with --no-snapshot)"
-        raise ProvenanceError(changed, hint=hint)
-    return _checked_snapshot(kept, spec, detail), (
-        f"{changed}; reproduced on the run's snapshot ({kept[1][:12]})"
-    )
-
-
-def _checked_snapshot(kept, spec: ExperimentSpec, detail: RunDetail) -> SourceRead:
-    read, sha = kept
-    recorded = detail.record["data"]["fingerprint"]["content_hash"]
-    if _fingerprint(spec, read).content_hash != recorded:
-        raise ProvenanceError(
-            f"the snapshot of run {detail.summary.id} ({sha[:12]}) does not match the "
-            "fingerprint the run recorded",
-            hint="`learnburn runs --verify` checks the artifacts; the snapshot may be damaged",
-        )
-    return read
-
-
-def _fingerprint(spec: ExperimentSpec, read: SourceRead):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the run itself reports what it has to say
-        return prepare_spec_data(spec, read).fingerprint
 
 
 def _compare_reproduction(detail: RunDetail, result: ExperimentResult) -> Reproduction:

@@ -19,9 +19,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from learnburn.data import SourceRead, is_object_url
-from learnburn.errors import ProvenanceWarning
+from learnburn.errors import DataError, ProvenanceError, ProvenanceWarning
 from learnburn.runs import RunDetail, RunStore
 from learnburn.spec import ExperimentSpec
+from learnburn.workflows._sources import prepare_spec_data, read_spec_data
 
 SNAPSHOT = "data-snapshot.parquet"
 KIND = "snapshot"
@@ -61,3 +62,55 @@ def snapshot_of(store: RunStore, detail: RunDetail) -> tuple[SourceRead, str] | 
     frame = pq.read_table(pa.BufferReader(data)).to_pandas()
     source = f"the snapshot of run {detail.summary.id} ({artifact.sha256[:12]})"
     return SourceRead(frame, source, dict(detail.record["data"].get("origin", {}))), artifact.sha256
+
+
+def data_for_reproduction(
+    store: RunStore, spec: ExperimentSpec, detail: RunDetail
+) -> tuple[SourceRead, str]:
+    """The table to reproduce the run on, and "" (its source still matches) or why the
+    run's snapshot is used instead (read only then)."""
+    recorded = detail.record["data"]["fingerprint"]
+    kept = any(a.kind == KIND for a in detail.artifacts)
+    try:
+        read = read_spec_data(spec)
+    except DataError as error:
+        if not kept:
+            raise
+        why = f"the source could not be read ({error.message})"
+        return _snapshot_instead(store, spec, detail, why)
+    fingerprint = _fingerprint(spec, read)
+    if fingerprint.content_hash == recorded["content_hash"]:
+        return read, ""
+    changed = (
+        f"the data at {read.source} no longer matches run {detail.summary.id}: fingerprint "
+        f"{fingerprint.content_hash[:12]} ({fingerprint.rows} rows), the run read "
+        f"{recorded['content_hash'][:12]} ({recorded['rows']} rows)"
+    )
+    if not kept:
+        hint = "restore the data the run read; learnburn will not reproduce on other data"
+        if changes_under_runs(spec):
+            hint += " (this run kept no snapshot of it: it was run with --no-snapshot)"
+        raise ProvenanceError(changed, hint=hint)
+    return _snapshot_instead(store, spec, detail, changed)
+
+
+def _snapshot_instead(
+    store: RunStore, spec: ExperimentSpec, detail: RunDetail, why: str
+) -> tuple[SourceRead, str]:
+    """The run's snapshot, checked against the recorded fingerprint, and the sentence saying
+    why it is used."""
+    read, sha = snapshot_of(store, detail) or (None, "")
+    recorded = detail.record["data"]["fingerprint"]["content_hash"]
+    if read is None or _fingerprint(spec, read).content_hash != recorded:
+        raise ProvenanceError(
+            f"the snapshot of run {detail.summary.id} ({sha[:12]}) does not match the "
+            "fingerprint the run recorded",
+            hint="`learnburn runs --verify` checks the artifacts; the snapshot may be damaged",
+        )
+    return read, f"{why}; reproduced on the run's snapshot ({sha[:12]})"
+
+
+def _fingerprint(spec: ExperimentSpec, read: SourceRead):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the run itself reports what it has to say
+        return prepare_spec_data(spec, read).fingerprint

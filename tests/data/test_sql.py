@@ -223,3 +223,13 @@ def test_read_sql_on_sqlite_infers_types_from_the_values(tmp_path):
         "n": "float64", "x": "float64", "name": "str",
     }  # fmt: skip
     assert frame["name"].isna().tolist() == [False, True, False]
+
+
+def test_a_malformed_url_in_the_environment_is_named_without_echoing_it(monkeypatch):
+    """A variable holding no URL is named; its text (a password in it) is not repeated."""
+    monkeypatch.setenv("LB_TEST_BAD_DB", "postgresql//me:hunter2@db/loans")
+    with pytest.raises(DataError) as caught:
+        read_sql("env:LB_TEST_BAD_DB", "SELECT 1")
+    error = caught.value
+    assert "environment variable LB_TEST_BAD_DB is not a database URL" in error.message
+    assert "hunter2" not in f"{error.message} {error.hint}" and error.__cause__ is None

@@ -71,10 +71,12 @@ class DatabaseURL:
 
     @property
     def where(self) -> str:
-        """Host, port and database, for messages: ``127.0.0.1:5432/loans``."""
-        host = self.url.host or "localhost"
+        """Host, port and database, for messages: ``127.0.0.1:5432/loans`` (a file database:
+        its path)."""
+        if not self.url.host:
+            return self.url.database or ""
         port = f":{self.url.port}" if self.url.port else ""
-        return f"{host}{port}/{self.url.database or ''}"
+        return f"{self.url.host}{port}/{self.url.database or ''}"
 
     def recorded(self) -> str:
         """What a run record keeps: the variable's name, or the URL without its password."""
@@ -98,7 +100,7 @@ def resolve_url(written: str, environ: Mapping[str, str] | None = None) -> Datab
             )
     try:
         url = make_url(text)
-    except ArgumentError as error:
+    except ArgumentError:
         where = (
             f"the environment variable {written.removeprefix(ENV_PREFIX)}"
             if text != written
@@ -108,7 +110,7 @@ def resolve_url(written: str, environ: Mapping[str, str] | None = None) -> Datab
             f"The database URL in {where} is not a database URL",
             hint="write it as DIALECT+DRIVER://USER:PASSWORD@HOST:PORT/DATABASE, "
             "e.g. postgresql+psycopg://loans@db.internal/loans",
-        ) from error
+        ) from None  # the parser's message repeats the URL, password and all
     # URL.set(password=None) keeps the password: build the URL without one instead
     shown = URL.create(
         url.drivername, url.username, None, url.host, url.port, url.database, url.query

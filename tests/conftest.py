@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import textwrap
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -158,3 +167,117 @@ def recorder(tmp_path, monkeypatch):
     import row_recorder
 
     return row_recorder
+
+
+# A table of its own in the real PostgreSQL test database (data sources and snapshots).
+POSTGRES_VARIABLE = "LEARNBURN_TEST_POSTGRES"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> str:
+    """The test database's URL (with its password: the tests' server is local and throwaway)."""
+    url = os.environ.get(POSTGRES_VARIABLE, "").strip()
+    if not url:
+        pytest.skip(f"{POSTGRES_VARIABLE} is not set: start tests/fixtures/start_postgres.sh")
+    pytest.importorskip("psycopg", reason="the PostgreSQL tests need learnburn[postgres]")
+    return url
+
+
+@pytest.fixture
+def sql_table(postgres) -> Iterator[Callable[[str], str]]:
+    """Run SQL with ``{table}`` standing for a table name unique to this test; dropped after."""
+    from sqlalchemy import create_engine
+
+    name = f"lb_src_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(postgres)
+
+    def run(statements: str) -> str:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(statements.replace("{table}", name))
+        return name
+
+    try:
+        yield run
+    finally:
+        run("DROP TABLE IF EXISTS {table}")
+        engine.dispose()
+
+
+# A local S3-compatible server: moto in server mode on 127.0.0.1, started once per session in its
+# own process and reset before each test that uses it. Nothing here reaches AWS.
+MOTO_START_SECONDS = 60
+FAKE_KEY_ID = "AKIALEARNBURNTEST01"
+FAKE_SECRET = "lbTestSecret/9f8e7d6c5b4a39281706fEdCbA"  # must never appear in output or files
+
+
+@dataclass(frozen=True)
+class Emulator:
+    url: str
+
+    def reset(self) -> None:
+        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
+
+@pytest.fixture(scope="session")
+def moto_server(tmp_path_factory) -> Iterator[Emulator]:
+    """moto's server in a child process on a free port of 127.0.0.1."""
+    pytest.importorskip("moto", reason="the S3 and AWS tests run against moto in server mode")
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("moto") / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    emulator = Emulator(f"http://127.0.0.1:{port}")
+    try:
+        _wait_until_up(emulator, process)
+        yield emulator
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture
+def s3(moto_server, monkeypatch, tmp_path) -> Emulator:
+    """The emulator, emptied, with the standard AWS chain's environment (dummy credentials)
+    pointing at it for this test only."""
+    pytest.importorskip("boto3", reason="s3:// sources need boto3 (learnburn[aws])")
+    moto_server.reset()
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", FAKE_KEY_ID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", FAKE_SECRET)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server.url)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    return moto_server
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(emulator: Emulator, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + MOTO_START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"moto's server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{emulator.url}/moto-api/", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"moto's server did not answer within {MOTO_START_SECONDS} s")

@@ -126,3 +126,23 @@ def test_cadence_help_lists_its_options():
     for option in ("--every", "--unit", "--tolerance", "--label-delay", "--window",
                    "--candidate", "--cost-profile", "--json"):  # fmt: skip
         assert option in result.output
+
+
+def test_cadence_since_backtests_only_the_newest_rows(spec_path, tmp_path):
+    """--since reads the rows from that day on without editing the spec."""
+    out = tmp_path / "cadence.json"
+    result = runner.invoke(
+        app,
+        ["cadence", str(spec_path), "--every", "2", "--unit", "day", "--window", "sliding:2",
+         "--since", "2024-01-13", "--json", str(out), "--quiet"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    periods = json.loads(out.read_text())["periods"]
+    assert min(periods) >= "2024-01-13"
+
+
+def test_cadence_refuses_a_since_that_is_not_a_date(spec_path):
+    """--since must be an ISO date: a usage error (exit 2) naming the option."""
+    result = runner.invoke(app, ["cadence", str(spec_path), "--since", "last week"])
+    assert result.exit_code == 2
+    assert "ISO date" in result.output

@@ -1,3 +1,5 @@
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -114,3 +116,45 @@ def test_predict_still_warns_about_other_unused_columns(files, tmp_path):
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "['note']" in result.output and "approve" not in result.output
+
+
+def test_predict_reads_an_s3_input_and_writes_an_s3_output(files, s3):
+    """DATA and --output may be s3:// objects (moto's server): the predictions land there."""
+    import boto3
+
+    bundle, data, features = files
+    client = boto3.client("s3", region_name="us-east-1")
+    client.create_bucket(Bucket="lb-scores")
+    client.put_object(Bucket="lb-scores", Key="in/new.csv", Body=data.read_bytes())
+    args = ["predict", str(bundle), "s3://lb-scores/in/new.csv", "-o", "s3://lb-scores/out.parquet"]
+    result = runner.invoke(app, [*args, "--id-column", "key"])
+    assert result.exit_code == 0, result.output
+    assert "wrote s3://lb-scores/out.parquet" in result.output
+    body = client.get_object(Bucket="lb-scores", Key="out.parquet")["Body"].read()
+    written = pd.read_parquet(io.BytesIO(body))
+    assert written["decision"].tolist() == load_bundle(bundle).decide(features).tolist()
+
+
+def test_predict_refuses_an_existing_s3_output_without_force(files, s3):
+    """An object already at the output is kept unless --force."""
+    import boto3
+
+    bundle, data, _ = files
+    client = boto3.client("s3", region_name="us-east-1")
+    client.create_bucket(Bucket="lb-scores")
+    client.put_object(Bucket="lb-scores", Key="out.csv", Body=b"keep me")
+    result = runner.invoke(app, ["predict", str(bundle), str(data), "-o", "s3://lb-scores/out.csv"])
+    assert result.exit_code == 1 and "--force" in result.output
+    assert client.get_object(Bucket="lb-scores", Key="out.csv")["Body"].read() == b"keep me"
+
+
+def test_predict_of_a_missing_s3_key_names_it(files, s3):
+    """A missing input object is an error naming the key, and nothing is written."""
+    import boto3
+
+    bundle, _, _ = files
+    boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="lb-scores")
+    args = ["predict", str(bundle), "s3://lb-scores/none.csv", "-o", "s3://lb-scores/o.csv"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "No object 'none.csv' in bucket 'lb-scores'" in result.output

@@ -9,14 +9,7 @@ Nothing here reaches AWS.
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import warnings
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -37,7 +30,6 @@ REGION = "us-east-1"
 BUCKET = "learnburn-models"
 PROFILE = Path(__file__).parents[1] / "profiling" / "fixtures" / "profile.json"
 PROFILE_DAY = date(2026, 11, 26)  # the day the fixture profile was written
-START_SECONDS = 30
 
 
 @pytest.fixture(scope="session")
@@ -73,42 +65,8 @@ def cost_report(tmp_path_factory) -> Path:
     return path
 
 
-@dataclass(frozen=True)
-class Emulator:
-    url: str
-
-    def reset(self) -> None:
-        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
-        with urllib.request.urlopen(request, timeout=10):
-            pass
-
-
-@pytest.fixture(scope="session")
-def moto_server(tmp_path_factory) -> Iterator[Emulator]:
-    """moto's server in a child process on a free port of 127.0.0.1."""
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("moto") / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    emulator = Emulator(f"http://127.0.0.1:{port}")
-    try:
-        _wait_until_up(emulator, process)
-        yield emulator
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-
-
 @pytest.fixture
-def aws(moto_server, monkeypatch, tmp_path) -> Emulator:
+def aws(moto_server, monkeypatch, tmp_path):
     """The emulator, emptied, with the standard chain's environment pointing at it, and the
     bucket for model archives created."""
     moto_server.reset()
@@ -147,22 +105,3 @@ def assert_no_secret(*texts: str, folder: Path | None = None) -> None:
     for path in folder.rglob("*") if folder is not None else ():
         if path.is_file():
             assert FAKE_SECRET.encode() not in path.read_bytes(), path
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_up(emulator: Emulator, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"moto's server exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{emulator.url}/moto-api/", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"moto's server did not answer within {START_SECONDS} s")

@@ -56,8 +56,8 @@ def test_unknown_key_without_a_close_match_lists_the_allowed_keys():
     message, hint = problems_of(HEAD.replace("[data]", "[data]\nxyz = 1") + CANDIDATE)["data.xyz"]
     assert message == "unknown key 'xyz'"
     assert hint == (
-        "allowed keys: path, target, time_column, id_column, drop, categorical, encoding, "
-        "delimiter, missing_values"
+        "allowed keys: path, sql, sql_file, url, since, until, partitions, target, time_column, "
+        "id_column, drop, categorical, encoding, delimiter, missing_values"
     )
 
 

@@ -219,3 +219,19 @@ def test_importances_scored_by_the_fast_path_match_the_models(result):
     native = importances_for(result)
     assert fast.keys() == native.keys()
     assert fast == pytest.approx(native, abs=1e-3)
+
+
+def test_the_cli_reads_current_rows_from_a_partitioned_s3_prefix(bundle_path, folder, s3):
+    """CURRENT may be an s3:// prefix of partitioned Parquet (moto's server): drift is found
+    in it as in the local file."""
+    import boto3
+
+    client = boto3.client("s3", region_name="us-east-1")
+    client.create_bucket(Bucket="lb-current")
+    moved = pd.read_csv(folder / "moved.csv")
+    for day, part in ((1, moved.iloc[:500]), (2, moved.iloc[500:])):
+        body = part.to_parquet(index=False)
+        client.put_object(Bucket="lb-current", Key=f"rows/day={day}/part-0.parquet", Body=body)
+    result = CliRunner().invoke(app, ["drift", str(bundle_path), "s3://lb-current/rows/"])
+    assert result.exit_code == 1, result.output
+    assert "x0" in result.output

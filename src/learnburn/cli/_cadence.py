@@ -15,6 +15,7 @@ from rich.table import Table
 from learnburn.cli._errors import handles_errors
 from learnburn.cli._progress import fold_progress
 from learnburn.cli._run import CLUSTER
+from learnburn.cli._window import SINCE, UNTIL
 from learnburn.costs._formula import money
 from learnburn.errors import CadenceError
 
@@ -104,6 +105,8 @@ def cadence(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     cluster: str | None = CLUSTER,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
 ) -> None:
     """Backtest retraining intervals and training windows on the spec's time column and
     recommend a cadence.
@@ -119,10 +122,10 @@ def cadence(
     """
     from learnburn.backends import open_backend
     from learnburn.spec import load_spec
-    from learnburn.workflows import run_cadence
+    from learnburn.workflows import run_cadence, with_window
 
     console = Console()
-    spec = load_spec(spec_path)
+    spec = with_window(load_spec(spec_path), since=since, until=until)
     with (
         open_backend(cluster, jobs=jobs) as backend,
         fold_progress(console, enabled=not quiet) as progress,

@@ -27,8 +27,11 @@ CORRECTIONS = ("holm", "bh", "none")
 @resolves_bundle()
 def drift(
     bundle_path: Path = typer.Argument(..., metavar="BUNDLE", help=REFERENCE_HELP),
-    current: Path = typer.Argument(
-        ..., metavar="CURRENT", help="The new rows: CSV (also .gz...) or Parquet."
+    current: str = typer.Argument(
+        ...,
+        metavar="CURRENT",
+        help="The new rows: CSV (also .gz...) or Parquet, a file, s3://BUCKET/KEY or an "
+        "s3://BUCKET/PREFIX/ of Parquet files.",
     ),
     preset: str = typer.Option(
         "learnburn", "--preset", help=f"The drift rule: {', '.join(PRESETS)}."
@@ -71,12 +74,12 @@ def drift(
         raise typer.BadParameter(
             f"choose one of {', '.join(CORRECTIONS)}", param_hint="--correction"
         )
-    if not current.exists():
+    if "://" not in current and not Path(current).exists():
         raise DataError(f"no data file at '{current}'", hint="check the path")
     console = Console()
     with Console(stderr=True).status("comparing with the reference"):
         report = check_bundle_drift(
-            bundle_path, read_table(str(current), encoding=encoding, delimiter=delimiter),
+            bundle_path, read_table(current, encoding=encoding, delimiter=delimiter),
             preset=preset, alpha=alpha,
             correction=None if correction == "none" else correction,
             multivariate=multivariate, trusted=tuple(trust),

@@ -28,18 +28,18 @@ CLUSTER = typer.Option(
 @resolves_bundle()
 def predict(
     bundle_path: Path = typer.Argument(..., metavar="BUNDLE", help=REFERENCE_HELP),
-    data: Path = typer.Argument(
+    data: str = typer.Argument(
         ...,
         metavar="DATA",
-        help="The table to score: CSV (also .gz...) or Parquet; with --cluster, a folder, a glob "
-        "or a file of Parquet.",
+        help="The table to score: CSV (also .gz...) or Parquet, a file or s3://BUCKET/KEY; with "
+        "--cluster, a folder, a glob or a file of Parquet.",
     ),
-    output: Path = typer.Option(
+    output: str = typer.Option(
         ...,
         "--output",
         "-o",
-        help="Where to write the predictions: OUT.csv or OUT.parquet; with --cluster, a folder "
-        "of part-NNNNN.parquet files.",
+        help="Where to write the predictions: OUT.csv or OUT.parquet, a file or "
+        "s3://BUCKET/KEY; with --cluster, a folder of part-NNNNN.parquet files.",
     ),
     id_column: str | None = typer.Option(
         None, "--id-column", help="Copy this input column first into the output."
@@ -85,9 +85,10 @@ def predict(
             f"wrote {summary.output}/."
         )
         return
+    written = summary.output
     console.print(
         f"Scored {summary.rows:,} rows in {summary.chunks} chunk{'s' * (summary.chunks != 1)} "
-        f"({summary.seconds:.1f} s, {_RUNTIME_NAMES[summary.runtime]}); wrote {summary.output}."
+        f"({summary.seconds:.1f} s, {_RUNTIME_NAMES[summary.runtime]}); wrote {written}."
     )
 
 

@@ -204,6 +204,8 @@ def print_diff(console: Console, diff) -> None:
 
 def print_reproduction(console: Console, outcome) -> None:
     where = f"commit {outcome.commit[:10]}" + (" with its stored diff" if outcome.dirty else "")
+    if outcome.data_note:
+        console.print(f"[bold yellow]Data:[/] {escape(outcome.data_note)}.")
     if outcome.exact:
         console.print(
             f"[bold green]Reproduced exactly:[/] run {outcome.run_id} from {where}: all "

@@ -14,6 +14,7 @@ from learnburn.cli._progress import fold_progress
 from learnburn.cli._render import print_result
 from learnburn.cli._render_clusters import print_clustering
 from learnburn.cli._store import STORE, store_for
+from learnburn.cli._window import SINCE, UNTIL
 
 SPEC = typer.Argument(..., help="The experiment spec (TOML), e.g. experiments/loans.toml.")
 CLUSTER = typer.Option(
@@ -66,6 +67,14 @@ def run(
         "The trials then depend on the clock, so a budgeted run may not reproduce exactly; "
         "without it each search runs its n_trials and is deterministic.",
     ),
+    snapshot: bool = typer.Option(
+        True,
+        "--snapshot/--no-snapshot",
+        help="Keep what a query or an s3:// source returned with the run, so that `reproduce` "
+        "works after the source changes; --no-snapshot for tables too big to keep (warns).",
+    ),
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
 ) -> None:
     """Evaluate, compare and choose candidates; score the holdout; record the run.
 
@@ -77,11 +86,11 @@ def run(
     """
     from learnburn.backends import open_backend
     from learnburn.spec import load_spec
-    from learnburn.workflows import run_and_record
+    from learnburn.workflows import run_and_record, with_window
 
     console = Console()
     key = signing_key(sign) if bundle is not None else None
-    spec = load_spec(spec_path)
+    spec = with_window(load_spec(spec_path), since=since, until=until)
     with (
         open_backend(cluster, jobs=jobs) as backend,
         store_for(store, start=spec_path) as opened,
@@ -97,6 +106,7 @@ def run(
             bundle=bundle,
             signing_key=key,
             time_budget=time_budget,
+            snapshot=snapshot,
         )
     result = recorded.result
     if result.task == "clustering":

@@ -29,8 +29,8 @@ from pandas.api import types
 
 from learnburn.data._fingerprint import Fingerprint, fingerprint_table
 from learnburn.data._infer import infer_schema
-from learnburn.data._read import read_table
 from learnburn.data._schema import ColumnSchema, Schema
+from learnburn.data._tables import read_table
 from learnburn.data._text_columns import as_categorical, check_numeric_text
 from learnburn.errors import DataError, DataWarning
 
@@ -55,6 +55,7 @@ class Dataset:
     dropped_rows: int = 0
     excluded: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    origin: dict = field(default_factory=dict)  # how the table was read (SourceRead.origin)
 
     @property
     def n_rows(self) -> int:

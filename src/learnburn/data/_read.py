@@ -3,7 +3,8 @@
 The format is chosen by the file's suffix: ``.csv`` and ``.tsv``, each optionally compressed
 (``.gz``, ``.bz2``, ``.zip``, ``.xz``; pandas infers the compression), and ``.parquet``/``.pq``.
 A path ``pkg://PACKAGE/relative/path`` names a file inside an installed package, found with
-``importlib.resources.files(PACKAGE) / "relative/path"``.
+``importlib.resources.files(PACKAGE) / "relative/path"``. ``read_table`` (``_tables.py``) adds
+``s3://bucket/key`` objects and ``s3://bucket/prefix/`` partitioned Parquet (``_objects.py``).
 
 Delimited text is decoded with ``encoding`` (UTF-8 by default) and split on ``delimiter``
 (sniffed from the header line when not given; see ``_delimited.py``); the ``missing_values``
@@ -32,6 +33,7 @@ from learnburn.data._delimited import read_delimited
 from learnburn.errors import DataError
 
 PACKAGE_SCHEME = "pkg://"
+OBJECT_SCHEME = "s3://"
 _COMPRESSIONS = (".gz", ".bz2", ".zip", ".xz")
 _SEPARATORS = {".csv": ",", ".tsv": "\t"}
 _PARQUET = (".parquet", ".pq")
@@ -43,7 +45,7 @@ SUPPORTED_SUFFIXES = (
 _READ_ERRORS = (ValueError, OSError, EOFError, NotImplementedError, zipfile.BadZipFile)
 
 
-def read_table(
+def read_file_table(
     path: str | os.PathLike[str],
     *,
     encoding: str = "utf-8",
@@ -55,7 +57,12 @@ def read_table(
     text = {"encoding": encoding, "delimiter": delimiter, "missing_values": tuple(missing_values)}
     with ExitStack() as stack:
         file = _resolve(source, stack)
-        frame = _read_file(file, source, text)
+        return read_local(file, source, text)
+
+
+def read_local(file: Path, source: str, text: dict[str, Any]) -> pd.DataFrame:
+    """The table in the local ``file`` (named ``source`` in messages), checked not empty."""
+    frame = _read_file(file, source, text)
     _check_not_empty(frame, source)
     return frame
 

@@ -13,6 +13,7 @@ from learnburn.spec._candidate_checks import check_candidates
 from learnburn.spec._checks import (
     check_columns,
     check_costs,
+    check_source,
     check_splitter,
     check_text_options,
 )
@@ -137,6 +138,7 @@ def _check_across(
     if data is not None:
         problems += check_columns(experiment, data)
         problems += check_text_options(data)
+        problems += check_source(data)
     if evaluation is not None:
         problems += check_splitter(evaluation, data)
     if decision is not None:

@@ -50,12 +50,18 @@ DEFAULT_ROPE = {
 class DataSpec:
     """Where the table is, how its text is read, and which columns play which role.
 
+    The table comes from ``path`` (a file, ``pkg://``, ``s3://bucket/key`` or an ``s3://``
+    prefix of partitioned Parquet, filtered by ``partitions``) or from a query, ``sql`` or
+    ``sql_file``, run on the database at ``url`` (a URL or ``env:NAME``). ``since`` and ``until``
+    (ISO dates or times) keep the rows with ``since <= time_column < until``, or are the
+    ``{since}``/``{until}`` parameters of the query.
+
     ``categorical``: columns learnt from as categories whatever they hold (codes such as zip
     codes); ``encoding``, ``delimiter`` (None: sniffed from the header) and ``missing_values``
     (texts read as missing, besides the usual ones) apply to CSV and TSV files.
     """
 
-    path: str
+    path: str = ""
     target: str | None = None
     time_column: str | None = None
     id_column: str | None = None
@@ -64,6 +70,17 @@ class DataSpec:
     encoding: str = "utf-8"
     delimiter: str | None = None
     missing_values: tuple[str, ...] = ()
+    sql: str | None = None
+    sql_file: str | None = None
+    url: str | None = None
+    since: str | None = None
+    until: str | None = None
+    partitions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def is_query(self) -> bool:
+        """Whether the table is a query's result rather than a file or an object."""
+        return self.sql is not None or self.sql_file is not None
 
     def read_options(self) -> dict[str, Any]:
         """How to read the table's text: keywords of ``read_table`` and ``load_dataset``."""
@@ -76,7 +93,18 @@ class DataSpec:
 
 # DataSpec keys added after specs were first recorded: at their defaults they stay out of the
 # content hash, so a spec that does not use them hashes as it always did.
-_LATER_DATA_KEYS = {"categorical": (), "encoding": "utf-8", "delimiter": None, "missing_values": ()}
+_LATER_DATA_KEYS = {
+    "categorical": (),
+    "encoding": "utf-8",
+    "delimiter": None,
+    "missing_values": (),
+    "sql": None,
+    "sql_file": None,
+    "url": None,
+    "since": None,
+    "until": None,
+    "partitions": {},
+}
 
 
 @dataclass(frozen=True)
@@ -217,16 +245,30 @@ class ExperimentSpec(Record):
         return tuple(c for cand in self.candidates for c in cand.expand())
 
     def resolve_data_path(self) -> str:
-        """The data path, relative paths taken from the spec file's folder (or the cwd)."""
+        """The data path, relative paths taken from the spec file's folder (or the cwd); "" for
+        a query."""
         path = self.data.path
-        if "://" in path or Path(path).is_absolute() or not self.source:
+        if not path or "://" in path or Path(path).is_absolute() or not self.source:
+            return path
+        return str(Path(self.source).parent / path)
+
+    def resolve_sql_file(self) -> str | None:
+        """The query file, relative paths taken from the spec file's folder (or the cwd)."""
+        path = self.data.sql_file
+        if path is None or Path(path).is_absolute() or not self.source:
             return path
         return str(Path(self.source).parent / path)
 
     def relocated(self, spec_file: str | os.PathLike) -> ExperimentSpec:
-        """The same spec with a relative data path rewritten for a file written at ``spec_file``."""
-        path = relative_data_path(self.resolve_data_path(), spec_file)
-        return replace(self, data=replace(self.data, path=path))
+        """The same spec with relative data and query paths rewritten for a file written at
+        ``spec_file``."""
+        data = self.data
+        if data.path:
+            data = replace(data, path=relative_data_path(self.resolve_data_path(), spec_file))
+        if data.sql_file is not None:
+            sql_file = relative_data_path(self.resolve_sql_file() or "", spec_file)
+            data = replace(data, sql_file=sql_file)
+        return replace(self, data=data)
 
     def to_dict(self) -> dict[str, Any]:
         """The spec's content as plain data (no source, no text)."""

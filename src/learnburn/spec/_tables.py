@@ -7,6 +7,7 @@ errors into ``SpecProblem`` records (``_problems.py``) needs no table of its own
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,6 +37,8 @@ def _one_of(options: tuple[str, ...]) -> str:
 
 
 Name = Annotated[str, Field(min_length=1)]
+PartitionValue = Annotated[str, Field(min_length=1)] | int
+Moment = dt.datetime | dt.date | Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}")] | None
 Column = Annotated[str, Field(min_length=1)]
 Cost = Annotated[
     float | None,
@@ -62,9 +65,26 @@ class ExperimentTable(_Table):
 class DataTable(_Table):
     """``[data]``: where the table is and which columns play which role."""
 
-    path: Name = Field(
-        description="a non-empty string (a CSV/Parquet path or pkg://PACKAGE/path)",
+    path: Name | None = Field(
+        None,
+        description="a non-empty string (a CSV/Parquet path, pkg://PACKAGE/path or s3://...)",
         examples=["data/loans.csv"],
+    )
+    sql: Name | None = Field(None, description="a SQL query", examples=["SELECT * FROM loans"])
+    sql_file: Name | None = Field(
+        None, description="the path of a .sql file", examples=["queries/loans.sql"]
+    )
+    url: Name | None = Field(
+        None,
+        description="a database URL or env:VARIABLE",
+        examples=["env:LOANS_DB"],
+    )
+    since: Moment = Field(None, description="a date or date-time", examples=["2024-01-01"])
+    until: Moment = Field(None, description="a date or date-time", examples=["2025-01-01"])
+    partitions: dict[str, PartitionValue | list[PartitionValue]] = Field(
+        default_factory=dict,
+        description="a table of partition values",
+        examples=[{"region": "north", "year": [2024, 2025]}],
     )
     target: Column | None = Field(None, description="a column name", examples=["approve"])
     time_column: Column | None = Field(None, description="a column name", examples=["date"])
@@ -99,7 +119,20 @@ class DataTable(_Table):
     def to_spec(self) -> DataSpec:
         arrays = ("drop", "categorical", "missing_values")
         tuples = {key: tuple(getattr(self, key)) for key in arrays}
-        return DataSpec(**{**self.model_dump(), **tuples})
+        moments = {key: as_moment(getattr(self, key)) for key in ("since", "until")}
+        partitions = {
+            key: tuple(str(v) for v in (values if isinstance(values, list) else [values]))
+            for key, values in self.partitions.items()
+        }
+        content = {**self.model_dump(), **tuples, **moments, "partitions": partitions}
+        return DataSpec(**{**content, "path": self.path or ""})
+
+
+def as_moment(value: dt.date | dt.datetime | str | None) -> str | None:
+    """A since/until value as the ISO text a DataSpec keeps (None stays None)."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
 
 
 class EvaluationTable(_Table):

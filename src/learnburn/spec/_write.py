@@ -71,7 +71,13 @@ def spec_to_toml(spec: ExperimentSpec) -> str:
 def _data_keys(spec: ExperimentSpec) -> dict[str, Any]:
     data = spec.data
     keys = {
-        "path": data.path,
+        "path": data.path or None,
+        "sql": data.sql,
+        "sql_file": data.sql_file,
+        "url": data.url,
+        "since": data.since,
+        "until": data.until,
+        "partitions": {k: list(v) for k, v in data.partitions.items()} or None,
         "target": data.target,
         "time_column": data.time_column,
         "id_column": data.id_column,

@@ -49,6 +49,7 @@ from learnburn.workflows._registry import (
     resolve_model,
     rollback_model,
 )
+from learnburn.workflows._remote import local_input, local_output
 from learnburn.workflows._report import (
     gather_bundle_report,
     gather_run_report,
@@ -56,6 +57,7 @@ from learnburn.workflows._report import (
     run_facts,
 )
 from learnburn.workflows._retrain import RetrainOutcome, parse_every, retrain_model
+from learnburn.workflows._sources import with_window
 from learnburn.workflows._splits import write_splits
 from learnburn.workflows._stages import ProgressCallback, ProgressEvent
 from learnburn.workflows._starter import default_experiment_name, init_spec, starter_spec
@@ -87,6 +89,8 @@ __all__ = [
     "gather_run_report",
     "init_spec",
     "is_model_reference",
+    "local_input",
+    "local_output",
     "model_bundle",
     "notebook_results",
     "notebook_results_of",
@@ -109,5 +113,6 @@ __all__ = [
     "run_facts",
     "ship_bundle",
     "starter_spec",
+    "with_window",
     "write_splits",
 ]

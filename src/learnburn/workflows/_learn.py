@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from learnburn.backends import Backend, LocalBackend
-from learnburn.data import Dataset
+from learnburn.data import Dataset, SourceRead
 from learnburn.errors import SpecError, SpecProblem
 from learnburn.evaluation import (
     ClusteringResult,
@@ -33,6 +33,7 @@ from learnburn.runs import (
 from learnburn.spec import ExperimentSpec
 from learnburn.thresholds import DecisionCostError, choose_decision, cost_matrix, expected_cost
 from learnburn.workflows._cluster import check_clustering, run_clustering
+from learnburn.workflows._sources import prepare_spec_data
 from learnburn.workflows._stages import (
     ProgressCallback,
     ProgressEvent,
@@ -50,10 +51,12 @@ def run_experiment(
     backend: Backend | None = None,
     progress: ProgressCallback | None = None,
     time_budget: float | None = None,
+    read: SourceRead | None = None,
 ) -> ExperimentResult | ClusteringResult:
-    """Read the data, evaluate every candidate on the same folds, compare them, choose one by the
-    spec's policy, refit it, choose the decision threshold on out-of-fold predictions, score the
-    holdout once, and return the full record.
+    """Read the data (or take ``read``, the spec's table already read), evaluate every
+    candidate on the same folds, compare them, choose one by the spec's policy, refit it, choose
+    the decision threshold on out-of-fold predictions, score the holdout once, and return the
+    full record.
 
     Tuned candidates (a ``search``) are tuned inside each outer fold on its training rows, and
     once more on all development rows before the refit; ``time_budget`` (seconds) caps the
@@ -68,7 +71,7 @@ def run_experiment(
     started = time.perf_counter()
 
     notify(ProgressEvent("stage", "reading data"))
-    dataset = read_data(spec)
+    dataset = read_data(spec) if read is None else prepare_spec_data(spec, read)
     if spec.task == "clustering":
         return run_clustering(spec, dataset, backend=backend, notify=notify)
     splits = make_splits(dataset.target, evaluation, time=dataset.time)

@@ -16,6 +16,7 @@ from typing import Any
 
 from learnburn.backends import Backend
 from learnburn.bundles import import_in_background
+from learnburn.data import SourceRead
 from learnburn.errors import ProvenanceError, ProvenanceWarning
 from learnburn.evaluation import ExperimentResult
 from learnburn.runs import (
@@ -34,7 +35,14 @@ from learnburn.workflows._bundle import PREDICTIONS, ShippedBundle, ship_bundle,
 from learnburn.workflows._decided import decision_differences
 from learnburn.workflows._drift import SAMPLE_ROWS
 from learnburn.workflows._learn import run_experiment
-from learnburn.workflows._stages import ProgressCallback, ProgressEvent, peak_memory_mb, read_data
+from learnburn.workflows._snapshots import (
+    changes_under_runs,
+    data_for_reproduction,
+    keep_snapshot,
+    warn_no_snapshot,
+)
+from learnburn.workflows._sources import read_spec_data, with_window
+from learnburn.workflows._stages import ProgressCallback, ProgressEvent, peak_memory_mb
 
 HEARTBEAT_SECONDS = 10.0
 
@@ -90,6 +98,7 @@ def run_and_record(
     bundle: str | os.PathLike | None = None,
     signing_key: Any = None,
     time_budget: float | None = None,
+    snapshot: bool = True,
 ) -> RecordedRun:
     """Check provenance, record the run as running, run it, record how it ended, and write
     the chosen model's bundle to ``bundle`` when asked (``learnburn run --bundle``).
@@ -102,10 +111,16 @@ def run_and_record(
     NAME.lbm file or a directory, replaced) is signed with ``signing_key`` when one is given;
     nothing is written when no candidate was chosen. ``time_budget`` caps the
     seconds spent tuning (``run_experiment``).
+    A table read from a database or from S3 is stored with the run as its snapshot
+    (``_snapshots.py``) unless ``snapshot`` is False, which warns that the run then reproduces
+    only while its source is unchanged.
     """
     origin = origin or RunOrigin()
     provenance = _provenance(spec, allow_dirty=allow_dirty, origin=origin)
     recorded = provenance.to_dict() | _spec_location(spec, provenance) | dict(origin.provenance)
+    window = {key: getattr(spec.data, key) for key in ("since", "until")}
+    if any(window.values()):  # --since/--until may replace the spec's: reproduce reads these
+        recorded["data_window"] = window
     run_id = store.start_run(
         experiment=spec.name, spec_text=spec.text, spec_hash=spec.content_hash(),
         seed=spec.evaluation.seed, provenance=recorded, environment=describe_environment(),
@@ -121,8 +136,9 @@ def run_and_record(
         notify = _with_heartbeat(store, run_id, progress)
         # folds run in other processes: this one imports what the bundle needs meanwhile
         warming = import_in_background() if _folds_elsewhere(backend, jobs) else None
+        read = _read_and_keep(spec, store, run_id, snapshot=snapshot, notify=notify)
         result = run_experiment(
-            spec, jobs=jobs, backend=backend, progress=notify, time_budget=time_budget
+            spec, jobs=jobs, backend=backend, progress=notify, time_budget=time_budget, read=read
         )
         if warming is not None:
             warming.join()
@@ -143,6 +159,21 @@ def run_and_record(
     if bundle is not None and result.winner is not None:
         shipped = ship_bundle(store, run_id, bundle, signing_key=signing_key)
     return RecordedRun(run_id, result, provenance.to_dict(), store.url, shipped)
+
+
+def _read_and_keep(spec, store, run_id, *, snapshot: bool, notify) -> SourceRead | None:
+    """The spec's table, read here and kept as the run's snapshot when its source can change
+    without a commit; None (run_experiment reads it) for a local file."""
+    if not changes_under_runs(spec):
+        return None
+    notify(ProgressEvent("stage", "reading data"))
+    read = read_spec_data(spec)
+    if snapshot:
+        notify(ProgressEvent("stage", "keeping a snapshot of the data read"))
+        keep_snapshot(store, run_id, read)
+    else:
+        warn_no_snapshot(spec, read.source)
+    return read
 
 
 def _folds_elsewhere(backend: Backend | None, jobs: int) -> bool:
@@ -168,7 +199,9 @@ def _with_bundle_timings(result: ExperimentResult, bundled: Mapping[str, float])
 def _provenance(spec: ExperimentSpec, *, allow_dirty: bool, origin: RunOrigin):
     read_files = [Path(spec.source)] if spec.source else []
     data_path = spec.resolve_data_path()
-    if "://" not in data_path:
+    if spec.data.sql_file is not None:
+        read_files.append(Path(spec.resolve_sql_file() or ""))
+    elif data_path and "://" not in data_path:
         read_files.append(Path(data_path))
     return check_provenance(
         Path(spec.source or Path.cwd()),
@@ -226,7 +259,7 @@ def _spec_location(spec: ExperimentSpec, provenance) -> dict:
         except ValueError:
             location["spec_path"] = str(Path(spec.source).resolve())
     data = location["data_path"]
-    if "://" not in data:
+    if data and "://" not in data:
         location["data_path"] = str(Path(data).resolve())
     return location
 
@@ -274,6 +307,8 @@ class Reproduction:
     environment_differences: tuple[str, ...]
     differences: tuple[str, ...]  # each decision that came out otherwise: "what: recorded -> now"
     result: ExperimentResult = field(compare=False, repr=False)
+    data_from: str = "source"  # "source", or "snapshot" when the source no longer matches
+    data_note: str = ""  # why the snapshot was used, in one sentence
 
 
 def reproduce_run(
@@ -282,7 +317,10 @@ def reproduce_run(
     """Check out the run's commit in a temporary worktree, re-apply its diff, check the data
     fingerprint, re-run, and compare every per-fold score and every decision (the splits, the
     chosen candidate, the threshold and calibration, the holdout score, every tuning trial and
-    the refit's tuned parameters) with the recorded ones."""
+    the refit's tuned parameters) with the recorded ones.
+
+    When the data no longer matches the run's fingerprint (a table changed) or cannot be read,
+    the run's snapshot is used instead, and the Reproduction says so."""
     detail = store.get_run(run_id)
     provenance = detail.provenance
     if not provenance.get("spec_path"):
@@ -303,13 +341,14 @@ def reproduce_run(
         )
     diff = _stored_diff(store, detail)
     with checkout_worktree(provenance["root"], provenance["commit"], diff=diff) as tree:
-        spec = _spec_in(tree, detail)
-        _check_fingerprint(spec, detail)
+        spec = with_window(_spec_in(tree, detail), **provenance.get("data_window", {}))
+        read, note = data_for_reproduction(store, spec, detail)
         tuning = detail.record.get("tuning") or {}  # the recorded run's budget, if it had one
         result = run_experiment(
-            spec, jobs=jobs, progress=progress, time_budget=tuning.get("time_budget_s")
+            spec, jobs=jobs, progress=progress, read=read, time_budget=tuning.get("time_budget_s")
         )
-    return _compare_reproduction(detail, result)
+    outcome = _compare_reproduction(detail, result)
+    return replace(outcome, data_from="snapshot" if note else "source", data_note=note)
 
 
 def _stored_diff(store: RunStore, detail: RunDetail) -> bytes:
@@ -334,24 +373,11 @@ def _spec_in(tree: Path, detail: RunDetail) -> ExperimentSpec:
             "in its commit, or differs from the recorded text",
             hint="the run's commit (and diff) must hold the spec it ran",
         )
-    if "://" not in spec.data.path and not Path(spec.resolve_data_path()).exists():
+    local = not spec.data.is_query and "://" not in spec.data.path
+    if local and not Path(spec.resolve_data_path()).exists():
         data = DataSpec(**{**asdict(spec.data), "path": detail.provenance["data_path"]})
         spec = replace(spec, data=data, source="")  # an ignored data file: read it where it was
     return spec
-
-
-def _check_fingerprint(spec: ExperimentSpec, detail: RunDetail) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the run itself reports what it has to say
-        fingerprint = read_data(spec).fingerprint
-    recorded = detail.record["data"]["fingerprint"]
-    if fingerprint.content_hash != recorded["content_hash"]:
-        raise ProvenanceError(
-            f"the data at {spec.resolve_data_path()} no longer matches run {detail.summary.id}: "
-            f"fingerprint {fingerprint.content_hash[:12]} ({fingerprint.rows} rows), the run read "
-            f"{recorded['content_hash'][:12]} ({recorded['rows']} rows)",
-            hint="restore the data the run read; learnburn will not reproduce on other data",
-        )
 
 
 def _compare_reproduction(detail: RunDetail, result: ExperimentResult) -> Reproduction:

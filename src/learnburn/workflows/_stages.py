@@ -8,9 +8,10 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from learnburn.data import Dataset, load_dataset
+from learnburn.data import Dataset
 from learnburn.evaluation import FoldScore
 from learnburn.spec import ExperimentSpec
+from learnburn.workflows._sources import load_spec_data
 
 
 @dataclass(frozen=True)
@@ -27,23 +28,15 @@ ProgressCallback = Callable[[ProgressEvent], None]
 
 
 def read_data(spec: ExperimentSpec) -> Dataset:
-    """The spec's data table, read and checked."""
-    return load_dataset(
-        spec.resolve_data_path(),
-        target=spec.data.target,
-        task=spec.task,
-        drop=spec.data.drop,
-        id_column=spec.data.id_column,
-        time_column=spec.data.time_column,
-        categorical=spec.data.categorical,
-        **spec.data.read_options(),
-    )
+    """The spec's data table (a file, a query or an object in S3), read and checked."""
+    return load_spec_data(spec)
 
 
 def describe_data(dataset: Dataset) -> dict:
     """The data part of a result record."""
     return {
         "source": dataset.source,
+        **({"origin": dataset.origin} if dataset.origin else {}),
         "fingerprint": dataset.fingerprint.to_dict(),
         "rows": dataset.n_rows,
         "dropped_rows": dataset.dropped_rows,

@@ -5,6 +5,7 @@ the exit codes a scheduler reads (0 promoted, kept by rule or skipped; 1 kept be
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 import pytest
@@ -98,3 +99,65 @@ def test_challenge_without_promote_only_reports(folder):
     assert "loans@production: challenger " in done.output and ", would " in done.output
     shown = _invoke(folder, "models", "show", "loans", "--json")
     assert [move["action"] for move in json.loads(shown.output)["history"]] == ["promote"]
+
+
+def _run_of(folder, run_id: str):
+    from learnburn.workflows import open_store
+
+    with open_store(folder / "store.db") as store:
+        return store.get_run(run_id)
+
+
+def _versions(folder) -> list[dict]:
+    shown = _invoke(folder, "models", "show", "loans", "--json")
+    return json.loads(shown.output)["versions"]
+
+
+def test_retrain_since_learns_from_the_window_only_and_records_it(folder):
+    """--since 2024-01-14 keeps old.csv's rows from that day on (288 of 600, hourly from
+    2024-01-01); the run records the window so that reproduce reads the same rows."""
+    done = _invoke(
+        folder, "retrain", str(folder / "loans.toml"), "--model", "loans", "--since", "2024-01-14"
+    )
+    assert done.exit_code == 0, done.output
+    detail = _run_of(folder, _versions(folder)[0]["run_id"])
+    assert detail.record["data"]["rows"] == 288
+    assert detail.provenance["data_window"] == {"since": "2024-01-14", "until": None}
+
+
+def test_challenge_since_and_until_read_only_the_window_of_the_new_data(folder):
+    """The challenger reads new.csv (hourly from 2024-01-26) between --since and --until only;
+    the champion trained on every row of old.csv."""
+    assert _invoke(folder, "retrain", str(folder / "loans.toml"), "--model", "loans").exit_code == 0
+    done = _invoke(
+        folder, "challenge", str(folder / "loans.toml"), "--against", "loans@production",
+        "--data", str(folder / "new.csv"), "--since", "2024-02-05", "--until", "2024-02-15",
+    )  # fmt: skip
+    assert done.exit_code in (0, 1), done.output
+    challenger = re.search(r"challenger run ([0-9a-f]{8})", done.output)[1]
+    detail = _run_of(folder, challenger)
+    assert detail.record["data"]["rows"] == 240
+    assert detail.provenance["data_window"] == {"since": "2024-02-05", "until": "2024-02-15"}
+    assert _run_of(folder, _versions(folder)[0]["run_id"]).record["data"]["rows"] == 600
+
+
+def test_challenge_since_without_a_time_column_exits_2_naming_the_fix(folder):
+    """A window needs the column whose times it bounds: an error (exit 2), nothing trained."""
+    spec = folder / "loans.toml"
+    spec.write_text(spec.read_text().replace('time_column = "time"\n', ""))
+    done = _invoke(folder, "challenge", str(spec), "--against", "loans@production", "--since", "2w")
+    assert done.exit_code == 2
+    assert "no time_column" in done.output
+
+
+def test_challenge_compares_on_every_row_of_eval_whatever_the_window(folder, tmp_path):
+    """--since/--until bound what the challenger learns from; --eval FILE is compared whole."""
+    assert _invoke(folder, "retrain", str(folder / "loans.toml"), "--model", "loans").exit_code == 0
+    report = tmp_path / "challenge.json"
+    done = _invoke(
+        folder, "challenge", str(folder / "loans.toml"), "--against", "loans@production",
+        "--data", str(folder / "new.csv"), "--until", "2024-02-05",
+        "--eval", str(folder / "new.csv"), "--report", str(report),
+    )  # fmt: skip
+    assert done.exit_code in (0, 1), done.output
+    assert json.loads(report.read_text())["rows"] == 600

@@ -53,3 +53,37 @@ def test_show_prints_the_holdout_interval_threshold_and_expected_cost(
         f"[{cost['low']:.1f}, {cost['high']:.1f}]" in text
     )
     assert "cost on the holdout:" in text
+
+
+TUNED = """
+[experiment]
+name = "tuned"
+[data]
+path = "table.csv"
+target = "label"
+[evaluation]
+folds = 2
+repeats = 1
+seed = 2
+holdout = 0.25
+[candidates.lr]
+model = "logistic_regression"
+search = { n_trials = 3, inner_folds = 2, space = { C = "log-uniform(0.01, 10)" } }
+"""
+
+
+def test_show_prints_each_tuned_candidates_line_as_run_does(tmp_path, table_maker):
+    """A tuned candidate's trials and the params its refit chose, in the line `run` prints."""
+    table_maker().to_csv(tmp_path / "table.csv", index=False)
+    spec_path = tmp_path / "tuned.toml"
+    spec_path.write_text(TUNED)
+    with open_store(start=tmp_path) as store:
+        with pytest.warns(ProvenanceWarning):
+            recorded = run_and_record(load_spec(spec_path), store=store)
+        url = store.url
+    shown = runner.invoke(app, ["show", recorded.run_id, "--store", url])
+    assert shown.exit_code == 0, shown.output
+    text = " ".join(shown.output.split())
+    refit = recorded.result.tuning["refit"]["lr"]["best_params"]["C"]
+    assert "Tuned lr: 6 trials in 2 outer folds (each on its training rows only)" in text
+    assert f"refit with C={refit:.4g}" in text

@@ -1,4 +1,9 @@
-"""The candidate registry: short name -> estimator, preprocessing, default params and tags."""
+"""The candidate registry: short name -> estimator, preprocessing, default params and tags.
+
+Also each family's column transforms (what a bundle needs to score), the checks of a candidate's
+params, and search spaces: the distributions a tuned candidate's ``search`` is written in and
+each family's default space (``_spaces``).
+"""
 
 from learnburn.candidates._assign import ClusterAssigner
 from learnburn.candidates._build import build_pipeline

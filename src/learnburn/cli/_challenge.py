@@ -13,6 +13,7 @@ from rich.markup import escape
 from learnburn.cli._errors import handles_errors
 from learnburn.cli._progress import fold_progress
 from learnburn.cli._store import STORE, store_for
+from learnburn.cli._window import SINCE, UNTIL
 
 EXIT_ERROR = 2
 SPEC = typer.Argument(..., metavar="SPEC", help="The experiment spec (TOML).")
@@ -49,6 +50,8 @@ def challenge(
     quiet: bool = QUIET,
     allow_dirty: bool = ALLOW_DIRTY,
     store: str | None = STORE,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
 ) -> None:
     """Retrain SPEC on new data and compare it with the live model on the same recent rows
     (DeLong, McNemar, paired bootstrap of decision cost); the verdict (promote, or keep the
@@ -56,10 +59,10 @@ def challenge(
 
     Exit 0 promoted or kept by rule, 1 kept because worse, 2 error."""
     from learnburn.spec import load_spec
-    from learnburn.workflows import challenge_model
+    from learnburn.workflows import challenge_model, with_window
 
     console = Console(highlight=False)
-    spec = load_spec(spec_path)
+    spec = with_window(load_spec(spec_path), since=since, until=until)
     with (
         store_for(store, start=spec_path) as opened,
         fold_progress(Console(stderr=True), enabled=not quiet) as progress,
@@ -93,16 +96,18 @@ def retrain(
     quiet: bool = QUIET,
     allow_dirty: bool = ALLOW_DIRTY,
     store: str | None = STORE,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
 ) -> None:
     """The scheduled loop: retrain SPEC on its newest data, challenge NAME@ALIAS, promote by
     the spec's rule, and say what was done in one line.
 
     Exit 0 promoted, kept by rule or skipped; 1 kept because worse; 2 error."""
     from learnburn.spec import load_spec
-    from learnburn.workflows import parse_every, retrain_model
+    from learnburn.workflows import parse_every, retrain_model, with_window
 
     interval = parse_every(every) if every else None
-    spec = load_spec(spec_path)
+    spec = with_window(load_spec(spec_path), since=since, until=until)
     with (
         store_for(store, start=spec_path) as opened,
         fold_progress(Console(stderr=True), enabled=not quiet) as progress,

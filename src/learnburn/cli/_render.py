@@ -103,7 +103,7 @@ def print_result(console: Console, result: ExperimentResult) -> None:
             console.print(f"  [bold]{escape(c.name)}[/]: {_verdict(c)}")
     for note in result.splits.get("notes", []):
         console.print(f"[yellow]Note:[/] {escape(note)}")
-    _print_tuning(console, result.tuning)
+    print_tuning(console, result.tuning)
     for c in result.leaderboard():
         if c.error:
             console.print(f"[red]Failed:[/] {escape(c.name)}: {escape(c.error[:300])}")
@@ -118,7 +118,7 @@ def print_result(console: Console, result: ExperimentResult) -> None:
         _print_decision(console, result)
 
 
-def _print_tuning(console: Console, tuning: dict | None) -> None:
+def print_tuning(console: Console, tuning: dict | None) -> None:
     """One line per tuned candidate: trials, the most important hyperparameters, refit params."""
     if not tuning:
         return

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from learnburn.cli._render import _number, _p
+from learnburn.cli._render import _number, _p, print_tuning
 from learnburn.cli._render_fit import print_table
 
 _STATUS = {
@@ -109,6 +109,7 @@ def print_run(console: Console, detail) -> None:
                 escape(c["verdict"] or c["status"]),
             )
         print_table(console, table, names=[c["name"] for c in ranked])
+        print_tuning(console, record.get("tuning"))
         _print_holdout_and_decision(console, record)
     for artifact in detail.artifacts:
         name = escape(artifact.name)

@@ -1,4 +1,14 @@
-"""Splits, metrics, the fold engine, the comparison of candidates and the result records."""
+"""Splits, metrics, the fold engine, the comparison of candidates and the result records.
+
+Repeated (or walk-forward) splits with a holdout; the fold engine that fits and scores every
+candidate on the same folds, on a backend; nested tuning (``_tuning``: an Optuna search per outer
+fold on that fold's training rows only, and one on every development row for the refit, with
+each trial and the hyperparameters' importances in ``Search``); corrected t-tests, Bayesian
+comparison and bootstrap intervals to choose a candidate; the holdout score; paired comparisons
+of two fitted models on the same rows (``_paired``: DeLong, McNemar, a paired bootstrap of
+decision cost, and the verdict against an equivalence margin, which ``challenge`` uses); the
+clustering counterparts; and ``ExperimentResult``, the record of it all.
+"""
 
 from learnburn.evaluation._bootstrap import BootstrapInterval, bootstrap_metric, metric_interval
 from learnburn.evaluation._cluster_choice import (

@@ -1,10 +1,12 @@
 """Reports: render report records as HTML, and nothing else.
 
 A run or a bundle becomes one self-contained HTML page (charts drawn offline by matplotlib as
-inline SVG) from the ``RunReport`` or ``BundleReport`` record that ``workflows`` gathers;
-``learnburn ui`` is a read-only web app that renders the records a ``Pages`` source reads from
-the run store. This package never imports the run store, the bundles or the workflows: it
-computes nothing and reads nothing but the records it is given.
+inline SVG) from the ``RunReport`` or ``BundleReport`` record that ``workflows`` gathers: the
+leaderboard, the comparison, the tuned candidates' searches (``_tuning``), curves, decision and
+provenance; also two runs compared, an experiment's history, the model registry's pages and a
+challenge's record. ``learnburn ui`` is a read-only web app that renders the records a ``Pages``
+source reads from the run store. This package never imports the run store, the bundles or the
+workflows: it computes nothing and reads nothing but the records it is given.
 """
 
 from learnburn.reports._bundle import render_bundle_report

@@ -297,6 +297,28 @@ def importance(names: Sequence[str], values: Sequence[float], what: str) -> Char
                   f"{what[:1].upper()}{what[1:]} for each feature, largest first.")  # fmt: skip
 
 
+def tuning_trials(
+    series: dict[str, tuple[Sequence[int], Sequence[float]]], metric: str, *, maximize: bool
+) -> Chart:
+    """Each tuned candidate's inner score by trial ({label: (trial numbers, scores)}), with the
+    best score so far (the highest, or with ``maximize`` False the lowest) as a line."""
+    fig, ax = _figure(WIDE)
+    best = np.maximum if maximize else np.minimum
+    for index, (label, (trials, scores)) in enumerate(series.items()):
+        colour = COLOURS[index % len(COLOURS)]
+        x, y = np.asarray(trials, dtype=float), np.asarray(scores, dtype=float)
+        ax.scatter(x, y, s=16, color=colour, label=label, zorder=3)
+        ax.step(x, best.accumulate(y), where="post", color=colour, linewidth=1, alpha=0.6)
+    ax.set_xlabel("trial")
+    ax.set_ylabel(f"inner {metric}")
+    ax.legend(fontsize=8)
+    return _chart(
+        fig, ax, "tuning", f"Inner {metric} by trial",
+        f"Each trial's mean {metric} over the inner folds of the search that chose the refit's "
+        "parameters, and the best so far as a line.",
+    )  # fmt: skip
+
+
 def latency(rows: Sequence[int], p50: Sequence[float], p99: Sequence[float]) -> Chart:
     """In-process scoring latency by rows per call (log-log)."""
     fig, ax = _figure(WIDE)

@@ -1,6 +1,7 @@
 """The report of one recorded run, rendered from its ``RunReport`` record: the leaderboard, the
-comparison, the chosen model's curves and decision, and the provenance. Nothing here reads the
-store: ``workflows.gather_run_report`` gathers the record."""
+comparison, the tuned candidates' searches (``_tuning.py``), the chosen model's curves and
+decision, and the provenance. Nothing here reads the store: ``workflows.gather_run_report``
+gathers the record."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 from learnburn._report_records import RunFacts, RunReport
 from learnburn.reports import _charts as charts
 from learnburn.reports._page import Section, number, page, significant, size
+from learnburn.reports._tuning import tuning_section
 
 
 def render_run_report(report: RunReport) -> str:
@@ -29,14 +31,16 @@ def run_sections(report: RunReport) -> list[Section]:
         return [_summary_only(run), provenance(run)]
     record = run.record
     classes = [str(c) for c in record["data"]["classes"]]
-    return [
+    sections = [
         _summary(run, record),
         _leaderboard(record),
         _comparison(record),
+        tuning_section(record),
         _curves(report),
         _decision(report, classes),
         provenance(run),
     ]
+    return [section for section in sections if section is not None]
 
 
 # -- sections -------------------------------------------------------------------------------------

@@ -1,4 +1,13 @@
-"""The run store (SQLite or PostgreSQL), the artifact store, and the provenance of runs."""
+"""The run store (SQLite or PostgreSQL), the artifact store, the provenance of runs, and the
+model registry.
+
+``RunStore`` records each run (spec, status, result record, per-fold scores) with its provenance
+(git commit and diff, data fingerprint, environment) and its artifacts in a content-addressed
+store (bundles, predictions, snapshots of what a query read). ``ModelRegistry`` (the store's
+``registry``, ``_registry``) keeps named models whose versions are finished runs' bundles,
+aliases such as ``production``, and the append-only history of every alias move with its
+evidence.
+"""
 
 from learnburn.runs._artifacts import ArtifactCheck, ArtifactStore
 from learnburn.runs._environment import (

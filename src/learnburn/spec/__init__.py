@@ -1,4 +1,12 @@
-"""The TOML experiment spec, validated at the edge into a frozen ExperimentSpec."""
+"""The TOML experiment spec, validated at the edge into a frozen ExperimentSpec.
+
+``load_spec`` reads a spec and reports every problem with its key path: the data source (a file,
+an ``s3://`` URL, or ``sql``/``sql_file`` with a database ``url``, and its ``since``/``until``
+window), the evaluation, the decision costs, the candidates with their fixed params, grids or
+tuning ``search`` (``SearchSpec``), and the ``[challenge]`` rules a retrained model is promoted
+by (``ChallengeSpec``). ``spec_to_toml`` writes a spec back in the same format (what a notebook
+experiment checks in); the starter spec of ``learnburn init`` is the workflows'.
+"""
 
 from learnburn.spec._load import load_spec, parse_spec
 from learnburn.spec._model import (

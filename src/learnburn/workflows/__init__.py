@@ -5,13 +5,22 @@ neither holds logic the other lacks; a CLI command parses its options, calls one
 prints. Each function takes plain arguments, returns a record, and never prints; progress is
 reported through an optional callback that the front end renders.
 
-Its rooms: learning (``_learn``: run_experiment, check_experiment; ``_cluster`` for a
-clustering spec; ``_stages``: what every flow shares), recording and reproducing (``_record``:
-run_and_record, which also writes the run's bundle; reproduce_run), bundles from runs
-(``_bundle``), drift (``_drift``), the cadence backtest (``_cadence``), scoring a table
-(``_predict``), ``learnburn init`` (``_starter``), comparing runs (``_diff``), and gathering what
-a report shows (``_report``, ``_report_predictions`` and ``_browse`` for ``learnburn ui``) as the
-records of ``learnburn._report_records`` that ``reports`` renders.
+Its rooms: reading the spec's source (``_sources``: a file, an ``s3://`` object or a SQL query,
+inside its since/until window, ``with_window`` for another; ``_snapshots``: what a query or S3
+read returned, kept with the run so that ``reproduce`` works after the source changes;
+``_remote``: ``s3://`` inputs and outputs of predict and drift); learning (``_learn``:
+run_experiment, check_experiment; ``_tuning``: the time budget, the refit's search and the
+record's tuning part; ``_cluster`` for a clustering spec; ``_stages``: what every flow shares),
+recording and reproducing (``_record``: run_and_record, which also writes the run's bundle;
+reproduce_run; ``_decided``: what a run decided, which a reproduction must match and a diff
+names; ``_splits``: a run's splits as a table), the model registry (``_registry``:
+promote_run, rollback_model, ``models:/`` references; ``_challenge``: challenge_model, a
+retrained challenger against the live champion on the same rows; ``_retrain``: retrain_model,
+the scheduled loop), bundles from runs (``_bundle``), drift (``_drift``), the cadence backtest
+(``_cadence``), scoring a table (``_predict``), ``learnburn init`` (``_starter``), notebook runs
+(``_notebook``), comparing runs (``_diff``), and gathering what a report shows (``_report``,
+``_report_predictions`` and ``_browse`` for ``learnburn ui``) as the records of
+``learnburn._report_records`` that ``reports`` renders.
 """
 
 from learnburn.workflows._browse import StorePages

@@ -194,8 +194,10 @@ def with_data(spec: ExperimentSpec, path: str | os.PathLike) -> ExperimentSpec:
 
 def _comparison_rows(spec, recorded, evaluation_data):
     """The features and target of the rows both models score, and where they come from."""
-    if evaluation_data is not None:
-        dataset = read_data(with_data(spec, evaluation_data))
+    if evaluation_data is not None:  # every row: since/until bound the training data only
+        evaluated = with_data(spec, evaluation_data)
+        every_row = replace(evaluated.data, since=None, until=None)
+        dataset = read_data(replace(evaluated, data=every_row))
         return dataset.features, dataset.target, f"every row of {evaluation_data}", dataset
     dataset = read_data(spec)
     predictions = recorded.result.predictions

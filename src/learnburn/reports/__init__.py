@@ -2,7 +2,8 @@
 matplotlib as inline SVG), and ``learnburn ui``, a read-only web app over the run store."""
 
 from learnburn.reports._bundle import bundle_report, read_record
+from learnburn.reports._monitor import monitor_report
 from learnburn.reports._run import run_report
 from learnburn.reports._ui import create_ui
 
-__all__ = ["bundle_report", "create_ui", "read_record", "run_report"]
+__all__ = ["bundle_report", "create_ui", "monitor_report", "read_record", "run_report"]

@@ -17,6 +17,7 @@ from learnburn.workflows._learn import (
     init_spec,
     run_experiment,
 )
+from learnburn.workflows._monitor import monitor_calls_for_retraining, run_monitor
 from learnburn.workflows._notebook import (
     NOTEBOOK_SUMMARY,
     notebook_results,
@@ -51,6 +52,7 @@ __all__ = [
     "diff_runs",
     "export_bundle",
     "init_spec",
+    "monitor_calls_for_retraining",
     "notebook_results",
     "notebook_results_of",
     "open_store",
@@ -60,5 +62,6 @@ __all__ = [
     "run_and_record",
     "run_cadence",
     "run_experiment",
+    "run_monitor",
     "write_splits",
 ]

@@ -104,44 +104,70 @@ def capture_windows(
         parts = [part for part in parts if len(part)]
         if parts:
             frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-            frame = frame.sort_values("time", kind="stable", ignore_index=True)
+            if not frame["time"].is_monotonic_increasing:
+                frame = frame.sort_values("time", kind="stable", ignore_index=True)
             yield _utc(start), _utc(start + step), frame
 
 
 class _ParquetFile:
-    """One learnburn capture file: its times read at once, its rows when a window needs them."""
+    """One learnburn capture file: its first and last times from the file's statistics (or
+    its time column), its rows when a window needs them."""
 
     def __init__(self, path: Path, bundle: Bundle) -> None:
-        import pyarrow.parquet as pq
-
         self.path, self.bundle = path, bundle
-        try:
-            times = pq.read_table(path, columns=["time"])["time"]
-        except (OSError, KeyError, ValueError) as error:
-            raise DataError(
-                f"cannot read the capture file '{path}': {error}",
-                hint="give a folder written by `learnburn serve --capture`",
-            ) from error
-        self.times = _epoch_us(times.to_numpy())
-        self.rows = len(self.times)
-        self.first = int(self.times.min()) if self.rows else 0
-        self.last = int(self.times.max()) if self.rows else 0
+        self.first, self.last, self.rows = _time_range(path)
         self._table: pd.DataFrame | None = None
+        self.times: np.ndarray | None = None
 
     def reaches(self, start: int, step: int) -> bool:
         return self.first < start + step and self.last >= start
 
     def between(self, start: int, end: int) -> pd.DataFrame:
-        table = self._load()
-        inside = (self.times >= start) & (self.times < end)
-        if self.last < end:
-            self._table = None  # no later window needs this file
-        return table[inside].reset_index(drop=True) if not inside.all() else table
-
-    def _load(self) -> pd.DataFrame:
         if self._table is None:
             self._table = read_capture_file(self.path, self.bundle)
-        return self._table
+            self.times = _epoch_us(self._table["time"])
+        table, times = self._table, self.times
+        if self.last < end:
+            self._table = self.times = None  # no later window needs this file
+        if start <= self.first and self.last < end:
+            return table
+        inside = (times >= start) & (times < end)
+        return table[inside].reset_index(drop=True)
+
+
+def _time_range(path: Path) -> tuple[int, int, int]:
+    """(first, last, rows) of a capture file, times in microseconds since the epoch."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+        index = meta.schema.to_arrow_schema().get_field_index("time")
+        if index < 0:
+            raise KeyError("time")
+        groups = [meta.row_group(i).column(index).statistics for i in range(meta.num_row_groups)]
+        if meta.num_rows and all(g is not None and g.has_min_max for g in groups):
+            lows = [_scalar_us(g.min) for g in groups]
+            highs = [_scalar_us(g.max) for g in groups]
+            if None not in lows and None not in highs:
+                return min(lows), max(highs), meta.num_rows
+        times = _epoch_us(pq.read_table(path, columns=["time"])["time"].to_pandas())
+    except (OSError, KeyError, ValueError) as error:
+        raise DataError(
+            f"cannot read the capture file '{path}': {error}",
+            hint="give a folder written by `learnburn serve --capture`",
+        ) from error
+    if not times.size:
+        return 0, 0, 0
+    return int(times.min()), int(times.max()), int(times.size)
+
+
+def _scalar_us(value) -> int | None:
+    """A time statistic in microseconds; None when it is not a datetime (a bare integer)."""
+    if isinstance(value, int):
+        return None
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return stamp.value // 1000
 
 
 class _Loaded:
@@ -149,7 +175,7 @@ class _Loaded:
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame
-        self.times = _epoch_us(frame["time"].to_numpy())
+        self.times = _epoch_us(frame["time"])
         self.rows = len(frame)
         self.first = int(self.times.min()) if self.rows else 0
         self.last = int(self.times.max()) if self.rows else 0
@@ -259,10 +285,11 @@ def _empty(bundle: Bundle) -> pd.DataFrame:
     return pd.DataFrame(columns=[*columns, "decision"])
 
 
-def _epoch_us(times: np.ndarray) -> np.ndarray:
-    """Timestamps (tz-aware or not, any unit) as microseconds since the epoch, UTC."""
-    series = pd.Series(times)
-    if getattr(series.dt, "tz", None) is not None:
+def _epoch_us(times) -> np.ndarray:
+    """Timestamps (a Series or array, tz-aware or not, any unit) as microseconds since the
+    epoch, UTC, without a Python object per value."""
+    series = times if isinstance(times, pd.Series) else pd.Series(times)
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
         series = series.dt.tz_convert("UTC").dt.tz_localize(None)
     return series.to_numpy(dtype="datetime64[us]").astype(np.int64)
 

@@ -28,7 +28,7 @@ import pandas as pd
 
 from learnburn.bundles import Bundle
 from learnburn.errors import DataError, DriftError
-from learnburn.monitoring._drift import check_drift
+from learnburn.monitoring._drift import compare_with_reference
 from learnburn.monitoring._monitor_report import MonitorReport, WindowReport
 from learnburn.monitoring._performance import (
     METRICS,
@@ -38,6 +38,7 @@ from learnburn.monitoring._performance import (
     realised_performance,
 )
 from learnburn.monitoring._reference import PROBABILITIES
+from learnburn.monitoring._reference_check import check_reference
 from learnburn.serving._capture import PROBA_PREFIX
 
 REFERENCE_ROWS = 20_000
@@ -65,6 +66,8 @@ def monitor_capture(
 ) -> MonitorReport:
     """The report of every window of captured rows (``capture_windows``); ``labels`` has
     ``event_id``, ``label`` and optionally ``row`` (0 when absent)."""
+    if bundle.reference is not None:
+        check_reference(bundle.reference, f"the reference of bundle '{bundle.path}'")
     binary = len(bundle.classes) == 2 and bundle.reference is not None
     cost = _cost(bundle)
     reference = _reference_performance(bundle, cost, confidence) if binary else {}
@@ -96,11 +99,11 @@ def monitor_capture(
 def _window(start, end, frame, bundle, cost, reference, importance, labelled, **options):
     classes = [str(c) for c in bundle.classes]
     proba = frame[[PROBA_PREFIX + c for c in classes]].to_numpy(dtype=float)
-    decisions = frame["decision"].astype(str).to_numpy()
-    shares = {c: float(np.mean(decisions == c)) for c in classes}
+    chosen = {c: (frame["decision"] == c).to_numpy(dtype=bool) for c in classes}
+    shares = {c: float(np.mean(chosen[c])) for c in classes}
     drift = None
     if bundle.reference is not None:
-        drift = check_drift(
+        drift = compare_with_reference(
             bundle.reference, frame[list(bundle.columns)], current_scores=_score(proba),
             preset=options["preset"], alpha=options["alpha"], correction=options["correction"],
         )  # fmt: skip
@@ -108,7 +111,7 @@ def _window(start, end, frame, bundle, cost, reference, importance, labelled, **
     labelled_rows = 0
     if reference:
         positive = _calibrated(bundle, proba)
-        decided = decisions == classes[1]
+        decided = chosen[classes[1]]
         estimated = estimate_performance(
             proba[:, 1], positive, decided, cost,
             confidence=options["confidence"], seed=options["seed"],
@@ -129,7 +132,7 @@ def _window(start, end, frame, bundle, cost, reference, importance, labelled, **
         start=start.isoformat(),
         end=end.isoformat(),
         rows=len(frame),
-        events=int(frame["event_id"].nunique()),
+        events=int(np.count_nonzero(frame["row"].to_numpy() == 0)),  # each event has a row 0
         decision_shares=shares,
         drift=drift,
         estimated=estimated,
@@ -250,7 +253,7 @@ def _importances(bundle: Bundle) -> dict[str, float]:
 
 
 def _label_index(labels: pd.DataFrame, bundle: Bundle) -> pd.Series:
-    """Each labelled (event id, row) and its class index (0 or 1)."""
+    """Each labelled row's class index (0, 1, ...), indexed by its key (``_keys``)."""
     if "event_id" not in labels.columns or "label" not in labels.columns:
         raise DataError(
             f"the labels have columns {list(labels.columns)[:10]}, not event_id and label",
@@ -258,35 +261,41 @@ def _label_index(labels: pd.DataFrame, bundle: Bundle) -> pd.Series:
             "requests of several rows)",
         )
     classes = [str(c) for c in bundle.classes]
-    text = labels["label"].map(_label_text)
-    unknown = sorted(set(text.dropna()) - set(classes))
+    values = labels["label"]
+    if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
+        values = values.astype("Int64")  # 1.0 read from a CSV column with gaps is class 1
+    missing = values.isna().to_numpy()
+    text = values.astype(str).to_numpy(dtype=object)
+    codes = pd.Index(classes).get_indexer(text)
+    unknown = sorted(set(text[(codes < 0) & ~missing]))
     if unknown:
         raise DataError(
             f"the labels hold {unknown[:5]}, which are not the bundle's classes {classes}",
             hint="give each event's true class as the model names it",
         )
-    rows = labels["row"] if "row" in labels.columns else pd.Series(0, index=labels.index)
-    index = pd.MultiIndex.from_arrays(
-        [labels["event_id"].astype(str), rows.astype(int)], names=["event_id", "row"]
-    )
-    truth = pd.Series(text.map({c: i for i, c in enumerate(classes)}).to_numpy(), index=index)
-    truth = truth.dropna()
-    return truth[~truth.index.duplicated(keep="last")].astype(int)
+    rows = labels["row"].to_numpy() if "row" in labels.columns else None
+    keys = _keys(labels["event_id"], rows)
+    truth = pd.Series(codes.astype(np.int64), index=pd.Index(keys))[~missing]
+    return truth[~truth.index.duplicated(keep="last")]
 
 
 def _join(frame: pd.DataFrame, truth: pd.Series) -> np.ndarray:
     """Each captured row's class index from the labels, -1 when unlabelled."""
-    index = pd.MultiIndex.from_arrays([frame["event_id"].astype(str), frame["row"].astype(int)])
-    found = truth.reindex(index)
-    return found.fillna(-1).to_numpy(dtype=int)
+    where = truth.index.get_indexer(_keys(frame["event_id"], frame["row"].to_numpy()))
+    return np.where(where >= 0, truth.to_numpy()[where], -1)
 
 
-def _label_text(value) -> str | None:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value.item() if isinstance(value, np.generic) else value)
+def _keys(event_ids: pd.Series, rows: np.ndarray | None) -> np.ndarray:
+    """One 64-bit hash per row of its event id (row 0, as most requests are one row) or of
+    ``event_id/row``: joining by hash is a join of integers, not of text."""
+    text = event_ids.astype(str).reset_index(drop=True)
+    if rows is not None:
+        rows = np.asarray(rows).astype(np.int64)
+        later = np.flatnonzero(rows != 0)
+        if later.size:
+            text = text.astype(object)
+            text.iloc[later] = [f"{text.iloc[i]}/{rows[i]}" for i in later]
+    return pd.util.hash_pandas_object(text, index=False).to_numpy()
 
 
 def _name(metric: str) -> str:

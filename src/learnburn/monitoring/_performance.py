@@ -6,13 +6,14 @@ Estimated, for rows with calibrated probability ``p`` of the positive class and 
 - accuracy: the mean of ``q``, ``q = p`` where the decision is positive, else ``1 - p``
   (the chance each decision is right if the probabilities are calibrated);
 - decision cost per row: the mean of ``p C[pos][d] + (1 - p) C[neg][d]`` (``C[true][decided]``);
-- ROC AUC: the mean AUC over ``DRAWS`` label vectors drawn row by row from ``p``, the rows
-  ranked by their score (NannyML's CBPE computes the expected ROC curve instead; the draws give
-  the same centre and an interval too).
+- ROC AUC: the AUC expected when each row is positive with probability ``p`` (the Mann-Whitney
+  count of pairs with each row weighted by ``p`` as a positive and ``1 - p`` as a negative, the
+  rows ranked by their score), NannyML's CBPE idea; its spread from ``DRAWS`` label vectors
+  drawn from ``p``.
 
 Each interval is where the *realised* value would fall with probability ``confidence`` if the
 probabilities are calibrated: for accuracy and cost the normal interval of a sum of independent
-rows (exact means and variances), for AUC the percentiles of the draws. A realised value
+rows (exact means and variances), for AUC the normal interval of the draws' spread. A realised value
 outside it says the probabilities no longer hold (concept change); an estimate that moves while
 realised values follow it is covariate shift the model handles.
 
@@ -31,8 +32,8 @@ from scipy import stats
 from learnburn._records import Record
 from learnburn.evaluation import auc_interval
 
-DRAWS = 100  # label vectors drawn for the estimated AUC
-DRAW_CELLS = 4_000_000  # draws x rows held at once
+DRAWS = 100  # label vectors drawn for the spread of the estimated AUC
+SPREAD_ROWS = 20_000  # ... on at most this many rows
 METRICS = ("roc_auc", "accuracy", "cost")
 
 
@@ -133,25 +134,51 @@ def _normal(value: float, se: float, z: float, n: int, bounds) -> Estimate:
 
 
 def _drawn_auc(scores: np.ndarray, p: np.ndarray, confidence: float, seed: int) -> Estimate:
-    """The AUC of labels drawn from ``p``, rows ranked by ``scores``: mean and percentiles."""
+    """The expected AUC of labels drawn from ``p``, rows ranked by ``scores``, and the normal
+    interval of its spread over draws (measured on at most ``SPREAD_ROWS`` rows, scaled by the
+    square root of the row count: an AUC's spread shrinks as 1 / sqrt(n))."""
     n = p.size
     if n < 4:
         return Estimate(None, None, None, n)
     ranks = stats.rankdata(scores)
-    rng = np.random.default_rng(seed)
-    per_call = max(1, DRAW_CELLS // n)
-    aucs = []
-    for start in range(0, DRAWS, per_call):
-        drawn = rng.random((min(per_call, DRAWS - start), n)) < p
-        positives = drawn.sum(axis=1).astype(float)
-        negatives = n - positives
-        rank_sums = drawn @ ranks
-        with np.errstate(invalid="ignore", divide="ignore"):
-            auc = (rank_sums - positives * (positives + 1) / 2) / (positives * negatives)
-        aucs.append(auc[np.isfinite(auc)])
-    values = np.concatenate(aucs)
-    if values.size == 0:
+    value = _expected_auc(ranks, p)
+    if value is None:
         return Estimate(None, None, None, n)
-    tail = (1 - confidence) / 2 * 100
-    low, high = np.percentile(values, [tail, 100 - tail])
-    return Estimate(float(values.mean()), float(low), float(high), n)
+    rng = np.random.default_rng(seed)
+    take = rng.choice(n, SPREAD_ROWS, replace=False) if n > SPREAD_ROWS else np.arange(n)
+    sub_ranks, sub_p = stats.rankdata(scores[take]), p[take]
+    drawn = rng.random((DRAWS, take.size)) < sub_p
+    positives = drawn.sum(axis=1).astype(float)
+    negatives = take.size - positives
+    with np.errstate(invalid="ignore", divide="ignore"):
+        aucs = (drawn @ sub_ranks - positives * (positives + 1) / 2) / (positives * negatives)
+    aucs = aucs[np.isfinite(aucs)]
+    if aucs.size < 2:
+        return Estimate(value, None, None, n)
+    spread = float(np.std(aucs, ddof=1)) * math.sqrt(take.size / n)
+    return _normal(value, spread, float(stats.norm.ppf(0.5 + confidence / 2)), n, (0.0, 1.0))
+
+
+def _expected_auc(ranks: np.ndarray, p: np.ndarray) -> float | None:
+    """The AUC expected when each row is positive with probability ``p``: the Mann-Whitney
+    statistic with the positives and negatives weighted by ``p`` and ``1 - p``, each pair of
+    distinct rows counted once (a row is never its own pair)."""
+    positives, negatives = p.sum(), (1 - p).sum()
+    pairs = positives * negatives - np.sum(p * (1 - p))
+    if pairs <= 0:
+        return None
+    # sum over pairs (i positive, j negative, i != j) of [rank_i > rank_j] (+ 1/2 at a tie)
+    # = sum_i p_i (rank_i - 1/2 - p... ) computed from the ranks: the weighted count of
+    # negatives ranked below each row, less the row itself
+    order = np.argsort(ranks, kind="stable")
+    sorted_ranks, q = ranks[order], 1 - p[order]
+    below = np.cumsum(q) - q  # negatives' weight strictly before in the order
+    # ties: rows of equal rank share their block's weight half and half
+    starts = np.searchsorted(sorted_ranks, sorted_ranks, side="left")
+    ends = np.searchsorted(sorted_ranks, sorted_ranks, side="right")
+    cumulative = np.concatenate(([0.0], np.cumsum(q)))
+    tied = cumulative[ends] - cumulative[starts] - q  # other rows in the same tie block
+    strictly_below = cumulative[starts]
+    del below
+    wins = np.sum(p[order] * (strictly_below + 0.5 * tied))
+    return float(wins / pairs)

@@ -3,7 +3,7 @@
 A scoring request that is sampled (``rate``, default every request) gets an event id, sent back
 in the ``X-Learnburn-Event-Id`` header so that labels can be joined to it later; its rows, the
 probabilities and the decisions go on a bounded queue (``QUEUE_EVENTS``) and the request goes
-on. One writer thread takes events off the queue and writes them. When the queue is full the
+on. One writer thread wakes every ``flush_s`` and writes what the queue holds. When it is full the
 event is dropped and counted (``learnburn_capture_events_total{outcome="dropped"}``), and the
 answer carries no event id: a request never waits for the disk.
 
@@ -27,10 +27,11 @@ with SIGKILL loses its open ``.partial`` file.
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import logging
+import operator
 import os
-import queue
 import random
 import threading
 import time
@@ -61,15 +62,14 @@ QUEUE_EVENTS = 10_000  # requests waiting to be written; more are dropped and co
 ROTATE_S = 3600.0  # a file holds at most an hour of events
 ROTATE_BYTES = 128 * 1024 * 1024  # ... and about this many bytes
 FLUSH_S = 1.0  # buffered events are written at least this often
-FLUSH_ROWS = 20_000  # ... or once this many rows wait
-_STOP = object()
+FLUSH_ROWS = 2_000  # rows converted and written at a time: short holds of the GIL
 
 
 class Capture:
     """The capture of one app: ``offer`` on the request path, a writer thread behind it.
 
-    ``gate`` (tests only) is an event the writer waits on before taking each event, so a test
-    can hold the writer and fill the queue."""
+    ``gate`` (tests only) is an event the writer waits on before taking the queued events, so
+    a test can hold the writer and fill the queue."""
 
     def __init__(
         self,
@@ -91,7 +91,9 @@ class Capture:
         self.numeric = frozenset(bundle.numeric_columns)
         self.classes = tuple(str(label) for label in bundle.classes)
         self.schema = _schema(self.columns, self.numeric, self.classes, self.bundle_id)
-        self.queue: queue.Queue = queue.Queue(maxsize=queue_events)
+        self.queue: collections.deque = collections.deque()
+        self.queue_events = queue_events
+        self._stop = threading.Event()
         self.rotate_s, self.rotate_bytes, self.flush_s = rotate_s, rotate_bytes, flush_s
         self.count = count or (lambda outcome, n: None)
         self.gate = gate
@@ -108,15 +110,15 @@ class Capture:
 
     def offer(self, rows: Sequence[dict] | pd.DataFrame, proba, decisions) -> str | None:
         """Queue one scored request: its event id, or None when it was not sampled or the
-        queue was full (then it is counted as dropped). Never blocks."""
+        queue was full (then it is counted as dropped). Never blocks: a deque's append is
+        atomic, and the writer takes what is there when it wakes."""
         if self.rate < 1.0 and self._random.random() >= self.rate:
             return None
-        event_id = os.urandom(16).hex()
-        try:
-            self.queue.put_nowait((event_id, time.time_ns() // 1000, rows, proba, decisions))
-        except queue.Full:
+        if len(self.queue) >= self.queue_events:
             self.count("dropped", 1)
             return None
+        event_id = os.urandom(16).hex()
+        self.queue.append((event_id, time.time_ns() // 1000, rows, proba, decisions))
         self.count("queued", 1)
         return event_id
 
@@ -126,37 +128,37 @@ class Capture:
             return
         if self.gate is not None:
             self.gate.set()
-        try:
-            self.queue.put(_STOP, timeout=timeout)
-        except queue.Full:
-            logger.error("capture: the writer did not drain its queue within %s s", timeout)
-            return
+        self._stop.set()
         self._thread.join(timeout)
+        if self._thread.is_alive():
+            logger.error("capture: the writer did not finish within %s s", timeout)
         self._started = False
 
     def _run(self) -> None:
         writer = _Writer(self)
-        buffered: list = []
-        rows, last_flush = 0, time.monotonic()
         while True:
+            stopping = self._stop.wait(self.flush_s)
             if self.gate is not None:
                 self.gate.wait()
-            try:
-                item = self.queue.get(timeout=min(self.flush_s, 1.0))
-            except queue.Empty:
-                item = None
-            if item is not None and item is not _STOP:
-                buffered.append(item)
-                rows += len(item[3])
-            now = time.monotonic()
-            due = item is _STOP or rows >= FLUSH_ROWS or now - last_flush >= self.flush_s
-            if buffered and due:
-                writer.write(buffered)
-                buffered, rows, last_flush = [], 0, now
-            writer.rotate_if_due(now)
-            if item is _STOP:
+            self._write_queued(writer)
+            writer.rotate_if_due(time.monotonic())
+            if stopping:
+                self._write_queued(writer)  # what arrived while the last batch was written
                 writer.close()
                 return
+
+    def _write_queued(self, writer: _Writer) -> None:
+        """Take the events queued now, and write them in batches of about FLUSH_ROWS rows."""
+        batch, rows = [], 0
+        for _ in range(len(self.queue)):
+            event = self.queue.popleft()
+            batch.append(event)
+            rows += len(event[3])
+            if rows >= FLUSH_ROWS:
+                writer.write(batch)
+                batch, rows = [], 0
+        if batch:
+            writer.write(batch)
 
     def next_path(self, started: float) -> Path:
         """Where the next file goes (its final name, without ``.partial``)."""
@@ -201,7 +203,7 @@ class _Writer:
         self.path = self.capture.next_path(time.time())
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.sink = open(self.partial, "wb")  # noqa: SIM115 - closed in close()
-        self.parquet = pq.ParquetWriter(self.sink, self.capture.schema, compression="zstd")
+        self.parquet = pq.ParquetWriter(self.sink, self.capture.schema, compression="snappy")
         self.opened = time.monotonic()
 
     @property
@@ -243,16 +245,38 @@ def event_table(capture: Capture, events: list) -> pa.Table:
 
 
 def _records_table(capture: Capture, events: list) -> pa.Table:
-    import pyarrow as pa
 
     records = [record for event in events for record in event[2]]
+    names = capture.columns
+    try:  # every record has every column (the codecs checked): one C-level transpose
+        if len(names) == 1:
+            columns = [[record[names[0]] for record in records]]
+        else:
+            columns = list(zip(*map(operator.itemgetter(*names), records), strict=True))
+    except KeyError:
+        columns = [[record.get(name) for record in records] for name in names]
     inputs = [
-        pa.array([_number(r.get(name)) for r in records], pa.float64())
-        if name in capture.numeric
-        else pa.array([_text(r.get(name)) for r in records], pa.string())
-        for name in capture.columns
-    ]
+        _column(values, name in capture.numeric) for name, values in zip(
+            capture.columns, columns, strict=True
+        )
+    ]  # fmt: skip
     return _assemble(capture, events, inputs)
+
+
+def _column(values, numeric: bool):
+    """Arrow's float64 or text array of one column's values; values of another type (a JSON
+    number in a text column) converted one by one."""
+    import pyarrow as pa
+
+    kind = pa.float64() if numeric else pa.string()
+    try:
+        return pa.array(values, kind)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        if numeric:
+            return pa.array([_number(value) for value in values], kind)
+        if None in values:
+            return pa.array([None if v is None else str(v) for v in values], kind)
+        return pa.array(list(map(str, values)), kind)  # as the codecs read them: True is "True"
 
 
 def _frame_table(capture: Capture, event) -> pa.Table:

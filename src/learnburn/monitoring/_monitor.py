@@ -201,13 +201,12 @@ def _verdict(reports: list[WindowReport]) -> tuple[bool, str]:
         evidence += [(last, a) for a in last.alerts if a.startswith("realised")]
     if not evidence:
         where = f"; labels up to {labelled[-1].start[:10]}" if labelled else "; no labels"
-        return (
-            False,
-            f"no retraining needed: the window of {latest.start[:10]} raised no alert{where}",
-        )
+        when = latest.start[:16].replace("T", " ")
+        return False, f"no retraining needed: the window of {when} UTC raised no alert{where}"
     window, alert = evidence[0]
     more = f" (and {len(evidence) - 1} more)" if len(evidence) > 1 else ""
-    return True, f"retrain: in the window of {window.start[:16]}, {alert}{more}"
+    when = window.start[:16].replace("T", " ")
+    return True, f"retrain: in the window of {when} UTC, {alert}{more}"
 
 
 def _reference_performance(bundle: Bundle, cost, confidence: float) -> dict[str, float]:

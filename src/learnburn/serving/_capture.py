@@ -30,7 +30,6 @@ from __future__ import annotations
 import collections
 import hashlib
 import logging
-import operator
 import os
 import random
 import threading
@@ -248,11 +247,8 @@ def _records_table(capture: Capture, events: list) -> pa.Table:
 
     records = [record for event in events for record in event[2]]
     names = capture.columns
-    try:  # every record has every column (the codecs checked): one C-level transpose
-        if len(names) == 1:
-            columns = [[record[names[0]] for record in records]]
-        else:
-            columns = list(zip(*map(operator.itemgetter(*names), records), strict=True))
+    try:  # every record has every column (the codecs checked)
+        columns = [[record[name] for record in records] for name in names]
     except KeyError:
         columns = [[record.get(name) for record in records] for name in names]
     inputs = [
@@ -297,20 +293,26 @@ def _assemble(capture: Capture, events: list, inputs: list) -> pa.Table:
     import pyarrow as pa
 
     sizes = [len(event[3]) for event in events]
-    ids = np.repeat([event[0] for event in events], sizes)
-    rows = np.concatenate([np.arange(n, dtype=np.int32) for n in sizes])
-    times = np.repeat(np.array([event[1] for event in events], dtype="datetime64[us]"), sizes)
-    proba = np.vstack([np.asarray(event[3], dtype=float) for event in events])
-    decisions = [str(label) for event in events for label in np.asarray(event[4]).tolist()]
-    total = len(ids)
+    stamps = np.fromiter((event[1] for event in events), np.int64, len(events))
+    if len(sizes) == sum(sizes):  # one row per request, the common case
+        ids = [event[0] for event in events]
+        rows = np.zeros(len(events), dtype=np.int32)
+    else:
+        ids = [event[0] for event, size in zip(events, sizes, strict=True) for _ in range(size)]
+        rows = np.concatenate([np.arange(size, dtype=np.int32) for size in sizes])
+        stamps = np.repeat(stamps, sizes)
+    proba = np.concatenate([np.asarray(event[3], dtype=float) for event in events])
+    decisions = np.concatenate([np.asarray(event[4]) for event in events]).astype(str)
     arrays = [
         pa.array(ids, pa.string()),
         pa.array(rows, pa.int32()),
-        pa.array(times, pa.timestamp("us", tz="UTC")),
-        pa.array([capture.bundle_id] * total, pa.string()).dictionary_encode(),
+        pa.array(stamps.astype("datetime64[us]"), pa.timestamp("us", tz="UTC")),
+        pa.DictionaryArray.from_arrays(
+            pa.array(np.zeros(len(ids), dtype=np.int32)), pa.array([capture.bundle_id])
+        ),
         *inputs,
         *(pa.array(proba[:, i], pa.float64()) for i in range(proba.shape[1])),
-        pa.array(decisions, pa.string()),
+        pa.array(decisions.tolist(), pa.string()),
     ]
     return pa.Table.from_arrays(arrays, schema=capture.schema)
 

@@ -5,6 +5,7 @@ the server stops (SIGTERM included)."""
 from __future__ import annotations
 
 import threading
+import time
 
 import httpx
 import numpy as np
@@ -132,8 +133,12 @@ def test_files_rotate_by_size_and_carry_the_format(bundles, features, serve, tmp
     with serve(create_app(bundle, capture=capture)) as base, httpx.Client(base_url=base) as client:
         for start in range(3):
             client.post("/v1/predict", json=records_of(features, start, 1))
+            deadline = time.monotonic() + 30
+            while len(capture.files) < start + 1:  # written and closed before the next one
+                assert time.monotonic() < deadline, "the event was not written"
+                time.sleep(0.01)
     files = sorted(tmp_path.rglob("*.parquet"))
-    assert len(files) >= 2
+    assert len(files) == 3
     assert not list(tmp_path.rglob("*.partial"))
     meta = orjson.loads(pq.read_schema(files[0]).metadata[b"learnburn.capture"])
     assert meta["format"] == FORMAT and meta["columns"] == list(bundle.columns)

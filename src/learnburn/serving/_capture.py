@@ -30,6 +30,7 @@ from __future__ import annotations
 import collections
 import hashlib
 import logging
+import operator
 import os
 import random
 import threading
@@ -90,6 +91,7 @@ class Capture:
         self.numeric = frozenset(bundle.numeric_columns)
         self.classes = tuple(str(label) for label in bundle.classes)
         self.schema = _schema(self.columns, self.numeric, self.classes, self.bundle_id)
+        self._getter = operator.itemgetter(*self.columns)
         self.queue: collections.deque = collections.deque()
         self.queue_events = queue_events
         self._stop = threading.Event()
@@ -117,9 +119,23 @@ class Capture:
             self.count("dropped", 1)
             return None
         event_id = os.urandom(16).hex()
+        if not isinstance(rows, pd.DataFrame):
+            rows = self._values(rows)
         self.queue.append((event_id, time.time_ns() // 1000, rows, proba, decisions))
         self.count("queued", 1)
         return event_id
+
+    def _values(self, records: Sequence[dict]) -> list:
+        """Each record as the tuple of its values in column order: scalars in a tuple are
+        untracked by the garbage collector and smaller than the request's dict, which is
+        freed with the request; a record lacking a column (never, once the codecs checked
+        it) is kept as it is."""
+        try:
+            if len(self.columns) == 1:
+                return [(record[self.columns[0]],) for record in records]
+            return list(map(self._getter, records))
+        except KeyError:
+            return list(records)
 
     def close(self, timeout: float = 30.0) -> None:
         """Write what is queued, close the open file and stop the writer."""
@@ -247,16 +263,20 @@ def _records_table(capture: Capture, events: list) -> pa.Table:
 
     records = [record for event in events for record in event[2]]
     names = capture.columns
-    try:  # every record has every column (the codecs checked)
-        columns = [[record[name] for record in records] for name in names]
-    except KeyError:
-        columns = [[record.get(name) for record in records] for name in names]
+    if all(type(record) is tuple for record in records):  # values in column order (offer)
+        columns = [[record[i] for record in records] for i in range(len(names))]
+    else:
+        columns = [[_value(record, name, i) for record in records] for i, name in enumerate(names)]
     inputs = [
         _column(values, name in capture.numeric) for name, values in zip(
             capture.columns, columns, strict=True
         )
     ]  # fmt: skip
     return _assemble(capture, events, inputs)
+
+
+def _value(record, name: str, index: int):
+    return record[index] if type(record) is tuple else record.get(name)
 
 
 def _column(values, numeric: bool):

@@ -178,3 +178,25 @@ def test_slow_bodies_do_not_lock_out_scoring_and_get_408_at_the_body_deadline(st
     finally:
         for sock in clients:
             sock.close()
+
+
+def test_capture_files_are_complete_after_sigterm(start, bundles, features, tmp_path):
+    """`learnburn serve --capture DIR` writes every answered request; after SIGTERM the process
+    exits 0 and DIR holds complete Parquet files (no .partial left) with every event."""
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "capture"
+    server = start(str(bundles["fast"]), "--capture", str(folder))
+    records = orjson.loads(features.head(20).to_json(orient="records"))
+    ids = []
+    with httpx.Client(base_url=server.base) as client:
+        for record in records:
+            answer = client.post("/v1/predict", json=[record])
+            assert answer.status_code == 200, answer.text
+            ids.append(answer.headers["X-Learnburn-Event-Id"])
+    server.terminate()
+    assert server.wait(timeout=30) == 0, server.log
+    assert not list(folder.rglob("*.partial"))
+    files = sorted(folder.rglob("*.parquet"))
+    events = [e for path in files for e in pq.read_table(path, columns=["event_id"])["event_id"]]
+    assert [event.as_py() for event in events] == ids

@@ -137,6 +137,13 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "no drift would exceed at this sample size, adjusted p-values and a verdict; drift of "
         "the model's scores; a domain classifier's AUC; drifted features ranked by importance.",
     ),
+    "monitor": (
+        "_monitor",
+        "monitor",
+        "Monitor what the server captured, window by window: drift of each feature and of the "
+        "scores, the decision rate, the performance estimated from the probabilities (no labels "
+        "needed) and, with --labels, the realised performance; say whether to retrain now.",
+    ),
     "cadence": (
         "_cadence",
         "cadence",

@@ -25,6 +25,7 @@ from learnburn.cli._errors import handles_errors, stderr
 from learnburn.cli._keys import REQUIRE_SIGNATURE, trusted_keys
 from learnburn.cli._reference import REFERENCE_HELP, resolves_bundle
 from learnburn.serving import Settings, create_app
+from learnburn.serving._capture import capture_folder
 from learnburn.serving._settings import (
     BODY_TIMEOUT_S,
     GRACE_S,
@@ -85,6 +86,22 @@ def serve(
         help="Seconds to finish requests in flight after SIGTERM (keep it under 30 for "
         "SageMaker and ECS, which SIGKILL 30 s after SIGTERM).",
     ),
+    capture: str | None = typer.Option(
+        None,
+        "--capture",
+        metavar="DIR",
+        help="Capture requests and answers (an event id, the time, the input rows, the "
+        "probabilities, the decision) as Parquet files in DIR, for `learnburn monitor`; "
+        "answers carry the event id in the X-Learnburn-Event-Id header "
+        "[default: $LEARNBURN_CAPTURE].",
+    ),
+    capture_rate: float | None = typer.Option(
+        None,
+        "--capture-rate",
+        min=0.0001,
+        max=1.0,
+        help="The share of requests captured [default: $LEARNBURN_CAPTURE_RATE, else 1].",
+    ),
     require_signature: list[Path] = REQUIRE_SIGNATURE,
 ) -> None:
     """Serve the bundle: GET /ping, POST /invocations (CSV or JSON), POST /v1/predict,
@@ -97,7 +114,11 @@ def serve(
         body_timeout_s=body_timeout,
         max_concurrency=max_concurrency,
         grace_s=grace,
+        capture=defaults.capture if capture is None else capture,
+        capture_rate=defaults.capture_rate if capture_rate is None else capture_rate,
     )
+    if settings.capture is not None:
+        capture_folder(settings.capture)  # refuse an s3:// folder before loading anything
     keys = trusted_keys(require_signature)
     with _served_copy(bundle_path, private=bool(keys) and workers > 1) as served:
         # fail here, not in workers

@@ -130,7 +130,9 @@ ENTRYPOINT = """\
 # $LEARNBURN_WORKERS worker processes, else $SAGEMAKER_MODEL_SERVER_WORKERS (SageMaker's
 # variable), else the CPUs available to the container (from the cgroup v2 quota in
 # /sys/fs/cgroup/cpu.max, else nproc). $LEARNBURN_TRUST (type names,
-# comma-separated) become --trust flags. `exec` puts the server in this process, so the
+# comma-separated) become --trust flags. $LEARNBURN_CAPTURE (a writable folder, e.g. a mounted
+# volume) and $LEARNBURN_CAPTURE_RATE turn on data capture, read by the server itself (as
+# `learnburn serve --capture DIR --capture-rate R`). `exec` puts the server in this process, so the
 # SIGTERM of `docker stop`, SageMaker and ECS reaches it directly.
 set -eu
 

@@ -49,6 +49,27 @@ def check_drift(
     ``current_clusters`` (a clustering bundle's cluster of each current row) are compared with
     the reference's cluster shares; the verdict counts them where the rule counts the scores."""
     reference = check_reference(reference, "the reference profile")
+    return compare_with_reference(
+        reference, current, current_scores=current_scores, current_clusters=current_clusters,
+        reference_sample=reference_sample, preset=preset, alpha=alpha, correction=correction,
+        seed=seed,
+    )  # fmt: skip
+
+
+def compare_with_reference(
+    reference: dict,
+    current: pd.DataFrame,
+    *,
+    current_scores: np.ndarray | None = None,
+    current_clusters: np.ndarray | None = None,
+    reference_sample: pd.DataFrame | None = None,
+    preset: str = "learnburn",
+    alpha: float = 0.05,
+    correction: str | None = "holm",
+    seed: int = 0,
+) -> DriftReport:
+    """``check_drift`` on a reference already checked by ``check_reference`` (a monitor
+    compares many windows with one reference and checks it once)."""
     rule = _preset(preset)
     _check_settings(alpha, correction)
     profiles = reference["columns"]

@@ -11,6 +11,7 @@ workflows: it computes nothing and reads nothing but the records it is given.
 
 from learnburn.reports._bundle import render_bundle_report
 from learnburn.reports._models import challenge_html, model_page, models_page
+from learnburn.reports._monitor import monitor_report
 from learnburn.reports._run import render_run_report
 from learnburn.reports._ui import Pages, create_ui
 
@@ -20,6 +21,7 @@ __all__ = [
     "create_ui",
     "model_page",
     "models_page",
+    "monitor_report",
     "render_bundle_report",
     "render_run_report",
 ]

@@ -364,6 +364,77 @@ def aging(ages: Sequence[float], median, low, high, unit: str, metric: str) -> C
                   f"Loss of {metric} by model age, pooled over retraining cycles.")  # fmt: skip
 
 
+def estimated_vs_realised(
+    labels: Sequence[str], estimated, low, high, realised, realised_low, realised_high,
+    reference: float | None, metric: str,
+) -> Chart:  # fmt: skip
+    """A metric per window: the estimate with its band, the realised value with its interval
+    where labels arrived, and the reference as a dotted line."""
+    fig, ax = _figure((WIDE[0] * 1.35, WIDE[1]))
+    x = np.arange(len(labels))
+    series = (estimated, low, high, realised, realised_low, realised_high)
+    floats = [np.asarray([np.nan if v is None else v for v in s], dtype=float) for s in series]
+    est, lo, hi, real, real_lo, real_hi = floats
+    ax.fill_between(x, lo, hi, color=COLOURS[0], alpha=0.18, label="estimated (95% band)")
+    ax.plot(x, est, marker="o", color=COLOURS[0], linewidth=1, markersize=3, label="estimated")
+    known = np.isfinite(real)
+    if known.any():
+        err = np.vstack([np.clip(real - real_lo, 0, None), np.clip(real_hi - real, 0, None)])
+        ax.errorbar(x[known], real[known], yerr=np.nan_to_num(err[:, known]), fmt="D",
+                    color=COLOURS[1], ecolor=COLOURS[1], capsize=2, markersize=4,
+                    label="realised (95% interval)")  # fmt: skip
+    if reference is not None:
+        ax.axhline(reference, color="#555555", linestyle=":", label="reference")
+    _window_ticks(ax, x, labels)
+    ax.set_ylabel(metric)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return _chart(
+        fig, ax, f"performance-{re.sub(r'[^a-z]+', '-', metric.lower())}",
+        f"{metric}: estimated and realised per window",
+        f"The {metric} estimated from the probabilities in each window with its 95% band, the "
+        "realised value with its interval where labels arrived, and the reference.",
+    )  # fmt: skip
+
+
+def drift_over_time(labels: Sequence[str], features: Sequence[str], effects, drifted) -> Chart:
+    """Each feature's drift effect per window as a heat map; drifted cells marked."""
+    fig, ax = _figure((WIDE[0] * 1.35, 0.28 * len(features) + 1.6))
+    values = np.asarray([[np.nan if e is None else e for e in row] for row in effects], float)
+    image = ax.imshow(values, aspect="auto", cmap="Reds", vmin=0, interpolation="nearest")
+    marks = np.argwhere(np.asarray(drifted, dtype=bool))
+    if len(marks):
+        ax.scatter(marks[:, 1], marks[:, 0], marker="x", s=14, color="#111111", label="drifted")
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.12, 1.0), frameon=False)
+    ax.set_yticks(np.arange(len(features)), labels=list(features))
+    _window_ticks(ax, np.arange(len(labels)), labels)
+    ax.grid(False)
+    fig.colorbar(image, ax=ax, label="effect size")
+    return _chart(fig, ax, "drift-over-time", "Drift of each feature over time",
+                  "Effect size of each feature's drift against the training data per window; "
+                  "x marks a window where the feature drifted.")  # fmt: skip
+
+
+def decision_rate(labels: Sequence[str], shares: dict[str, Sequence[float]]) -> Chart:
+    """The share of rows given each decision, per window."""
+    fig, ax = _figure(WIDE)
+    x = np.arange(len(labels))
+    for index, (name, values) in enumerate(shares.items()):
+        ax.plot(x, list(values), marker="o", markersize=3, color=COLOURS[index % len(COLOURS)],
+                label=name)  # fmt: skip
+    ax.set_ylim(0, 1)
+    _window_ticks(ax, x, labels)
+    ax.set_ylabel("share of rows")
+    ax.legend(fontsize=8, title="decision", title_fontsize=8)
+    return _chart(fig, ax, "decision-rate", "Decision rate per window",
+                  "The share of captured rows given each decision in each window.")  # fmt: skip
+
+
+def _window_ticks(ax, x: np.ndarray, labels: Sequence[str]) -> None:
+    step = max(1, len(labels) // 15)
+    ax.set_xticks(x[::step], labels=list(labels)[::step], rotation=30, ha="right")
+    ax.set_xlabel("window (UTC)")
+
+
 # -- drawing ------------------------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from starlette.routing import Route
 
 from learnburn.bundles import Bundle, load_bundle
 from learnburn.errors import BundleError, DataError, RequestError, SchemaError
+from learnburn.serving._capture import EVENT_HEADER, Capture
 from learnburn.serving._codecs import (
     CSV,
     JSON,
@@ -89,10 +90,13 @@ STATUS: tuple[tuple[type[Exception], int, str], ...] = (
 )
 
 
-def create_app(bundle: Bundle, settings: Settings | None = None) -> Starlette:
-    """A Starlette app that scores requests with ``bundle``."""
+def create_app(
+    bundle: Bundle, settings: Settings | None = None, *, capture: Capture | None = None
+) -> Starlette:
+    """A Starlette app that scores requests with ``bundle``; ``capture`` (else the one
+    ``settings.capture`` names, if any) records what it scores."""
     settings = settings or Settings()
-    service = _Service(bundle, settings)
+    service = _Service(bundle, settings, capture)
     routes = [
         Route("/ping", service.ping, methods=["GET"]),
         Route("/invocations", service.invocations, methods=["POST"]),
@@ -121,7 +125,7 @@ def app_from_env() -> Starlette:
 
 
 class _Service:
-    def __init__(self, bundle: Bundle, settings: Settings) -> None:
+    def __init__(self, bundle: Bundle, settings: Settings, capture: Capture | None) -> None:
         self.bundle = bundle
         self.settings = settings
         self.slots = Slots(settings.max_concurrency)
@@ -131,14 +135,25 @@ class _Service:
         }
         self.metrics = Metrics(model)
         self.document = encode_json(openapi_document(bundle))
+        self.capture = capture
+        if capture is None and settings.capture is not None:
+            self.capture = Capture(settings.capture, bundle, rate=settings.capture_rate)
+        if self.capture is not None:
+            counters = self.metrics.capture_counters()
+            self.capture.count = lambda outcome, n: counters[outcome].inc(n)
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
-        """Stops the scoring threads when the server shuts down."""
+        """Starts the capture writer; when the server shuts down, stops the scoring threads
+        and writes what the capture holds."""
+        if self.capture is not None:
+            self.capture.start()
         try:
             yield
         finally:
             self.slots.close()
+            if self.capture is not None:
+                self.capture.close()
 
     async def ping(self, request: Request) -> Response:
         return Response(status_code=200)
@@ -189,17 +204,18 @@ class _Service:
         if self.bundle.fast is not None and len(body) <= INLINE_BYTES:
             # a few rows on the fast path take microseconds: a pool thread would cost more
             try:
-                content, rows = self._answer(body, media, answer, deadline)
+                content, rows, event_id = self._answer(body, media, answer, deadline)
             finally:
                 self.slots.give()
         else:
-            content, rows = await self._answer_on_thread(body, media, answer, deadline)
+            content, rows, event_id = await self._answer_on_thread(body, media, answer, deadline)
         self.metrics.rows.inc(rows)
-        return Response(content, media_type=answer)
+        headers = None if event_id is None else {EVENT_HEADER: event_id}
+        return Response(content, media_type=answer, headers=headers)
 
     async def _answer_on_thread(
         self, body: bytes, media: str, answer: str, deadline: float
-    ) -> tuple[bytes, int]:
+    ) -> tuple[bytes, int, str | None]:
         """``_answer`` on a pool thread, or TimedOut at the deadline; the slot is given back
         when the work ends, even past the deadline."""
         with anyio.move_on_after(max(deadline - time.monotonic(), 0)):
@@ -213,41 +229,47 @@ class _Service:
         # reached only when the deadline passed
         raise _slow_body(min(self.settings.body_timeout_s, self.settings.timeout_s))
 
-    def _answer(self, body: bytes, media: str, answer: str, deadline: float) -> tuple[bytes, int]:
-        """The response body for a request body, and its number of rows."""
+    def _answer(
+        self, body: bytes, media: str, answer: str, deadline: float
+    ) -> tuple[bytes, int, str | None]:
+        """The response body for a request body, its number of rows, and its capture event
+        id (None when not captured)."""
         start = time.perf_counter()
-        proba, decisions = self._predict(body, media, deadline)
+        inputs, proba, decisions = self._predict(body, media, deadline)
         if answer == CSV:
             content = predictions_csv(proba, decisions)
         else:
             content = predictions_json(self.bundle.classes, proba, decisions)
+        event_id = None if self.capture is None else self.capture.offer(inputs, proba, decisions)
         self.metrics.scoring.observe(time.perf_counter() - start)
-        return content, len(proba)
+        return content, len(proba), event_id
 
-    def _predict(self, body: bytes, media: str, deadline: float) -> tuple[np.ndarray, np.ndarray]:
-        """The one place a request body is parsed and scored: probabilities and decisions."""
+    def _predict(self, body: bytes, media: str, deadline: float):
+        """The one place a request body is parsed and scored: the rows read (records or a
+        table), their probabilities and decisions."""
         with np.errstate(all="ignore"):  # an overflow shows as a non-finite row, refused below
-            proba = self._proba(body, media, deadline)
+            inputs, proba = self._proba(body, media, deadline)
         _check_finite(proba)
         _check_probabilities(proba)
         self._in_time(deadline)
-        return proba, self.bundle.decide_proba(proba)
+        return inputs, proba, self.bundle.decide_proba(proba)
 
-    def _proba(self, body: bytes, media: str, deadline: float) -> np.ndarray:
+    def _proba(self, body: bytes, media: str, deadline: float):
         if media == JSON:
             records = json_records(body, self.bundle)
             if self.bundle.fast is not None and len(records) <= RECORDS_LIMIT:
-                return self.bundle.predict_proba_records(records)  # no pandas: microseconds
+                # no pandas: microseconds
+                return records, self.bundle.predict_proba_records(records)
             frame = records_frame(records, self.bundle)
         else:
             rows = csv_rows(body, self.bundle.columns)
             small = self.bundle.fast is not None and len(rows) <= RECORDS_LIMIT
             records = csv_records(rows, self.bundle) if small else None
             if records is not None:
-                return self.bundle.predict_proba_records(records)  # no pandas, as for JSON
+                return records, self.bundle.predict_proba_records(records)  # as for JSON
             frame = csv_table(rows, self.bundle)
         self._in_time(deadline)
-        return self.bundle.predict_proba(frame)
+        return frame, self.bundle.predict_proba(frame)
 
     def _in_time(self, deadline: float) -> None:
         """Raise TimedOut past ``deadline``: between the stages of a request, a pool thread

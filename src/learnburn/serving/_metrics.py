@@ -8,6 +8,9 @@
     learnburn_scoring_duration_seconds                histogram: parse, score, encode (no wait)
     learnburn_rows_scored_total                       counter: rows answered with a prediction
     learnburn_model_info{run_id, format_version}      gauge, always 1: the bundle served
+    learnburn_capture_events_total{outcome}           counter: captured requests, by outcome:
+                                                      queued, written, dropped (queue full),
+                                                      failed (the writer could not write them)
 
 Labels are bounded: ``endpoint`` is one of ``ENDPOINTS`` (any other path is "other"),
 ``status`` an HTTP status code, and the model labels come from the bundle, never from a request.
@@ -81,8 +84,22 @@ class Metrics:
         )
         info.labels(**{name: str(value)[:MAX_LABEL] for name, value in model.items()}).set(1)
 
+        self.capture = Counter(
+            "learnburn_capture_events",
+            "Captured requests by outcome: queued, written, dropped (queue full) or failed.",
+            ["outcome"],
+            registry=self.registry,
+        )
+
         self._children: dict[tuple, tuple] = {}
         self._counted: dict[tuple[str, int], object] = {}
+
+    def capture_counters(self) -> dict[str, object]:
+        """The capture counter of each outcome, labelled once (so each shows as 0 at first)."""
+        return {
+            outcome: self.capture.labels(outcome)
+            for outcome in ("queued", "written", "dropped", "failed")
+        }
 
     def children(self, endpoint: str) -> tuple:
         """The (in-flight gauge, latency histogram) of an endpoint, labelled once."""

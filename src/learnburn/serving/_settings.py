@@ -19,6 +19,9 @@ The limits and why they are what they are:
   sits between uvicorn's unlimited default and TorchServe's queue of 100.
 - ``grace_s`` 25 s: how long a SIGTERM waits for requests in flight, under the 30 s after which
   SageMaker and ECS send SIGKILL.
+- ``capture`` off, ``capture_rate`` 1: with a folder, every scoring request (or that share of
+  them) is written there as Parquet off the request path (``_capture.py``); a full queue drops
+  events and counts them rather than slowing a request.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ TRUST_ENV = "LEARNBURN_TRUST"  # comma-separated extra types, for worker process
 TIMEOUT_ENV = "LEARNBURN_TIMEOUT"
 BODY_TIMEOUT_ENV = "LEARNBURN_BODY_TIMEOUT"
 MAX_CONCURRENCY_ENV = "LEARNBURN_MAX_CONCURRENCY"
+CAPTURE_ENV = "LEARNBURN_CAPTURE"  # a folder to capture requests and answers into
+CAPTURE_RATE_ENV = "LEARNBURN_CAPTURE_RATE"  # the share of requests captured, (0, 1]
 PORT_ENV = "SAGEMAKER_BIND_TO_PORT"
 MAX_BODY_BYTES = 6 * 1024 * 1024  # SageMaker real-time's payload limit
 TIMEOUT_S = 60.0  # SageMaker's deadline for an /invocations answer
@@ -56,6 +61,8 @@ class Settings:
     body_timeout_s: float = BODY_TIMEOUT_S
     max_concurrency: int = MAX_CONCURRENCY
     grace_s: float = GRACE_S
+    capture: str | None = None  # the folder requests and answers are captured into
+    capture_rate: float = 1.0  # the share of scoring requests captured
 
     def __post_init__(self) -> None:
         for name, hint in (
@@ -73,6 +80,12 @@ class Settings:
                     f"{name} must be a whole number of at least 1, got {value!r}",
                     hint=f"the default is {getattr(Settings, name)}",
                 )
+        rate = self.capture_rate
+        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 < rate <= 1:
+            raise LearnburnError(
+                f"capture_rate must be a number in (0, 1], got {rate!r}",
+                hint="1 captures every request, 0.1 one in ten",
+            )
 
     @property
     def loopback(self) -> bool:
@@ -82,8 +95,9 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from ``SAGEMAKER_BIND_TO_PORT`` (default 8080), ``LEARNBURN_BUNDLE``,
-        ``LEARNBURN_TRUST``, ``LEARNBURN_TIMEOUT``, ``LEARNBURN_BODY_TIMEOUT`` and
-        ``LEARNBURN_MAX_CONCURRENCY``; everything else keeps its default."""
+        ``LEARNBURN_TRUST``, ``LEARNBURN_TIMEOUT``, ``LEARNBURN_BODY_TIMEOUT``,
+        ``LEARNBURN_MAX_CONCURRENCY``, ``LEARNBURN_CAPTURE`` and ``LEARNBURN_CAPTURE_RATE``;
+        everything else keeps its default."""
         env = os.environ if environ is None else environ
         port = env.get(PORT_ENV, "").strip()
         trust = tuple(name for name in env.get(TRUST_ENV, "").split(",") if name)
@@ -94,6 +108,8 @@ class Settings:
             timeout_s=_number(env, TIMEOUT_ENV, float, cls.timeout_s),
             body_timeout_s=_number(env, BODY_TIMEOUT_ENV, float, cls.body_timeout_s),
             max_concurrency=_number(env, MAX_CONCURRENCY_ENV, int, cls.max_concurrency),
+            capture=env.get(CAPTURE_ENV, "").strip() or None,
+            capture_rate=_number(env, CAPTURE_RATE_ENV, float, cls.capture_rate),
         )
 
 
@@ -107,6 +123,9 @@ def worker_env(
         env[TIMEOUT_ENV] = repr(settings.timeout_s)
         env[BODY_TIMEOUT_ENV] = repr(settings.body_timeout_s)
         env[MAX_CONCURRENCY_ENV] = str(settings.max_concurrency)
+        if settings.capture is not None:
+            env[CAPTURE_ENV] = settings.capture
+            env[CAPTURE_RATE_ENV] = repr(settings.capture_rate)
     return env
 
 

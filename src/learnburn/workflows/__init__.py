@@ -30,6 +30,7 @@ from learnburn.workflows._challenge import ChallengeResult, apply_challenge, cha
 from learnburn.workflows._diff import RunDiff, diff_runs
 from learnburn.workflows._drift import check_bundle_drift, reference_for
 from learnburn.workflows._learn import check_experiment, run_experiment
+from learnburn.workflows._monitor import monitor_calls_for_retraining, run_monitor
 from learnburn.workflows._notebook import (
     NOTEBOOK_SUMMARY,
     notebook_results,
@@ -101,6 +102,7 @@ __all__ = [
     "local_input",
     "local_output",
     "model_bundle",
+    "monitor_calls_for_retraining",
     "notebook_results",
     "notebook_results_of",
     "open_store",
@@ -120,6 +122,7 @@ __all__ = [
     "run_cadence",
     "run_experiment",
     "run_facts",
+    "run_monitor",
     "ship_bundle",
     "starter_spec",
     "with_window",

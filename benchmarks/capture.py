@@ -1,0 +1,134 @@
+"""Benchmark: what data capture costs a server's single-row throughput.
+
+The demo bundle (random_forest fitted on 80% of the loan table, its fast path proven on the
+other 20%, as ``serve.py`` builds it) is served twice by ``learnburn serve`` (1 worker,
+127.0.0.1): without capture (the baseline) and with ``--capture DIR`` (every request captured).
+Both answer POST /invocations with one JSON row:
+
+1. at one keep-alive connection (c=1): requests/s from the serial latencies;
+2. at 32 keep-alive connections (c=32): requests/s (wrk when installed, else ``serve.py``'s
+   raw-socket client).
+
+The two servers are measured in alternating rounds (3 each), the median rate kept. Targets:
+capture's rate >= 0.9x the baseline's at c=1 and at c=32 (an overhead of at most 10%). The
+events each server captured and dropped (``/metrics``) and the files written are printed.
+
+    .venv/bin/python benchmarks/capture.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+import orjson
+from serve import (
+    SEED,
+    concurrent_load,
+    demo_split,
+    exchange,
+    learnburn_command,
+    post,
+    serial_latency,
+    server,
+    verdict,
+    wait_ping,
+)
+
+from learnburn.bundles import save_bundle
+from learnburn.candidates import build_pipeline
+from learnburn.profiling._profile import free_port
+
+DEMO = "random_forest"
+GOAL = 0.9  # capture keeps at least this share of the baseline's rate
+
+
+def build(folder: Path) -> tuple[Path, dict]:
+    split = demo_split()
+    pipeline = build_pipeline(DEMO, split.params(DEMO), split.schema, seed=SEED)
+    pipeline.fit(split.features.iloc[split.train], split.target[split.train])
+    path = save_bundle(
+        pipeline, folder / DEMO, schema=split.schema.to_dict(), classes=split.classes, meta={},
+        check_rows=split.holdout,
+    )  # fmt: skip
+    record = split.holdout.iloc[[0]].to_dict("records")[0]
+    row = {k: (v.item() if hasattr(v, "item") else v) for k, v in record.items()}
+    return path, row
+
+
+def rates(port: int, body: bytes, args: argparse.Namespace) -> tuple[float, float]:
+    """(requests/s at c=1, requests/s at c=32)."""
+    request = post("/invocations", body)
+    times, statuses = serial_latency(port, request, args.serial, 2.5)
+    if set(statuses) != {200}:
+        raise RuntimeError(f"serial requests answered {dict(statuses)}")
+    load = concurrent_load(port, "/invocations", body, args.requests, 5.0)
+    if load.errors or set(load.statuses) - {200}:
+        raise RuntimeError(f"concurrent requests answered {dict(load.statuses)}, {load.errors}")
+    return len(times) / sum(times), load.rate
+
+
+def counted(port: int) -> dict[str, float]:
+    _, text = exchange(port, b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    found = re.findall(rb'learnburn_capture_events_total\{outcome="(\w+)"\} ([0-9.e+]+)', text)
+    return {name.decode(): float(value) for name, value in found}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--serial", type=int, default=2000, help="requests per serial round")
+    parser.add_argument("--requests", type=int, default=20000, help="requests per c=32 round")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        path, row = build(folder)
+        body = orjson.dumps({"instances": [row]})
+        capture = folder / "capture"
+        base_port, ours_port = free_port(), free_port()
+        base_cmd = learnburn_command(path, base_port)
+        ours_cmd = [*learnburn_command(path, ours_port), "--capture", str(capture)]
+        results = {"off": [], "on": []}
+        with (
+            server(base_cmd, folder / "off.log") as base,
+            server(ours_cmd, folder / "on.log") as ours,
+        ):
+            wait_ping(base_port, base, folder / "off.log")
+            wait_ping(ours_port, ours, folder / "on.log")
+            for port in (base_port, ours_port):  # warm up
+                serial_latency(port, post("/invocations", body), 300, 5.0)
+                concurrent_load(port, "/invocations", body, 2000, 5.0)
+            for _ in range(args.rounds):
+                results["off"].append(rates(base_port, body, args))
+                results["on"].append(rates(ours_port, body, args))
+            events = counted(ours_port)
+        files = sorted(capture.rglob("*.parquet"))
+        size = sum(p.stat().st_size for p in files)
+    report(results, events, len(files), size)
+
+
+def report(results: dict, events: dict, files: int, size: int) -> None:
+    median = {
+        name: tuple(statistics.median(r[i] for r in rounds) for i in range(2))
+        for name, rounds in results.items()
+    }
+    print(f"{'server':<16} {'c=1 req/s':>10} {'c=32 req/s':>11}")
+    for name, label in (("off", "capture off"), ("on", "capture on")):
+        one, many = median[name]
+        print(f"{label:<16} {one:>10,.0f} {many:>11,.0f}")
+    print(f"captured events: {events}; {files} file(s), {size:,} bytes")
+    lines = []
+    for index, concurrency in ((0, 1), (1, 32)):
+        ratio = median["on"][index] / median["off"][index]
+        lines.append(verdict(f"capture_throughput_c{concurrency}", ratio, ">=", GOAL))
+    print()
+    print("\n".join(lines))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,400 @@
+"""Data capture: what the server saw and answered, written as Parquet off the request path.
+
+A scoring request that is sampled (``rate``, default every request) gets an event id, sent back
+in the ``X-Learnburn-Event-Id`` header so that labels can be joined to it later; its rows, the
+probabilities and the decisions go on a bounded queue (``QUEUE_EVENTS``) and the request goes
+on. One writer thread wakes every ``flush_s`` and writes what the queue holds. When it is full the
+event is dropped and counted (``learnburn_capture_events_total{outcome="dropped"}``), and the
+answer carries no event id: a request never waits for the disk.
+
+The files (format ``learnburn-capture`` version 1), under the capture folder::
+
+    YYYY/MM/DD/HH/capture-YYYYMMDDTHHMMSSZ-PID-N.parquet
+
+one row per scored row: ``event_id`` (32 hex digits), ``row`` (its position in the request),
+``time`` (UTC, microseconds, when the request was scored), ``bundle_id``, then ``input.NAME``
+for each of the bundle's columns (numeric columns as float64, the others as text, missing as
+null), ``proba.CLASS`` for each class and ``decision`` (text). The schema metadata
+``learnburn.capture`` holds the format, its version, the bundle id, the columns and the classes.
+Within a file, rows are in the order the requests were scored.
+
+A file is written as ``NAME.parquet.partial`` and renamed to ``NAME.parquet`` once closed, so a
+reader sees complete files only. A file is closed after ``rotate_s`` seconds or once it reaches
+``rotate_bytes``, and when the server shuts down (SIGTERM included): the queue is drained first.
+Buffered events are written as a row group at least every ``flush_s`` seconds. A process killed
+with SIGKILL loses its open ``.partial`` file.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import logging
+import operator
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import orjson
+import pandas as pd
+
+from learnburn.bundles import Bundle
+from learnburn.errors import LearnburnError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+logger = logging.getLogger(__name__)
+
+EVENT_HEADER = "X-Learnburn-Event-Id"
+FORMAT = "learnburn-capture"
+VERSION = 1
+METADATA_KEY = b"learnburn.capture"
+INPUT_PREFIX = "input."
+PROBA_PREFIX = "proba."
+QUEUE_EVENTS = 10_000  # requests waiting to be written; more are dropped and counted
+ROTATE_S = 3600.0  # a file holds at most an hour of events
+ROTATE_BYTES = 128 * 1024 * 1024  # ... and about this many bytes
+FLUSH_S = 1.0  # buffered events are written at least this often
+FLUSH_ROWS = 2_000  # rows converted and written at a time: short holds of the GIL
+
+
+class Capture:
+    """The capture of one app: ``offer`` on the request path, a writer thread behind it.
+
+    ``gate`` (tests only) is an event the writer waits on before taking the queued events, so
+    a test can hold the writer and fill the queue."""
+
+    def __init__(
+        self,
+        folder: str | os.PathLike,
+        bundle: Bundle,
+        *,
+        rate: float = 1.0,
+        queue_events: int = QUEUE_EVENTS,
+        rotate_s: float = ROTATE_S,
+        rotate_bytes: int = ROTATE_BYTES,
+        flush_s: float = FLUSH_S,
+        count: Callable[[str, int], None] | None = None,
+        gate: threading.Event | None = None,
+    ) -> None:
+        self.folder = capture_folder(folder)
+        self.rate = check_rate(rate)
+        self.bundle_id = bundle_id(bundle)
+        self.columns = tuple(bundle.columns)
+        self.numeric = frozenset(bundle.numeric_columns)
+        self.classes = tuple(str(label) for label in bundle.classes)
+        self.schema = _schema(self.columns, self.numeric, self.classes, self.bundle_id)
+        self._getter = operator.itemgetter(*self.columns)
+        self.queue: collections.deque = collections.deque()
+        self.queue_events = queue_events
+        self._stop = threading.Event()
+        self.rotate_s, self.rotate_bytes, self.flush_s = rotate_s, rotate_bytes, flush_s
+        self.count = count or (lambda outcome, n: None)
+        self.gate = gate
+        self.files: list[Path] = []  # complete files written, oldest first
+        self._sequence = 0
+        self._random = random.Random()
+        self._thread = threading.Thread(target=self._run, name="learnburn-capture", daemon=True)
+        self._started = False
+
+    def start(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._thread.start()
+        self._started = True
+
+    def offer(self, rows: Sequence[dict] | pd.DataFrame, proba, decisions) -> str | None:
+        """Queue one scored request: its event id, or None when it was not sampled or the
+        queue was full (then it is counted as dropped). Never blocks: a deque's append is
+        atomic, and the writer takes what is there when it wakes."""
+        if self.rate < 1.0 and self._random.random() >= self.rate:
+            return None
+        if len(self.queue) >= self.queue_events:
+            self.count("dropped", 1)
+            return None
+        event_id = os.urandom(16).hex()
+        if not isinstance(rows, pd.DataFrame):
+            rows = self._values(rows)
+        self.queue.append((event_id, time.time_ns() // 1000, rows, proba, decisions))
+        self.count("queued", 1)
+        return event_id
+
+    def _values(self, records: Sequence[dict]) -> list:
+        """Each record as the tuple of its values in column order: scalars in a tuple are
+        untracked by the garbage collector and smaller than the request's dict, which is
+        freed with the request; a record lacking a column (never, once the codecs checked
+        it) is kept as it is."""
+        try:
+            if len(self.columns) == 1:
+                return [(record[self.columns[0]],) for record in records]
+            return list(map(self._getter, records))
+        except KeyError:
+            return list(records)
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Write what is queued, close the open file and stop the writer."""
+        if not self._started:
+            return
+        if self.gate is not None:
+            self.gate.set()
+        self._stop.set()
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            logger.error("capture: the writer did not finish within %s s", timeout)
+        self._started = False
+
+    def _run(self) -> None:
+        writer = _Writer(self)
+        while True:
+            stopping = self._stop.wait(self.flush_s)
+            if self.gate is not None:
+                self.gate.wait()
+            self._write_queued(writer)
+            writer.rotate_if_due(time.monotonic())
+            if stopping:
+                self._write_queued(writer)  # what arrived while the last batch was written
+                writer.close()
+                return
+
+    def _write_queued(self, writer: _Writer) -> None:
+        """Take the events queued now, and write them in batches of about FLUSH_ROWS rows."""
+        batch, rows = [], 0
+        for _ in range(len(self.queue)):
+            event = self.queue.popleft()
+            batch.append(event)
+            rows += len(event[3])
+            if rows >= FLUSH_ROWS:
+                writer.write(batch)
+                batch, rows = [], 0
+        if batch:
+            writer.write(batch)
+
+    def next_path(self, started: float) -> Path:
+        """Where the next file goes (its final name, without ``.partial``)."""
+        stamp = time.gmtime(started)
+        self._sequence += 1
+        folder = self.folder / time.strftime("%Y/%m/%d/%H", stamp)
+        name = f"capture-{time.strftime('%Y%m%dT%H%M%SZ', stamp)}-{os.getpid()}-{self._sequence}"
+        return folder / f"{name}.parquet"
+
+
+class _Writer:
+    """The open file of a capture, rotated by age and size; used by the writer thread only."""
+
+    def __init__(self, capture: Capture) -> None:
+        self.capture = capture
+        self.path: Path | None = None
+        self.sink = None
+        self.parquet: pq.ParquetWriter | None = None
+        self.opened = 0.0
+
+    def write(self, events: list) -> None:
+        try:
+            table = event_table(self.capture, events)
+            if self.parquet is None:
+                self._open()
+            self.parquet.write_table(table)
+            self.capture.count("written", len(events))
+        except Exception:  # a full disk, a value Arrow refuses: count, log, keep serving
+            logger.exception("capture: could not write %d events", len(events))
+            self.capture.count("failed", len(events))
+            return
+        if self.sink.tell() >= self.capture.rotate_bytes:
+            self.close()
+
+    def rotate_if_due(self, now: float) -> None:
+        if self.parquet is not None and now - self.opened >= self.capture.rotate_s:
+            self.close()
+
+    def _open(self) -> None:
+        import pyarrow.parquet as pq
+
+        self.path = self.capture.next_path(time.time())
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.sink = open(self.partial, "wb")  # noqa: SIM115 - closed in close()
+        self.parquet = pq.ParquetWriter(self.sink, self.capture.schema, compression="snappy")
+        self.opened = time.monotonic()
+
+    @property
+    def partial(self) -> Path:
+        return self.path.with_name(self.path.name + ".partial")
+
+    def close(self) -> None:
+        if self.parquet is None:
+            return
+        try:
+            self.parquet.close()
+            self.sink.flush()
+            os.fsync(self.sink.fileno())
+            self.sink.close()
+            os.replace(self.partial, self.path)
+            self.capture.files.append(self.path)
+        except OSError:
+            logger.exception("capture: could not close %s", self.partial)
+        self.parquet = self.sink = None
+
+
+def event_table(capture: Capture, events: list) -> pa.Table:
+    """The Arrow table of queued events: consecutive record lists converted together, each
+    table of a large request column by column."""
+    import pyarrow as pa
+
+    parts, run = [], []
+    for event in events:
+        if isinstance(event[2], pd.DataFrame):
+            if run:
+                parts.append(_records_table(capture, run))
+                run = []
+            parts.append(_frame_table(capture, event))
+        else:
+            run.append(event)
+    if run:
+        parts.append(_records_table(capture, run))
+    return parts[0] if len(parts) == 1 else pa.concat_tables(parts)
+
+
+def _records_table(capture: Capture, events: list) -> pa.Table:
+
+    records = [record for event in events for record in event[2]]
+    names = capture.columns
+    if all(type(record) is tuple for record in records):  # values in column order (offer)
+        columns = [[record[i] for record in records] for i in range(len(names))]
+    else:
+        columns = [[_value(record, name, i) for record in records] for i, name in enumerate(names)]
+    inputs = [
+        _column(values, name in capture.numeric) for name, values in zip(
+            capture.columns, columns, strict=True
+        )
+    ]  # fmt: skip
+    return _assemble(capture, events, inputs)
+
+
+def _value(record, name: str, index: int):
+    return record[index] if type(record) is tuple else record.get(name)
+
+
+def _column(values, numeric: bool):
+    """Arrow's float64 or text array of one column's values; values of another type (a JSON
+    number in a text column) converted one by one."""
+    import pyarrow as pa
+
+    kind = pa.float64() if numeric else pa.string()
+    try:
+        return pa.array(values, kind)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        if numeric:
+            return pa.array([_number(value) for value in values], kind)
+        if None in values:
+            return pa.array([None if v is None else str(v) for v in values], kind)
+        return pa.array(list(map(str, values)), kind)  # as the codecs read them: True is "True"
+
+
+def _frame_table(capture: Capture, event) -> pa.Table:
+    import pyarrow as pa
+
+    frame = event[2]
+    inputs = []
+    for name in capture.columns:
+        if name in capture.numeric:
+            values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+            inputs.append(pa.array(values, pa.float64(), from_pandas=True))
+        else:
+            inputs.append(pa.array([_text(v) for v in frame[name].tolist()], pa.string()))
+    return _assemble(capture, [event], inputs)
+
+
+def _assemble(capture: Capture, events: list, inputs: list) -> pa.Table:
+    import pyarrow as pa
+
+    sizes = [len(event[3]) for event in events]
+    stamps = np.fromiter((event[1] for event in events), np.int64, len(events))
+    if len(sizes) == sum(sizes):  # one row per request, the common case
+        ids = [event[0] for event in events]
+        rows = np.zeros(len(events), dtype=np.int32)
+    else:
+        ids = [event[0] for event, size in zip(events, sizes, strict=True) for _ in range(size)]
+        rows = np.concatenate([np.arange(size, dtype=np.int32) for size in sizes])
+        stamps = np.repeat(stamps, sizes)
+    proba = np.concatenate([np.asarray(event[3], dtype=float) for event in events])
+    decisions = np.concatenate([np.asarray(event[4]) for event in events]).astype(str)
+    arrays = [
+        pa.array(ids, pa.string()),
+        pa.array(rows, pa.int32()),
+        pa.array(stamps.astype("datetime64[us]"), pa.timestamp("us", tz="UTC")),
+        pa.DictionaryArray.from_arrays(
+            pa.array(np.zeros(len(ids), dtype=np.int32)), pa.array([capture.bundle_id])
+        ),
+        *inputs,
+        *(pa.array(proba[:, i], pa.float64()) for i in range(proba.shape[1])),
+        pa.array(decisions.tolist(), pa.string()),
+    ]
+    return pa.Table.from_arrays(arrays, schema=capture.schema)
+
+
+def _schema(columns, numeric, classes, bundle: str) -> pa.Schema:
+    import pyarrow as pa
+
+    fields = [
+        pa.field("event_id", pa.string()),
+        pa.field("row", pa.int32()),
+        pa.field("time", pa.timestamp("us", tz="UTC")),
+        pa.field("bundle_id", pa.dictionary(pa.int32(), pa.string())),
+        *(
+            pa.field(INPUT_PREFIX + name, pa.float64() if name in numeric else pa.string())
+            for name in columns
+        ),
+        *(pa.field(PROBA_PREFIX + label, pa.float64()) for label in classes),
+        pa.field("decision", pa.string()),
+    ]
+    meta = {"format": FORMAT, "version": VERSION, "bundle_id": bundle}
+    meta |= {"columns": list(columns), "classes": list(classes)}
+    return pa.schema(fields, metadata={METADATA_KEY: orjson.dumps(meta)})
+
+
+def _number(value) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(value) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def bundle_id(bundle: Bundle) -> str:
+    """The bundle's id: the first 16 hex digits of the sha256 of its manifest's file table,
+    the same for every copy of the same files."""
+    files = orjson.dumps(bundle.manifest.get("files", {}), option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(files).hexdigest()[:16]
+
+
+def capture_folder(folder: str | os.PathLike) -> Path:
+    """The local folder to capture into; ``s3://`` is refused with the way round it."""
+    text = os.fspath(folder)
+    if "://" in text:
+        raise LearnburnError(
+            f"cannot capture to {text!r}: the server writes capture files to a local folder only",
+            hint="capture to a local folder (in a container, a mounted volume) and copy it to "
+            "S3 on a schedule, e.g. `aws s3 sync DIR s3://bucket/prefix`",
+        )
+    return Path(text)
+
+
+def check_rate(rate: float) -> float:
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 < rate <= 1:
+        raise LearnburnError(
+            f"the capture rate must be a number in (0, 1], got {rate!r}",
+            hint="1 captures every request, 0.1 one in ten",
+        )
+    return float(rate)

@@ -1,0 +1,157 @@
+"""Data capture on a real server on 127.0.0.1: every answered request is written, in order,
+with its values; a full queue drops and counts instead of blocking; files are complete after
+the server stops (SIGTERM included)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import httpx
+import numpy as np
+import orjson
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from learnburn.bundles import load_bundle
+from learnburn.errors import LearnburnError
+from learnburn.serving import Settings, create_app
+from learnburn.serving._capture import EVENT_HEADER, FORMAT, Capture, bundle_id
+
+CLASSES = ["no", "yes"]
+
+
+def plain(value):
+    """A JSON value: numpy scalars as Python ones, NaN as None."""
+    value = value.item() if hasattr(value, "item") else value
+    return None if isinstance(value, float) and value != value else value
+
+
+def records_of(features: pd.DataFrame, start: int, count: int) -> list[dict]:
+    rows = features.iloc[start : start + count].astype(object)
+    return [{name: plain(value) for name, value in r.items()} for r in rows.to_dict("records")]
+
+
+def read_capture(folder) -> pd.DataFrame:
+    files = sorted(folder.rglob("*.parquet"))
+    assert files, "no capture file was written"
+    return pd.concat([pq.read_table(path).to_pandas() for path in files], ignore_index=True)
+
+
+def test_captured_events_equal_the_requests_sent(bundles, features, serve, tmp_path):
+    """Each answered request is one event, in the order sent, with its event id (the header),
+    its input values, the probabilities answered and the decision."""
+    bundle = load_bundle(bundles["fast"])
+    settings = Settings(capture=str(tmp_path / "capture"))
+    sent, answers = [], []
+    with serve(create_app(bundle, settings)) as base, httpx.Client(base_url=base) as client:
+        for start in range(12):
+            [record] = records_of(features, start, 1)
+            response = client.post("/v1/predict", json={"instances": [record]})
+            assert response.status_code == 200
+            sent.append(record)
+            answers.append((response.headers[EVENT_HEADER], response.json()["predictions"][0]))
+    captured = read_capture(tmp_path / "capture")
+    assert list(captured["event_id"]) == [event_id for event_id, _ in answers]
+    assert (captured["row"] == 0).all() and captured["time"].is_monotonic_increasing
+    assert set(captured["bundle_id"]) == {bundle_id(bundle)}
+    for (_, answer), record, (_, row) in zip(answers, sent, captured.iterrows(), strict=True):
+        for name in bundle.columns:
+            value = row[f"input.{name}"]
+            if record[name] is None:
+                assert value is None or value != value
+            elif name in bundle.numeric_columns:
+                assert value == pytest.approx(record[name])
+            else:
+                assert value == str(record[name])
+        assert [row["proba.no"], row["proba.yes"]] == pytest.approx(
+            [answer["proba"]["no"], answer["proba"]["yes"]]
+        )
+        assert row["decision"] == str(answer["decision"])
+
+
+def test_a_request_of_many_rows_is_one_event_with_its_rows_numbered(
+    bundles, features, serve, tmp_path
+):
+    """A CSV body of five rows scored by the native model (through pandas) is captured as one
+    event of rows 0-4, with the values sent."""
+    bundle = load_bundle(bundles["plain"])
+    body = features.iloc[:5].to_csv(index=False)
+    with serve(create_app(bundle, Settings(capture=str(tmp_path)))) as base:
+        response = httpx.post(
+            f"{base}/invocations", content=body, headers={"content-type": "text/csv"}
+        )
+    assert response.status_code == 200
+    captured = read_capture(tmp_path)
+    assert list(captured["event_id"]) == [response.headers[EVENT_HEADER]] * 5
+    assert list(captured["row"]) == [0, 1, 2, 3, 4]
+    numeric = sorted(bundle.numeric_columns)[0]
+    expected = features[numeric].iloc[:5].astype(float).to_numpy()
+    assert np.allclose(captured[f"input.{numeric}"].to_numpy(dtype=float), expected, equal_nan=True)
+
+
+def test_a_full_queue_drops_and_counts_without_blocking(bundles, features, serve, tmp_path):
+    """With the writer held and room for one event, every request is still answered; the
+    first is queued and written, the rest are dropped, answered without an event id and
+    counted in /metrics."""
+    bundle = load_bundle(bundles["fast"])
+    held = threading.Event()
+    capture = Capture(tmp_path, bundle, queue_events=1, gate=held)
+    with serve(create_app(bundle, capture=capture)) as base, httpx.Client(base_url=base) as client:
+        responses = [
+            client.post("/v1/predict", json=records_of(features, start, 1), timeout=30)
+            for start in range(6)
+        ]
+        metrics = client.get("/metrics").text
+    assert [r.status_code for r in responses] == [200] * 6
+    assert [EVENT_HEADER in r.headers for r in responses] == [True] + [False] * 5
+    assert 'learnburn_capture_events_total{outcome="dropped"} 5.0' in metrics
+    assert 'learnburn_capture_events_total{outcome="queued"} 1.0' in metrics
+    assert list(read_capture(tmp_path)["event_id"]) == [responses[0].headers[EVENT_HEADER]]
+
+
+def test_the_capture_rate_samples_requests(bundles, features, serve, tmp_path):
+    """At a rate of 0.5 some requests are captured and some not; those captured are exactly
+    the ones whose answers carry an event id."""
+    bundle = load_bundle(bundles["fast"])
+    settings = Settings(capture=str(tmp_path), capture_rate=0.5)
+    with serve(create_app(bundle, settings)) as base, httpx.Client(base_url=base) as client:
+        responses = [
+            client.post("/v1/predict", json=records_of(features, start, 1)) for start in range(60)
+        ]
+    ids = [r.headers[EVENT_HEADER] for r in responses if EVENT_HEADER in r.headers]
+    assert 0 < len(ids) < 60
+    assert list(read_capture(tmp_path)["event_id"]) == ids
+
+
+def test_files_rotate_by_size_and_carry_the_format(bundles, features, serve, tmp_path):
+    """A file past its size limit is closed and the next events go to a new one; each file
+    names the capture format, the bundle and its columns in its metadata."""
+    bundle = load_bundle(bundles["fast"])
+    capture = Capture(tmp_path, bundle, rotate_bytes=1, flush_s=0.01)
+    with serve(create_app(bundle, capture=capture)) as base, httpx.Client(base_url=base) as client:
+        for start in range(3):
+            client.post("/v1/predict", json=records_of(features, start, 1))
+            deadline = time.monotonic() + 30
+            while len(capture.files) < start + 1:  # written and closed before the next one
+                assert time.monotonic() < deadline, "the event was not written"
+                time.sleep(0.01)
+    files = sorted(tmp_path.rglob("*.parquet"))
+    assert len(files) == 3
+    assert not list(tmp_path.rglob("*.partial"))
+    meta = orjson.loads(pq.read_schema(files[0]).metadata[b"learnburn.capture"])
+    assert meta["format"] == FORMAT and meta["columns"] == list(bundle.columns)
+    assert meta["classes"] == CLASSES
+
+
+def test_capture_refuses_an_s3_folder_with_the_way_round(bundle):
+    with pytest.raises(LearnburnError, match="local folder") as caught:
+        Capture("s3://bucket/capture", bundle)
+    assert "aws s3 sync" in caught.value.hint
+
+
+def test_settings_read_the_capture_from_the_environment():
+    environ = {"LEARNBURN_CAPTURE": "/data/capture", "LEARNBURN_CAPTURE_RATE": "0.25"}
+    settings = Settings.from_env(environ)
+    assert (settings.capture, settings.capture_rate) == ("/data/capture", 0.25)

@@ -74,3 +74,48 @@ def test_retrain_challenges_once_the_last_decision_is_older_than_every(tmp_path)
                 _spec(tmp_path), store=store, model="loans", every=timedelta(weeks=2),
                 now=at + timedelta(days=15),
             )  # fmt: skip
+
+
+def _monitor_json(tmp_path, *, retrain: bool, reason: str):
+    """The verdict part of the JSON that `learnburn monitor --json` writes."""
+    import json
+
+    path = tmp_path / "monitor.json"
+    path.write_text(json.dumps({"format": "learnburn-monitor", "retrain": retrain,
+                                "reason": reason}))  # fmt: skip
+    return path
+
+
+def test_retrain_skips_when_the_monitor_does_not_call_for_it(tmp_path):
+    """--when-monitor-alerts: a monitor report without an alert trains nothing and says why."""
+    evidence = _monitor_json(tmp_path, retrain=False, reason="no alert in the latest window")
+    with open_store(tmp_path / "store.db") as store:
+        _promoted(store)
+        outcome = retrain_model(_spec(tmp_path), store=store, model="loans", monitor=evidence)
+    assert (outcome.action, outcome.exit_code, outcome.run_id) == ("skipped", 0, None)
+    assert outcome.summary() == (
+        "loans@production: skipped, the monitor does not call for retraining (no alert in the "
+        "latest window); v1 stays live"
+    )
+
+
+def test_retrain_runs_when_the_monitor_calls_for_it(tmp_path):
+    """A monitor report with an alert lets the retrain go on (here it fails on the spec's
+    missing data, which shows it did not skip)."""
+    evidence = _monitor_json(tmp_path, retrain=True, reason="realised loss 0.04 > 0.01")
+    with open_store(tmp_path / "store.db") as store:
+        _promoted(store)
+        with warnings.catch_warnings(), pytest.raises(DataError, match=r"missing\.csv"):
+            warnings.simplefilter("ignore", ProvenanceWarning)  # tmp_path is not a repository
+            retrain_model(_spec(tmp_path), store=store, model="loans", monitor=evidence)
+
+
+def test_retrain_refuses_a_file_that_is_not_a_monitor_report(tmp_path):
+    """Anything but monitor's JSON is a DataError naming the command that writes it."""
+    other = tmp_path / "other.json"
+    other.write_text('{"hello": 1}')
+    with open_store(tmp_path / "store.db") as store:
+        _promoted(store)
+        with pytest.raises(DataError, match="not a learnburn monitor report") as info:
+            retrain_model(_spec(tmp_path), store=store, model="loans", monitor=other)
+    assert "learnburn monitor" in info.value.hint

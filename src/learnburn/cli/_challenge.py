@@ -98,6 +98,13 @@ def retrain(
     store: str | None = STORE,
     since: str | None = SINCE,
     until: str | None = UNTIL,
+    when_monitor_alerts: Path | None = typer.Option(
+        None,
+        "--when-monitor-alerts",
+        metavar="MONITOR_JSON",
+        help="Retrain only when this report of `learnburn monitor --json` calls for it (realised "
+        "or estimated loss beyond the tolerance, or drift of an important feature); else skip.",
+    ),
 ) -> None:
     """The scheduled loop: retrain SPEC on its newest data, challenge NAME@ALIAS, promote by
     the spec's rule, and say what was done in one line.
@@ -115,7 +122,7 @@ def retrain(
         outcome = retrain_model(
             spec, store=opened, model=model, alias=alias, every=interval, data=data,
             evaluation_data=evaluation, promote=not dry_run, allow_dirty=allow_dirty,
-            progress=progress,
+            progress=progress, monitor=when_monitor_alerts,
         )  # fmt: skip
     console = Console(highlight=False, soft_wrap=True)
     console.print(escape(outcome.summary()))

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from learnburn._records import Record
 from learnburn.errors import RunStoreError
+from learnburn.monitoring import MonitorReport
 from learnburn.runs import RunStore, validate_name
 from learnburn.spec import ExperimentSpec
 from learnburn.workflows._challenge import ChallengeResult, challenge_model, with_data
+from learnburn.workflows._monitor import monitor_calls_for_retraining
 from learnburn.workflows._record import run_and_record
 from learnburn.workflows._registry import current_actor, promote_run
 from learnburn.workflows._stages import ProgressCallback
@@ -81,11 +84,22 @@ def retrain_model(
     allow_dirty: bool = False,
     jobs: int = 1,
     progress: ProgressCallback | None = None,
+    monitor: MonitorReport | Mapping | str | os.PathLike | None = None,
 ) -> RetrainOutcome:
-    """Retrain and challenge ``model@alias`` unless it was decided within ``every``."""
+    """Retrain and challenge ``model@alias`` unless it was decided within ``every``, or
+    ``monitor`` (the evidence of ``learnburn monitor``: its report or the path of its JSON) does
+    not call for retraining now."""
     validate_name(model, "model name")
     who = actor or current_actor()
     pointed = next((m.aliases for m in store.registry.list_models() if m.name == model), {})
+    if monitor is not None and alias in pointed:
+        alerts, reason = monitor_calls_for_retraining(monitor)
+        if not alerts:
+            return RetrainOutcome(
+                model, alias, "skipped",
+                f"{model}@{alias}: skipped, the monitor does not call for retraining ({reason}); "
+                f"v{pointed[alias]} stays live",
+            )  # fmt: skip
     if alias in pointed and every is not None:
         last = store.registry.history(model, alias)[-1]
         age = (now or datetime.now(UTC)) - datetime.fromisoformat(last.at)

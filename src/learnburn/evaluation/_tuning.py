@@ -39,6 +39,7 @@ from learnburn._records import Record
 from learnburn.candidates import build_pipeline, parse_distribution
 from learnburn.errors import CandidateError
 from learnburn.evaluation._metrics import get_metric, predict_proba_aligned
+from learnburn.evaluation._records import _finite  # JSON has no NaN: the records' rule
 from learnburn.spec import CandidateSpec
 
 MIN_TRIALS_FOR_IMPORTANCE = 5
@@ -279,13 +280,3 @@ def _import_optuna():
             hint="pip install 'learnburn[tuning]'",
         ) from error
     return optuna
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value

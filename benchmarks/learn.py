@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -146,20 +147,29 @@ def commit_all(folder: Path) -> None:
     subprocess.run([*git, "commit", "-qm", "spec"], check=True)
 
 
+def children_cpu() -> float:
+    """User + system CPU seconds of the children waited for so far (and theirs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_command(folder: Path, spec_name: str, jobs: int) -> tuple[float, dict]:
-    """``learnburn run SPEC --bundle`` in a child: its seconds and the record's timings."""
+    """``learnburn run SPEC --bundle`` in a child: its wall seconds and the record's timings
+    (with ``"cpu"``: the child's CPU seconds, its worker processes included)."""
     command = [
         sys.executable, "-m", "learnburn", "run", spec_name, "-q", "--jobs", str(jobs),
         "--bundle", "out/model.lbm", "-o", "out/record.json",
     ]  # fmt: skip
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     subprocess.run(command, cwd=folder, check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - start
-    return seconds, json.loads((folder / "out" / "record.json").read_text())["timings"]
+    timings = json.loads((folder / "out" / "record.json").read_text())["timings"]
+    return seconds, {**timings, "cpu": children_cpu() - cpu}
 
 
-def run_plain_loop(spec_path: Path, jobs: int) -> float:
-    """The plain loop in a child process (imports included), saving the model with joblib."""
+def run_plain_loop(spec_path: Path, jobs: int) -> tuple[float, float]:
+    """The plain loop in a child process (imports included), saving the model with joblib:
+    its wall and CPU seconds."""
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]); import learn; "
         "from learnburn.spec import load_spec; from pathlib import Path; "
@@ -168,9 +178,9 @@ def run_plain_loop(spec_path: Path, jobs: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         here = str(Path(__file__).resolve().parent)
         command = [sys.executable, "-c", code, here, str(spec_path), str(jobs), f"{tmp}/m.joblib"]
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), children_cpu()
         subprocess.run(command, check=True)
-        return time.perf_counter() - start
+        return time.perf_counter() - start, children_cpu() - cpu
 
 
 def whole_command(name: str, prepare, jobs: int) -> tuple[float, float]:
@@ -180,13 +190,15 @@ def whole_command(name: str, prepare, jobs: int) -> tuple[float, float]:
         folder = Path(tmp)
         spec_path = prepare(folder)
         commit_all(folder)
-        base = run_plain_loop(spec_path, jobs)
+        base, base_cpu = run_plain_loop(spec_path, jobs)
         ours, timings = run_command(folder, spec_path.name, jobs)
+    ours_cpu = timings.pop("cpu")
     share = timings.get("bundle", float("nan")) / timings["total"]
     parts = {k[7:]: round(v, 2) for k, v in timings.items() if k.startswith("bundle_")}
     stages = {k: round(v, 1) for k, v in timings.items() if not k.startswith("bundle_")}
-    print(f"{name}: plain loop {base:.1f} s, `learnburn run --bundle` {ours:.1f} s "
-          f"(ratio {ours / base:.3f}); record: {stages}; bundle {share:.1%} of the total, "
+    print(f"{name}: plain loop {base:.1f} s wall / {base_cpu:.1f} s CPU, `learnburn run "
+          f"--bundle` {ours:.1f} s wall / {ours_cpu:.1f} s CPU (ratio {ours / base:.3f} wall, "
+          f"{ours_cpu / base_cpu:.3f} CPU); record: {stages}; bundle {share:.1%} of the total, "
           f"by part: {parts}")  # fmt: skip
     return ours / base, share
 

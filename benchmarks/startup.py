@@ -7,6 +7,9 @@
 2. Serve cold start: from launching ``learnburn serve`` (1 worker) on the demo's random-forest
    bundle to the first 200 from GET /ping, median of ``--serve-rounds``, against a bare
    Starlette app on uvicorn answering /ping (the same stack with no model). Target: < 1.5 s.
+   The target is wall-clock time (what a health check waits); the CPU seconds the server spent
+   by then (its own and the proof process's, read from /proc) are printed and held to the same
+   goal, since on a loaded machine wall time mostly measures the other jobs.
    Printed with it, for information: the CPU seconds of its parts, each alone in a fresh python
    (importing the command and the server, skops's trusted-type lists, onnx, the bundle's load).
 
@@ -157,8 +160,12 @@ def server(command: list[str], env: dict[str, str], log: Path) -> Iterator[subpr
             process.wait()
 
 
-def time_to_ping(command: list[str], port: int, env: dict[str, str], log: Path) -> float:
-    """Seconds from launching ``command`` to the first 200 from GET /ping (polled every 5 ms)."""
+def time_to_ping(
+    command: list[str], port: int, env: dict[str, str], log: Path
+) -> tuple[float, float]:
+    """Wall seconds from launching ``command`` to the first 200 from GET /ping (polled every
+    5 ms), and the CPU seconds the server spent by then (its own and its finished children's,
+    such as the proof process, from /proc)."""
     request = f"GET /ping HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode()
     start = time.perf_counter()
     with server(command, env, log) as process:
@@ -168,14 +175,22 @@ def time_to_ping(command: list[str], port: int, env: dict[str, str], log: Path) 
             with contextlib.suppress(OSError), socket.create_connection((HOST, port), 1) as sock:
                 sock.sendall(request)
                 if sock.recv(64).startswith(b"HTTP/1.1 200"):
-                    return time.perf_counter() - start
+                    return time.perf_counter() - start, process_cpu(process.pid)
             time.sleep(0.005)
     raise RuntimeError(f"no 200 from /ping within 120 s:\n{log.read_text()}")
 
 
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process and of its children it has waited for."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    ticks = sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def cold_starts(bundle: Path, env: dict[str, str], folder: Path, rounds: int) -> dict:
-    """Median seconds to the first /ping 200: ``learnburn serve`` and the bare app."""
-    times: dict[str, list[float]] = {"serve": [], "bare": []}
+    """Median wall and CPU seconds to the first /ping 200: ``learnburn serve`` and the bare
+    app, as ``{"serve": (wall, cpu), "bare": (wall, cpu)}``."""
+    times: dict[str, list[tuple[float, float]]] = {"serve": [], "bare": []}
     for round_ in range(rounds + 1):  # the first round warms the file cache
         port = free_port()
         serve = [sys.executable, "-c", BLOCKED_RUN, "learnburn", "serve", str(bundle)]
@@ -187,7 +202,10 @@ def cold_starts(bundle: Path, env: dict[str, str], folder: Path, rounds: int) ->
         if round_:
             times["serve"].append(measured)
             times["bare"].append(bare_s)
-    return {name: statistics.median(values) for name, values in times.items()}
+    return {
+        name: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values))
+        for name, values in times.items()
+    }
 
 
 _RUN_LINE = 'runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)'
@@ -196,8 +214,8 @@ _RUN_LINE = 'runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)'
 # What the server's start is made of, each a fresh process in the image's environment.
 SERVE_PARTS = {
     "import what serve imports (command, bundles, server)": "import learnburn.cli._serve, uvicorn",
-    "import skops.io (its trusted types walk scikit-learn)": "import skops.io",
-    "import onnx (the fast path's model check)": "import onnx",
+    "import skops.io (not needed with a fast path; for comparison)": "import skops.io",
+    "import onnx (not needed: the model check reads its messages)": "import onnx",
     "import and load the bundle as serve does (lazy=True)": (
         "from learnburn.bundles import load_bundle; load_bundle(sys.argv[0], lazy=True)"
     ),
@@ -251,8 +269,9 @@ def main() -> None:
         bundle = build_bundle(folder)
         parts = serve_parts_cpu(bundle, image_env, max(3, args.serve_rounds))
         starts = cold_starts(bundle, image_env, folder, args.serve_rounds)
-    print(f"  bare Starlette app on uvicorn -> /ping 200   {starts['bare']:6.3f} s")
-    print(f"  learnburn serve (random forest) -> /ping 200 {starts['serve']:6.3f} s")
+    for name, label in (("bare", "bare Starlette app on uvicorn"), ("serve", "learnburn serve")):
+        wall, cpu_s = starts[name]
+        print(f"  {label:<30} -> /ping 200: {wall:6.3f} s wall, {cpu_s:6.3f} s CPU")
     print("  CPU seconds of its parts, each alone in a fresh process:")
     for name, seconds in parts.items():
         print(f"    {name:<58} {seconds:6.3f} s")
@@ -260,7 +279,8 @@ def main() -> None:
     print()
     print(verdict("help_cpu", cpu["learnburn --help"], CPU_GOAL_S))
     print(verdict("nb_check_cpu", cpu["learnburn nb check"], CPU_GOAL_S))
-    print(verdict("serve_cold_start", starts["serve"], COLD_GOAL_S))
+    print(verdict("serve_cold_start", starts["serve"][0], COLD_GOAL_S))
+    print(verdict("serve_cold_start_cpu", starts["serve"][1], COLD_GOAL_S))
 
 
 def _examples(blocked: list[str]) -> list[str]:

@@ -313,3 +313,43 @@ def test_a_lazy_bundle_loads_its_model_once_when_needed(tmp_path, logistic, sche
     native = bundle.predict_proba_native(features.head(5))
     assert bundle.model_loaded and bundle.model is bundle.model
     np.testing.assert_allclose(native, logistic.predict_proba(features.head(5)))
+
+
+def test_the_usual_types_are_ones_skops_trusts_by_default():
+    """USUAL, the written-out part of skops's defaults, trusts nothing skops does not."""
+    from learnburn.bundles._types import USUAL, _defaults
+
+    defaults = _defaults()
+    beyond = {loader: sorted(names - defaults[loader]) for loader, names in USUAL.items()}
+    assert {loader: names for loader, names in beyond.items() if names} == {}
+
+
+@pytest.mark.parametrize(
+    "family", sorted(set(candidate_names()) - {"hist_gradient_boosting"})
+)  # hist_gradient_boosting holds node kinds only skops reads (its loss and random state)
+def test_the_usual_types_cover_every_registered_candidate_without_skops_lists(
+    family, fit, target, monkeypatch
+):
+    """The check at load needs skops's lists (which import all of scikit-learn) for none of
+    learnburn's own pipelines."""
+    from learnburn.bundles import _types
+    from learnburn.bundles._trust import dump_model
+
+    data = dump_model(fit(family, target))
+    monkeypatch.setattr(_types, "_defaults", lambda: None)
+    assert _types.looks_trusted(data, ALLOWED)
+
+
+def test_a_type_outside_the_usual_ones_is_looked_up_in_skops_lists(monkeypatch):
+    """A scikit-learn estimator learnburn does not register still passes the cheap check,
+    from skops's own lists."""
+    from sklearn.ensemble import AdaBoostClassifier
+
+    from learnburn.bundles import _types
+    from learnburn.bundles._trust import dump_model
+
+    X, y = np.arange(40.0).reshape(20, 2), np.arange(20) % 2
+    data = dump_model(AdaBoostClassifier(n_estimators=2).fit(X, y))
+    assert _types.looks_trusted(data, ALLOWED)
+    monkeypatch.setattr(_types, "_defaults", lambda: None)
+    assert not _types.looks_trusted(data, ALLOWED)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +63,15 @@ def load_bundle(
     files = upgrade(manifest["version"], files)
     documents = read_documents(files, where)
     report = read_report(files.get(FAST), where)
-    fast, refused = load_fast_path(report, files, where)
-    reference = read_reference(files.get(REFERENCE), where)
+    proving = _Background(load_fast_path, report, files, where)  # waits on a child process
+    try:
+        reference = read_reference(files.get(REFERENCE), where)
+        if lazy and report and report.get("status") == "ready":
+            check_model(files[MODEL], where, names)  # refused now, though loaded when needed
+    except BundleError:
+        proving.result()  # the fast path's own error, when it has one, comes first
+        raise
+    fast, refused = proving.result()
 
     def load_native() -> object:
         model = load_model(files[MODEL], where, names)
@@ -72,8 +80,7 @@ def load_bundle(
 
     if fast is not None:
         _check_classes(fast.classes, documents.classes, where)
-    if lazy and fast is not None:
-        check_model(files[MODEL], where, names)  # refused now, though loaded only when needed
+    if lazy and fast is not None:  # model.skops was checked above, while the proof ran
         model: object = Deferred(load_native)
     else:
         model = load_native()
@@ -94,6 +101,29 @@ def load_bundle(
         reference=reference,
         reference_sample_bytes=files.get(REFERENCE_SAMPLE),
     )
+
+
+class _Background:
+    """``function(*args)`` on a thread: the fast path's proof waits on its child process while
+    this one checks the model file. ``result()`` returns its value or raises its error."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+        self._outcome: tuple[Any, BaseException | None] = (None, None)
+        self._thread = threading.Thread(target=self._run, args=(function, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, function: Callable[..., Any], args: tuple) -> None:
+        try:
+            self._outcome = (function(*args), None)
+        except BaseException as exc:  # handed to the caller by result()
+            self._outcome = (None, exc)
+
+    def result(self) -> Any:
+        self._thread.join()
+        value, error = self._outcome
+        if error is not None:
+            raise error
+        return value
 
 
 def _check_classes(fitted: Sequence, listed: Sequence, where: str) -> None:

@@ -14,9 +14,20 @@ and default attributes) and its training graphs.
 So the check does not list those places: it walks every message of the parsed model, whatever
 field holds it, and refuses any ``TensorProto`` that names external data. A field added to ONNX
 later is walked too.
+
+The check needs only ONNX's protobuf messages, not the ``onnx`` package, whose import (its
+helpers, ``ml_dtypes``) costs a second of CPU at a server's start. So ``_messages`` executes the
+installed package's generated ``onnx_ml_pb2.py`` alone (the very code ``import onnx`` runs to
+define ``onnx.ModelProto``; both register the same descriptors in protobuf's pool), and imports
+``onnx`` only when that file is not where it is expected.
 """
 
 from __future__ import annotations
+
+import functools
+import importlib.util
+from pathlib import Path
+from types import ModuleType
 
 from learnburn.bundles._format import FAST_ONNX as ONNX
 from learnburn.errors import BundleError
@@ -27,10 +38,12 @@ MAX_MESSAGES = 5_000_000  # a bound on the walk (a tabular model holds thousands
 
 def check_onnx(data: bytes, where: str) -> None:
     """Refuse ``data`` unless it is an ONNX model whose every tensor is stored inside it."""
-    import onnx
-
+    messages = _messages()
     try:
-        model = onnx.load_model_from_string(data)
+        model = messages.ModelProto()
+        read = model.ParseFromString(data)
+        if read is not None and read != len(data):
+            raise ValueError(f"the model is {len(data)} bytes long, but only {read} were read")
     except Exception as exc:  # protobuf raises DecodeError and others
         raise BundleError(
             f"{where}: {ONNX} is not a valid ONNX model: {exc}",
@@ -49,10 +62,9 @@ def check_onnx(data: bytes, where: str) -> None:
 def external_tensors(model: object) -> list[str]:
     """Where each tensor of ``model`` (any protobuf message of ONNX) that names external data
     sits, as ``path.to.field[i] -> 'location'``."""
-    import onnx
-
-    external = onnx.TensorProto.EXTERNAL
-    tensor_type = onnx.TensorProto.DESCRIPTOR
+    messages = _messages()
+    external = messages.TensorProto.EXTERNAL
+    tensor_type = messages.TensorProto.DESCRIPTOR
     found: list[str] = []
     stack: list[tuple[str, object]] = [("model", model)]
     seen = 0
@@ -86,3 +98,27 @@ def _location(tensor: object) -> str:
         if entry.key == "location":
             return entry.value
     return "" if not tensor.name else f"(tensor {tensor.name})"
+
+
+@functools.cache
+def _messages() -> ModuleType:
+    """ONNX's protobuf messages (``ModelProto``, ``TensorProto``): the installed ``onnx``
+    package's ``onnx_ml_pb2`` module, executed without the rest of the package when found."""
+    spec = importlib.util.find_spec("onnx")  # finds the package without importing it
+    folders = list(spec.submodule_search_locations or ()) if spec is not None else []
+    generated = [Path(folder) / "onnx_ml_pb2.py" for folder in folders]
+    if generated and generated[0].is_file():
+        module_spec = importlib.util.spec_from_file_location(
+            "learnburn.bundles._onnx_ml_pb2", generated[0]
+        )
+        if module_spec is not None and module_spec.loader is not None:
+            module = importlib.util.module_from_spec(module_spec)
+            try:
+                module_spec.loader.exec_module(module)
+            except Exception:  # another protobuf or ONNX layout: the package's own way
+                pass
+            else:
+                return module
+    import onnx
+
+    return onnx

@@ -7,7 +7,9 @@ range). Binary: one map on the positive class. Multiclass: one one-vs-rest map p
 each row is renormalised (a row the maps send to all zeros keeps its input probabilities).
 
 A fitted calibrator holds only plain numbers, so it round-trips through ``to_dict`` and
-``from_dict`` without pickle.
+``from_dict`` without pickle. SciPy and scikit-learn are imported by the code that fits or applies
+a map, not with this module: a server that loads a bundle without a sigmoid calibrator never
+imports them.
 """
 
 from __future__ import annotations
@@ -16,9 +18,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy.optimize import minimize
-from scipy.special import expit, logit
-from sklearn.isotonic import IsotonicRegression
 
 from learnburn._records import Record
 from learnburn.thresholds._rows import check_classes, check_length, check_proba, encode_labels
@@ -35,6 +34,8 @@ class SigmoidMap:
     intercept: float
 
     def __call__(self, scores: np.ndarray) -> np.ndarray:
+        from scipy.special import expit, logit
+
         return expit(self.slope * logit(np.clip(scores, _EPS, 1.0 - _EPS)) + self.intercept)
 
 
@@ -101,6 +102,9 @@ def fit_codes(method: str, truth: np.ndarray, proba: np.ndarray) -> Calibrator:
 
 
 def _fit_sigmoid(scores: np.ndarray, outcome: np.ndarray) -> SigmoidMap:
+    from scipy.optimize import minimize
+    from scipy.special import expit, logit
+
     z = logit(np.clip(scores, _EPS, 1.0 - _EPS))
     n_positive = int(outcome.sum())
     n_negative = len(outcome) - n_positive
@@ -117,6 +121,8 @@ def _fit_sigmoid(scores: np.ndarray, outcome: np.ndarray) -> SigmoidMap:
 
 
 def _fit_isotonic(scores: np.ndarray, outcome: np.ndarray) -> IsotonicMap:
+    from sklearn.isotonic import IsotonicRegression
+
     model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
     model.fit(scores, outcome.astype(float))
     return IsotonicMap(x=tuple(model.X_thresholds_.tolist()), y=tuple(model.y_thresholds_.tolist()))

@@ -21,13 +21,18 @@ from scipy import stats
 
 from learnburn.errors import DriftError
 from learnburn.evaluation import holm
-from learnburn.monitoring._compare import categorical_cells, core_statistics, numeric_cells
+from learnburn.monitoring._compare import (
+    categorical_cells,
+    category_counts,
+    core_statistics,
+    numeric_cells,
+)
 from learnburn.monitoring._multivariate import domain_classifier
 from learnburn.monitoring._presets import PRESETS, Column, Preset
 from learnburn.monitoring._reference_check import check_reference
 from learnburn.monitoring._report import ColumnDrift, DriftReport, RankedFeature
 from learnburn.monitoring._shares import cluster_series, share_changes
-from learnburn.monitoring._values import category_keys, numeric_values, score_values
+from learnburn.monitoring._values import numeric_values, score_values
 
 CORRECTIONS = (None, "holm", "bh")
 
@@ -97,11 +102,12 @@ def _column(profile: dict, series: pd.Series, alpha: float) -> Column:
     if profile["kind"] == "numeric":
         # sorted once (NaN last): no statistic depends on the order, and each then counts
         # by binary search instead of a pass per statistic over a million values
-        values = np.sort(numeric_values(series, str(series.name), "the current data"))
+        values = numeric_values(series, str(series.name), "the current data")
+        values.sort()  # in place: the array is a fresh copy
         cells = numeric_cells(profile, values)
     else:
-        values = category_keys(series)
-        cells, unknown, names = categorical_cells(profile, values)
+        values, counts, missing = category_counts(series)
+        cells, unknown, names = categorical_cells(profile, counts, missing)
     core = core_statistics(profile, values, cells, alpha)
     core = replace(core, unknown=unknown, new_categories=names)
     return Column(profile["kind"], profile, values, cells, core, None, alpha, 0, None)

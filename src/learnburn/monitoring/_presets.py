@@ -55,7 +55,7 @@ class Column:
 
     kind: str
     profile: dict
-    values: np.ndarray  # floats (NaN missing) or category keys (None missing)
+    values: np.ndarray  # floats (NaN missing) or category codes (-1 missing; category_counts)
     cells: Cells
     core: Core
     p_adjusted: float | None

@@ -1,5 +1,31 @@
-"""The command line: a thin Typer front end over ``learnburn.workflows``."""
+"""The command line: a thin Typer front end over ``learnburn.workflows``.
 
-from learnburn.cli._app import app, main
+``main`` (the console script and ``python -m learnburn``) runs a plain ``nb check`` (the
+pre-commit hook) without building the Typer application; ``app`` is built on first use."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
 
 __all__ = ["app", "main"]
+
+
+def main() -> None:
+    """The ``learnburn`` command."""
+    from learnburn.cli._nb_check import is_plain_check, run_check
+
+    args = sys.argv[1:]
+    if is_plain_check(args):
+        sys.exit(run_check(args))
+    from learnburn.cli._app import main as run_app
+
+    run_app()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from learnburn.cli._app import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

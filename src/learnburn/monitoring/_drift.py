@@ -59,7 +59,10 @@ def check_drift(
     profiles = reference["columns"]
     _check_current(current, profiles)
     samples = _samples(reference_sample, profiles)
-    prepared = {name: _column(p, current[name], alpha) for name, p in profiles.items()}
+    # a million rows of 50 columns: each column's values are dropped once its statistics are
+    # drawn, unless the rule reads them
+    keep = rule.reads_values
+    prepared = {name: _column(p, current[name], alpha, keep) for name, p in profiles.items()}
     adjusted = _adjust([item.core.p_value for item in prepared.values()], correction)
     rows = reference["rows"]
     columns = tuple(
@@ -96,8 +99,9 @@ def check_drift(
     )
 
 
-def _column(profile: dict, series: pd.Series, alpha: float) -> Column:
-    """A column's values, cells and core statistics (p-value not yet adjusted)."""
+def _column(profile: dict, series: pd.Series, alpha: float, keep: bool = True) -> Column:
+    """A column's values (with ``keep``), cells and core statistics (p-value not yet
+    adjusted)."""
     unknown, names = 0, ()
     if profile["kind"] == "numeric":
         # sorted once (NaN last): no statistic depends on the order, and each then counts
@@ -110,7 +114,9 @@ def _column(profile: dict, series: pd.Series, alpha: float) -> Column:
         cells, unknown, names = categorical_cells(profile, counts, missing)
     core = core_statistics(profile, values, cells, alpha)
     core = replace(core, unknown=unknown, new_categories=names)
-    return Column(profile["kind"], profile, values, cells, core, None, alpha, 0, None)
+    rows = int(values.size)
+    kept = values if keep else None
+    return Column(profile["kind"], profile, kept, cells, core, None, alpha, 0, None, rows)
 
 
 def _judge(rule: Preset, name: str, column: Column, rows_reference: int) -> ColumnDrift:
@@ -121,7 +127,7 @@ def _judge(rule: Preset, name: str, column: Column, rows_reference: int) -> Colu
         name=name,
         kind=column.kind,
         rows_reference=rows_reference,
-        rows_current=int(column.values.size),
+        rows_current=column.rows_current,
         effect=core.effect,
         effect_name="wasserstein_normed" if column.kind == "numeric" else "jensen_shannon",
         ks_d=core.ks_d,

@@ -249,3 +249,16 @@ def test_rules_that_do_not_read_the_values_judge_as_if_they_were_kept(preset, mo
     kept = check_drift(reference, now, preset=preset)
     assert dropped == kept
     assert [c.rows_current for c in dropped.columns] == [1500, 1500]
+
+
+def test_a_tall_table_checked_on_threads_gives_the_same_report(monkeypatch):
+    rng = np.random.default_rng(5)
+    train = pd.DataFrame({"x": rng.normal(size=3000), "c": rng.choice(["a", "b"], 3000)})
+    now = pd.DataFrame({"x": rng.normal(0.2, 1, 2000), "c": rng.choice(["a", "b"], 2000)})
+    reference = build_reference(train, numeric=["x"], categorical=["c"])
+    sample = train.sample(500, random_state=1)
+    alone = check_drift(reference, now, reference_sample=sample)
+    monkeypatch.setattr("learnburn.monitoring._drift.PARALLEL_ROWS", 1)
+    monkeypatch.setattr("learnburn.monitoring._drift.os.cpu_count", lambda: 4)
+    threaded = check_drift(reference, now, reference_sample=sample)
+    assert threaded == alone

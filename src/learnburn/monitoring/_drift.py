@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import difflib
 import numbers
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import numpy as np
@@ -35,6 +37,8 @@ from learnburn.monitoring._shares import cluster_series, share_changes
 from learnburn.monitoring._values import numeric_values, score_values
 
 CORRECTIONS = (None, "holm", "bh")
+PARALLEL_ROWS = 100_000  # tables this tall are checked on threads
+MAX_THREADS = 4
 
 
 def check_drift(
@@ -60,9 +64,25 @@ def check_drift(
     _check_current(current, profiles)
     samples = _samples(reference_sample, profiles)
     # a million rows of 50 columns: each column's values are dropped once its statistics are
-    # drawn, unless the rule reads them
+    # drawn, unless the rule reads them; on a big table the columns are drawn on threads (the
+    # sorts and counts release the GIL) beside the multivariate check
     keep = rule.reads_values
-    prepared = {name: _column(p, current[name], alpha, keep) for name, p in profiles.items()}
+    workers = min(os.cpu_count() or 1, MAX_THREADS) if len(current) >= PARALLEL_ROWS else 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        multivariate_run = None
+        if reference_sample is not None:
+            multivariate_run = pool.submit(
+                domain_classifier,
+                reference_sample,
+                current,
+                numeric=[n for n, p in profiles.items() if p["kind"] == "numeric"],
+                categorical=[n for n, p in profiles.items() if p["kind"] == "categorical"],
+                seed=seed,
+                confidence=1 - alpha,
+            )
+        drawn = pool.map(lambda name: _column(profiles[name], current[name], alpha, keep), profiles)
+        prepared = dict(zip(profiles, drawn, strict=True))
+        multivariate = None if multivariate_run is None else multivariate_run.result()
     adjusted = _adjust([item.core.p_value for item in prepared.values()], correction)
     rows = reference["rows"]
     columns = tuple(
@@ -71,16 +91,6 @@ def check_drift(
     )
     scores = _score_drift(rule, reference, current_scores, alpha)
     clusters, shares = _cluster_drift(rule, reference, current_clusters, alpha)
-    multivariate = None
-    if reference_sample is not None:
-        multivariate = domain_classifier(
-            reference_sample,
-            current,
-            numeric=[n for n, p in profiles.items() if p["kind"] == "numeric"],
-            categorical=[n for n, p in profiles.items() if p["kind"] == "categorical"],
-            seed=seed,
-            confidence=1 - alpha,
-        )
     return DriftReport(
         preset=rule.name,
         rule=rule.description,

@@ -16,8 +16,8 @@ from notebook_helpers import STREAM, code_cell, make_notebook, write_notebook
 
 from learnburn.cli import app
 
-# learnburn.cli.main as the console script runs it; then, on stderr's last line, the exit code
-# and whether Typer was imported.
+# learnburn.cli.main as the console script runs it; then, on stderr's last line, the exit code,
+# whether Typer was imported and whether the nb check module was.
 MAIN = """
 import json, sys
 from learnburn.cli import main
@@ -27,7 +27,8 @@ try:
     code = 0
 except SystemExit as stop:
     code = stop.code
-print(json.dumps([code, "typer" in sys.modules]), file=sys.stderr)
+loaded = ["typer" in sys.modules, "learnburn.cli._nb_check" in sys.modules]
+print(json.dumps([code, *loaded]), file=sys.stderr)
 """
 
 
@@ -37,7 +38,7 @@ def entry_point(*args: str) -> tuple[int, bool, str, str]:
         [sys.executable, "-c", MAIN, *args], capture_output=True, text=True, timeout=120
     )
     *errors, last = done.stderr.splitlines()
-    code, typer_loaded = json.loads(last)
+    code, typer_loaded, _ = json.loads(last)
     return code, typer_loaded, done.stdout, "\n".join(errors)
 
 
@@ -68,3 +69,10 @@ def test_an_option_goes_through_the_typer_application():
     code, typer_loaded, out, _ = entry_point("nb", "check", "--help")
     assert (code, typer_loaded) == (0, True)
     assert "Check that notebooks carry no outputs" in out
+
+
+def test_help_does_not_import_the_nb_check_module():
+    done = subprocess.run(
+        [sys.executable, "-c", MAIN, "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert json.loads(done.stderr.splitlines()[-1]) == [0, True, False]

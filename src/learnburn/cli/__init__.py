@@ -13,14 +13,20 @@ __all__ = ["app", "main"]
 
 def main() -> None:
     """The ``learnburn`` command."""
-    from learnburn.cli._nb_check import is_plain_check, run_check
-
     args = sys.argv[1:]
-    if is_plain_check(args):
+    if is_plain_check(args):  # checked here: other commands import nothing for it
+        from learnburn.cli._nb_check import run_check
+
         sys.exit(run_check(args))
     from learnburn.cli._app import main as run_app
 
     run_app()
+
+
+def is_plain_check(args: list[str]) -> bool:
+    """``args`` (the command line after the program) are ``nb check`` and paths only: no
+    option, nothing Typer must parse."""
+    return args[:2] == ["nb", "check"] and not any(arg.startswith("-") for arg in args[2:])
 
 
 def __getattr__(name: str) -> Any:

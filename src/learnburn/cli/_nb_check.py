@@ -40,12 +40,6 @@ def count_notebooks(number: int) -> str:
     return f"{number} notebook" + ("" if number == 1 else "s")
 
 
-def is_plain_check(args: Sequence[str]) -> bool:
-    """``args`` (the command line after the program) are ``nb check`` and paths only: no
-    option, nothing Typer must parse."""
-    return list(args[:2]) == ["nb", "check"] and not any(a.startswith("-") for a in args[2:])
-
-
 def run_check(args: Sequence[str]) -> int:
     """``learnburn nb check PATH ...`` as the Typer command runs it (messages, exit codes)."""
     paths = [Path(arg) for arg in args[2:]] or None

@@ -304,3 +304,25 @@ def test_an_attempt_whose_difference_cannot_be_measured_is_refused_and_recorded(
     [attempt] = bundle.fast_report["attempts"]
     assert attempt["outcome"] == "refused" and attempt["max_abs_difference"] is None
     assert bundle.scoring_path == "native"
+
+
+def test_a_tall_frame_of_text_categories_encodes_as_its_records_do():
+    from learnburn.bundles._fast import Feature, FeaturePlan
+
+    plan = FeaturePlan(
+        [
+            Feature("region", "onehot", fill="north", categories=("north", "south")),
+            Feature("grade", "code", categories=("a", "b", "c")),
+        ]
+    )
+    values = ["north", "south", None, "west"] * 1500  # missing, and a category never seen
+    frame = pd.DataFrame(
+        {"region": pd.Series(values, dtype="str"), "grade": ["a", "c", None, "z"] * 1500}
+    )
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    matrix = plan.encode_frame(frame)  # the tall frame's path; records take plain Python
+    assert matrix.shape == (6000, 3)
+    np.testing.assert_array_equal(matrix[:256], plan.encode_records(records[:256]))
+    np.testing.assert_array_equal(
+        matrix[:4], [[1, 0, 0], [0, 1, 2], [1, 0, np.nan], [0, 0, np.nan]]
+    )

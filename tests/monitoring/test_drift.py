@@ -4,6 +4,7 @@ false-alarm rate measured over repeated no-drift draws."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from scipy import stats
 from learnburn.errors import DriftError
 from learnburn.evaluation import holm
 from learnburn.monitoring import build_reference, check_drift
+from learnburn.monitoring._presets import PRESETS
 
 NUMERIC, CATEGORICAL = ["a", "b"], ["c"]
 LETTERS = list("vwxyz")  # the categories of column c, most frequent first
@@ -231,3 +233,32 @@ def test_check_drift_refuses_current_data_without_the_reference_columns(draw):
         check_drift(reference, draw(rng, 100).iloc[:0])
     with pytest.raises(DriftError, match="reference"):
         check_drift({"format": "learnburn-reference"}, draw(rng, 100))
+
+
+@pytest.mark.parametrize("preset", ["learnburn", "psi"])
+def test_rules_that_do_not_read_the_values_judge_as_if_they_were_kept(preset, monkeypatch):
+    rng = np.random.default_rng(3)
+    train = pd.DataFrame({"x": rng.normal(size=2000), "c": rng.choice(["a", "b"], 2000)})
+    now = pd.DataFrame({"x": rng.normal(0.3, 1, 1500), "c": rng.choice(["a", "b", "z"], 1500)})
+    now.loc[::7, "x"] = np.nan
+    reference = build_reference(train, numeric=["x"], categorical=["c"])
+    dropped = check_drift(reference, now, preset=preset)
+    rule = PRESETS[preset]
+    assert not rule.reads_values
+    monkeypatch.setitem(PRESETS, preset, replace(rule, reads_values=True))
+    kept = check_drift(reference, now, preset=preset)
+    assert dropped == kept
+    assert [c.rows_current for c in dropped.columns] == [1500, 1500]
+
+
+def test_a_tall_table_checked_on_threads_gives_the_same_report(monkeypatch):
+    rng = np.random.default_rng(5)
+    train = pd.DataFrame({"x": rng.normal(size=3000), "c": rng.choice(["a", "b"], 3000)})
+    now = pd.DataFrame({"x": rng.normal(0.2, 1, 2000), "c": rng.choice(["a", "b"], 2000)})
+    reference = build_reference(train, numeric=["x"], categorical=["c"])
+    sample = train.sample(500, random_state=1)
+    alone = check_drift(reference, now, reference_sample=sample)
+    monkeypatch.setattr("learnburn.monitoring._drift.PARALLEL_ROWS", 1)
+    monkeypatch.setattr("learnburn.monitoring._drift.os.cpu_count", lambda: 4)
+    threaded = check_drift(reference, now, reference_sample=sample)
+    assert threaded == alone

@@ -235,3 +235,34 @@ def test_the_cli_reads_current_rows_from_a_partitioned_s3_prefix(bundle_path, fo
     result = CliRunner().invoke(app, ["drift", str(bundle_path), "s3://lb-current/rows/"])
     assert result.exit_code == 1, result.output
     assert "x0" in result.output
+
+
+def test_scores_are_drawn_from_a_seeded_sample_when_the_table_is_larger(bundle_path, folder):
+    current = pd.read_csv(folder / "moved.csv")
+    sampled = check_bundle_drift(bundle_path, current, score_rows=300)
+    again = check_bundle_drift(bundle_path, current, score_rows=300)
+    every = check_bundle_drift(bundle_path, current, score_rows=None)
+    assert sampled.scored_rows == 300 and sampled.scores.rows_current == 300
+    assert sampled.scores.to_dict() == again.scores.to_dict()  # the same seeded sample
+    assert every.scored_rows is None and every.scores.rows_current == 1000
+    assert sampled.columns == every.columns  # the features still see every row
+    assert "on a seeded sample of 300 of the 1,000 rows" in sampled.summary()
+    assert sampled.to_dict()["scored_rows"] == 300
+
+
+def test_scores_in_chunks_match_scores_in_one_pass(bundle_path, folder, monkeypatch):
+    current = pd.read_csv(folder / "moved.csv")
+    whole = check_bundle_drift(bundle_path, current)
+    monkeypatch.setattr("learnburn.workflows._drift.SCORE_CHUNK", 128)
+    chunked = check_bundle_drift(bundle_path, current)
+    assert chunked.scored_rows is None
+    assert chunked.scores == whole.scores
+
+
+def test_the_cli_scores_at_most_score_rows_rows(bundle_path, folder, tmp_path):
+    out = tmp_path / "drift.json"
+    args = ["drift", str(bundle_path), str(folder / "moved.csv"), "--json", str(out)]
+    result = CliRunner().invoke(app, [*args, "--score-rows", "250"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(out.read_text())
+    assert report["scored_rows"] == 250 and report["scores"]["rows_current"] == 250

@@ -40,7 +40,6 @@ from learnburn.errors import BundleError, SchemaError
 RUNTIME_FILES = {"onnxruntime": ONNX, "treelite": TREELITE}
 SMALL = 256  # up to this many records are encoded in plain Python, without pandas
 BATCH_ROWS = 10_000  # matrices this tall are scored with a thread per core
-_LOOKUP_ROWS = 4096  # below this many rows a dict lookup beats pandas' vectorised indexer
 
 
 @dataclass(frozen=True)
@@ -147,16 +146,12 @@ class FeaturePlan:
             if op == 0:
                 matrix[:, offset] = _numbers(feature, column)
                 continue
-            texts = _texts(column)
-            if len(texts) <= _LOOKUP_ROWS:
-                codes = np.fromiter((lookup.get(t, -1) for t in texts), np.intp, len(texts))
-            else:
-                codes = pd.Index(feature.categories, dtype=object).get_indexer(texts)
+            codes, missing = _category_positions(column, lookup)
             if op == 1:
                 matrix[:, offset] = np.where(codes >= 0, codes, feature.unknown)
                 continue
             if feature.fill is not None:
-                codes = np.where(column.isna().to_numpy(), lookup.get(feature.fill, -1), codes)
+                codes = np.where(missing, lookup.get(feature.fill, -1), codes)
             rows = np.flatnonzero(codes >= 0)
             matrix[rows, offset + codes[rows]] = 1.0
         return matrix
@@ -226,11 +221,13 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def _texts(column: pd.Series) -> np.ndarray:
-    """The column's values as text (None where missing), converting each distinct value once."""
-    codes, uniques = pd.factorize(column.to_numpy(dtype=object, na_value=None))
-    texts = np.array([_text(value) for value in uniques] + [None], dtype=object)
-    return texts[codes]  # code -1 (missing) picks the final None
+def _category_positions(column: pd.Series, lookup: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's category position (-1 for missing or unseen) and whether it is missing: the
+    column's distinct values are found on its own codes (text columns stay in Arrow), and each
+    is converted to text and looked up once."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    positions = [lookup.get(_text(value), -1) for value in uniques]
+    return np.array([*positions, -1], dtype=np.intp)[codes], codes < 0  # -1 picks the last
 
 
 # -- runtimes -------------------------------------------------------------------------------------

@@ -47,6 +47,13 @@ def drift(
         "--multivariate/--no-multivariate",
         help="Also train a classifier to tell the training sample from CURRENT.",
     ),
+    score_rows: int = typer.Option(
+        100_000,
+        "--score-rows",
+        min=0,
+        help="Score at most this many CURRENT rows for the scores' drift (a seeded uniform "
+        "sample when there are more); 0: every row.",
+    ),
     json_path: Path | None = typer.Option(
         None, "--json", help="Also write the full report as JSON to this file."
     ),
@@ -82,7 +89,7 @@ def drift(
             bundle_path, read_table(current, encoding=encoding, delimiter=delimiter),
             preset=preset, alpha=alpha,
             correction=None if correction == "none" else correction,
-            multivariate=multivariate, trusted=tuple(trust),
+            multivariate=multivariate, trusted=tuple(trust), score_rows=score_rows or None,
         )  # fmt: skip
     render_drift(report, console, top=top)
     if json_path is not None:

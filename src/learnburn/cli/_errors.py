@@ -11,7 +11,6 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-import typer
 from rich.console import Console
 from rich.markup import escape
 
@@ -72,23 +71,39 @@ def handles_errors(
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with warnings.catch_warnings():
-            # learnburn's own warnings are for the user: always shown, whatever the filters
-            warnings.simplefilter("always", LearnburnWarning)
-            warnings.showwarning = _show_warning
-            try:
-                return command(*args, **kwargs)
-            except LearnburnError as error:
-                report_error(error)
-                raise typer.Exit(exit_code) from error
-            except Exception as error:
-                translated = cluster_error(error)
-                if translated is None:
-                    raise
-                report_error(translated)
-                raise typer.Exit(exit_code) from error
-            except KeyboardInterrupt:
-                stderr.print("[yellow]Interrupted.[/]")
-                raise typer.Exit(EXIT_INTERRUPTED) from None
+        import typer
+
+        return call_reporting(command, args, kwargs, exit_code=exit_code, stop=typer.Exit)
 
     return wrapper
+
+
+def call_reporting(
+    command: Callable[..., Any],
+    args: tuple,
+    kwargs: dict[str, Any],
+    *,
+    exit_code: int = EXIT_ERROR,
+    stop: Callable[[int], BaseException] = SystemExit,
+) -> Any:
+    """``command(*args, **kwargs)`` with learnburn's warnings shown and its errors reported,
+    then ``stop(code)`` raised (``typer.Exit`` in a Typer command; ``SystemExit`` without
+    Typer, as ``learnburn nb check`` runs)."""
+    with warnings.catch_warnings():
+        # learnburn's own warnings are for the user: always shown, whatever the filters
+        warnings.simplefilter("always", LearnburnWarning)
+        warnings.showwarning = _show_warning
+        try:
+            return command(*args, **kwargs)
+        except LearnburnError as error:
+            report_error(error)
+            raise stop(exit_code) from error
+        except Exception as error:
+            translated = cluster_error(error)
+            if translated is None:
+                raise
+            report_error(translated)
+            raise stop(exit_code) from error
+        except KeyboardInterrupt:
+            stderr.print("[yellow]Interrupted.[/]")
+            raise stop(EXIT_INTERRUPTED) from None

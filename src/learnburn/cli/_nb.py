@@ -11,7 +11,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from learnburn.cli._errors import EXIT_ERROR, handles_errors
+from learnburn.cli._errors import handles_errors
+from learnburn.cli._nb_check import check_notebooks, count_notebooks
 from learnburn.cli._store import STORE, store_for
 
 nb = typer.Typer(
@@ -94,20 +95,9 @@ def check(paths: list[Path] | None = PATHS) -> None:
 
     A notebook paired with a text version by jupytext passes as it is. Exits 1 when one
     fails: `learnburn nb strip` fixes it."""
-    from learnburn.notebooks import check_notebook, find_notebooks
-
-    console = Console()
-    found = find_notebooks(paths or [Path(".")])
-    results = [check_notebook(path) for path in found]
-    for result in results:
-        if not result.ok:
-            problems = "; ".join(result.problems)
-            console.print(f"[red]✗[/] {escape(str(result.path))}: {escape(problems)}")
-    bad = sum(not r.ok for r in results)
-    if bad:
-        console.print(f"{bad} of {_count(len(results))} need `learnburn nb strip`.")
-        raise typer.Exit(EXIT_ERROR)
-    console.print(f"[green]✓[/] {_count(len(results))} carry no outputs.")
+    code = check_notebooks(paths)
+    if code:
+        raise typer.Exit(code)
 
 
 @nb.command("strip")
@@ -123,7 +113,7 @@ def strip(paths: list[Path] | None = PATHS) -> None:
     changed = [path for path in found if strip_notebook(path)]
     for path in changed:
         console.print(f"stripped {escape(str(path))}")
-    console.print(f"{len(changed)} of {_count(len(found))} stripped.")
+    console.print(f"{len(changed)} of {count_notebooks(len(found))} stripped.")
 
 
 def notebook_line(results: dict) -> str:
@@ -174,7 +164,3 @@ def _cell_progress(console: Console, enabled: bool = True) -> Iterator:
             bar.update(task, completed=done, total=total)
 
         yield on_cell
-
-
-def _count(number: int) -> str:
-    return f"{number} notebook" + ("" if number == 1 else "s")

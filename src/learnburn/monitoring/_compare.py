@@ -30,6 +30,7 @@ from scipy import stats
 from scipy.spatial.distance import jensenshannon
 
 from learnburn.monitoring._reference import PROBABILITIES
+from learnburn.monitoring._values import category_key
 
 STD_FLOOR = 0.001
 ZERO_SHARE = 1e-4
@@ -78,14 +79,28 @@ def sorted_bin_counts(edges: np.ndarray, present: np.ndarray) -> np.ndarray:
     return np.diff(np.concatenate(([0], below, [present.size])))
 
 
-def categorical_cells(profile: dict, keys: np.ndarray) -> tuple[Cells, int, tuple[str, ...]]:
-    """Cells, the number of current rows in unlisted categories, and up to 5 of those names."""
-    present = keys[pd.notna(keys)]
+def category_counts(series: pd.Series) -> tuple[np.ndarray, dict[str, int], int]:
+    """A categorical column as (each row's code among its distinct values, -1 missing; the rows
+    of each category key; the missing rows): counted on the codes, without a text per row."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    counts = np.bincount(codes + 1, minlength=len(uniques) + 1).tolist()
+    per_key: dict[str, int] = {}
+    for value, n in zip(uniques, counts[1:], strict=True):
+        key = category_key(value)
+        per_key[key] = per_key.get(key, 0) + n
+    return codes, per_key, counts[0]
+
+
+def categorical_cells(
+    profile: dict, counts: dict[str, int], missing: int
+) -> tuple[Cells, int, tuple[str, ...]]:
+    """Cells, the number of current rows in unlisted categories, and up to 5 of those names;
+    ``counts`` the current rows of each category key (``category_counts``)."""
     listed = list(profile["counts"])
     index = {key: i for i, key in enumerate(listed)}
     current = np.zeros(len(listed) + 1)
     unlisted = []
-    for key, n in pd.Series(present, dtype=object).value_counts(sort=False).items():
+    for key, n in counts.items():
         position = index.get(key)
         current[len(listed) if position is None else position] += n
         if position is None:
@@ -95,7 +110,7 @@ def categorical_cells(profile: dict, keys: np.ndarray) -> tuple[Cells, int, tupl
     labels = (*listed, bucket)
     if not current[-1] and not reference[-1]:
         labels, reference, current = labels[:-1], reference[:-1], current[:-1]
-    cells = _with_missing(labels, reference, current, profile["missing"], keys.size - present.size)
+    cells = _with_missing(labels, reference, current, profile["missing"], missing)
     names = tuple(key for _, key in sorted(unlisted, key=lambda item: (-item[0], item[1]))[:5])
     return cells, int(sum(n for n, _ in unlisted)), names
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import difflib
 import numbers
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import numpy as np
@@ -21,15 +23,22 @@ from scipy import stats
 
 from learnburn.errors import DriftError
 from learnburn.evaluation import holm
-from learnburn.monitoring._compare import categorical_cells, core_statistics, numeric_cells
+from learnburn.monitoring._compare import (
+    categorical_cells,
+    category_counts,
+    core_statistics,
+    numeric_cells,
+)
 from learnburn.monitoring._multivariate import domain_classifier
 from learnburn.monitoring._presets import PRESETS, Column, Preset
 from learnburn.monitoring._reference_check import check_reference
 from learnburn.monitoring._report import ColumnDrift, DriftReport, RankedFeature
 from learnburn.monitoring._shares import cluster_series, share_changes
-from learnburn.monitoring._values import category_keys, numeric_values, score_values
+from learnburn.monitoring._values import numeric_values, score_values
 
 CORRECTIONS = (None, "holm", "bh")
+PARALLEL_ROWS = 100_000  # tables this tall are checked on threads
+MAX_THREADS = 4
 
 
 def check_drift(
@@ -75,7 +84,26 @@ def compare_with_reference(
     profiles = reference["columns"]
     _check_current(current, profiles)
     samples = _samples(reference_sample, profiles)
-    prepared = {name: _column(p, current[name], alpha) for name, p in profiles.items()}
+    # a million rows of 50 columns: each column's values are dropped once its statistics are
+    # drawn, unless the rule reads them; on a big table the columns are drawn on threads (the
+    # sorts and counts release the GIL) beside the multivariate check
+    keep = rule.reads_values
+    workers = min(os.cpu_count() or 1, MAX_THREADS) if len(current) >= PARALLEL_ROWS else 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        multivariate_run = None
+        if reference_sample is not None:
+            multivariate_run = pool.submit(
+                domain_classifier,
+                reference_sample,
+                current,
+                numeric=[n for n, p in profiles.items() if p["kind"] == "numeric"],
+                categorical=[n for n, p in profiles.items() if p["kind"] == "categorical"],
+                seed=seed,
+                confidence=1 - alpha,
+            )
+        drawn = pool.map(lambda name: _column(profiles[name], current[name], alpha, keep), profiles)
+        prepared = dict(zip(profiles, drawn, strict=True))
+        multivariate = None if multivariate_run is None else multivariate_run.result()
     adjusted = _adjust([item.core.p_value for item in prepared.values()], correction)
     rows = reference["rows"]
     columns = tuple(
@@ -84,16 +112,6 @@ def compare_with_reference(
     )
     scores = _score_drift(rule, reference, current_scores, alpha)
     clusters, shares = _cluster_drift(rule, reference, current_clusters, alpha)
-    multivariate = None
-    if reference_sample is not None:
-        multivariate = domain_classifier(
-            reference_sample,
-            current,
-            numeric=[n for n, p in profiles.items() if p["kind"] == "numeric"],
-            categorical=[n for n, p in profiles.items() if p["kind"] == "categorical"],
-            seed=seed,
-            confidence=1 - alpha,
-        )
     return DriftReport(
         preset=rule.name,
         rule=rule.description,
@@ -112,20 +130,24 @@ def compare_with_reference(
     )
 
 
-def _column(profile: dict, series: pd.Series, alpha: float) -> Column:
-    """A column's values, cells and core statistics (p-value not yet adjusted)."""
+def _column(profile: dict, series: pd.Series, alpha: float, keep: bool = True) -> Column:
+    """A column's values (with ``keep``), cells and core statistics (p-value not yet
+    adjusted)."""
     unknown, names = 0, ()
     if profile["kind"] == "numeric":
         # sorted once (NaN last): no statistic depends on the order, and each then counts
         # by binary search instead of a pass per statistic over a million values
-        values = np.sort(numeric_values(series, str(series.name), "the current data"))
+        values = numeric_values(series, str(series.name), "the current data")
+        values.sort()  # in place: the array is a fresh copy
         cells = numeric_cells(profile, values)
     else:
-        values = category_keys(series)
-        cells, unknown, names = categorical_cells(profile, values)
+        values, counts, missing = category_counts(series)
+        cells, unknown, names = categorical_cells(profile, counts, missing)
     core = core_statistics(profile, values, cells, alpha)
     core = replace(core, unknown=unknown, new_categories=names)
-    return Column(profile["kind"], profile, values, cells, core, None, alpha, 0, None)
+    rows = int(values.size)
+    kept = values if keep else None
+    return Column(profile["kind"], profile, kept, cells, core, None, alpha, 0, None, rows)
 
 
 def _judge(rule: Preset, name: str, column: Column, rows_reference: int) -> ColumnDrift:
@@ -136,7 +158,7 @@ def _judge(rule: Preset, name: str, column: Column, rows_reference: int) -> Colu
         name=name,
         kind=column.kind,
         rows_reference=rows_reference,
-        rows_current=int(column.values.size),
+        rows_current=column.rows_current,
         effect=core.effect,
         effect_name="wasserstein_normed" if column.kind == "numeric" else "jensen_shannon",
         ks_d=core.ks_d,

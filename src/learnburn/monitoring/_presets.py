@@ -55,13 +55,15 @@ class Column:
 
     kind: str
     profile: dict
-    values: np.ndarray  # floats (NaN missing) or category keys (None missing)
+    values: np.ndarray | None  # floats (NaN missing) or category codes (-1 missing); None
+    # when the rule does not read them (``Preset.reads_values``)
     cells: Cells
     core: Core
     p_adjusted: float | None
     alpha: float
     rows_reference: int
     sample: np.ndarray | None  # present reference-sample values of a numeric column
+    rows_current: int = 0  # current rows, missing included
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class Preset:
     counts_scores: bool
     counts_multivariate: bool
     description: str
+    reads_values: bool = True  # the rule reads Column.values (else they are not kept)
 
 
 def judge_learnburn(column: Column) -> Verdict:
@@ -196,7 +199,7 @@ PRESETS: dict[str, Preset] = {
         "learnburn", judge_learnburn, None, True, True,
         "adjusted chi-square p < alpha and a relevant change (normalised Wasserstein >= 0.1, "
         "Jensen-Shannon >= 0.05, or missing share moved >= 0.02); dataset: any feature, the "
-        "scores or the multivariate check",
+        "scores or the multivariate check", reads_values=False,
     ),
     "evidently": Preset(
         "evidently", judge_evidently, SHARE, False, False,
@@ -211,5 +214,6 @@ PRESETS: dict[str, Preset] = {
     "psi": Preset(
         "psi", judge_psi, None, True, False,
         "fixed rule PSI > 0.1 on reference deciles, whatever the sample size; dataset: any column",
+        reads_values=False,
     ),
 }  # fmt: skip

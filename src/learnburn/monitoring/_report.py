@@ -72,7 +72,9 @@ class DriftReport(Record):
     the predicted scores (None when not given); ``multivariate`` the domain-classifier record
     (None when no reference sample was given); ``ranking`` the drifted features, most important
     drift first; ``clusters`` the shares of a clustering model's clusters, each listed in
-    ``cluster_shares`` (None and empty for other models).
+    ``cluster_shares`` (None and empty for other models); ``scored_rows`` the current rows the
+    scores and cluster shares were computed on when that is a seeded sample of fewer than
+    ``rows_current`` (None: every row).
     """
 
     preset: str
@@ -88,6 +90,7 @@ class DriftReport(Record):
     ranking: tuple[RankedFeature, ...]
     clusters: ColumnDrift | None = None  # a clustering bundle's cluster shares
     cluster_shares: tuple[dict, ...] = ()  # each cluster's share: reference, current, change
+    scored_rows: int | None = None  # scores on a seeded sample of this many current rows
 
     @property
     def drifted_columns(self) -> tuple[str, ...]:
@@ -105,8 +108,14 @@ class DriftReport(Record):
             f"{verdict} ({self.preset} rule: {self.rule}).",
             f"{len(self.drifted_columns)} of {len(self.columns)} features drifted: {names}.",
         ]
+        sampled = (
+            f" (on a seeded sample of {self.scored_rows:,} of the {self.rows_current:,} rows)"
+            if self.scored_rows is not None
+            else ""
+        )
         if self.scores is not None:
-            parts.append(f"Predicted scores {'drifted' if self.scores.drifted else 'stable'}.")
+            verdict = "drifted" if self.scores.drifted else "stable"
+            parts.append(f"Predicted scores {verdict}{sampled}.")
         if self.clusters is not None:
             moved = max(self.cluster_shares, key=lambda c: abs(c["change"]), default=None)
             detail = (
@@ -116,7 +125,8 @@ class DriftReport(Record):
                 else ""
             )
             parts.append(
-                f"Cluster shares {'drifted' if self.clusters.drifted else 'stable'}{detail}."
+                f"Cluster shares {'drifted' if self.clusters.drifted else 'stable'}{detail}"
+                f"{sampled}."
             )
         if self.multivariate is not None and self.multivariate.get("auc") is not None:
             mv = self.multivariate
@@ -147,6 +157,7 @@ class DriftReport(Record):
             "ranking": [feature.to_dict() for feature in self.ranking],
             "clusters": None if self.clusters is None else self.clusters.to_dict(),
             "cluster_shares": [finite_json(share) for share in self.cluster_shares],
+            "scored_rows": self.scored_rows,
         }
 
 

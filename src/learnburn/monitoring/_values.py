@@ -16,7 +16,13 @@ from learnburn.errors import DriftError
 
 
 def numeric_values(series: pd.Series, name: str, where: str) -> np.ndarray:
-    """Float values of a numeric column; missing and non-finite values become NaN."""
+    """Float values of a numeric column, a new array; missing and non-finite values become NaN."""
+    if series.dtype == np.float64:  # the common case: one copy, no conversion
+        values = series.to_numpy(dtype=float, copy=True)
+        finite = np.isfinite(values)
+        if not finite.all():
+            values[~finite] = np.nan
+        return values
     data = series.astype("boolean") if pd.api.types.is_bool_dtype(series.dtype) else series
     try:
         values = pd.to_numeric(data, errors="raise").to_numpy(dtype=float, na_value=np.nan)

@@ -20,9 +20,13 @@ from learnburn.evaluation import ExperimentResult
 from learnburn.runs import RunStore
 from learnburn.workflows._cluster import cluster_meta
 from learnburn.workflows._drift import SAMPLE_ROWS, importances_for, reference_for
-from learnburn.workflows._registry import is_model_reference, resolve_model
+from learnburn.workflows._registry import (
+    ARTIFACT,
+    bundle_artifact,
+    is_model_reference,
+    resolve_model,
+)
 
-ARTIFACT = "bundle.lbm"
 # the parts of the bundle step in a run's timings, each as "bundle_PART": compiling and proving
 # the fast path, the permutation importances, the rest of the drift profile, the skops file,
 # packing the bundle (documents, manifest, archive) and keeping it in the artifact store
@@ -103,7 +107,7 @@ def export_bundle(
         data = store.artifacts.read_bytes(resolve_model(store, run_id).bundle_sha256)
     else:
         detail = store.get_run(run_id)
-        artifact = next((a for a in detail.artifacts if a.name == ARTIFACT), None)
+        artifact = bundle_artifact(detail)
         if artifact is None:
             raise BundleError(
                 f"run {detail.summary.id} ({detail.summary.status}) has no bundle",

@@ -42,6 +42,7 @@ from learnburn.spec import DEFAULT_ROPE, ChallengeSpec, ExperimentSpec
 from learnburn.workflows._learn import _cost_matrix
 from learnburn.workflows._record import run_and_record
 from learnburn.workflows._registry import (
+    bundle_artifact,
     current_actor,
     model_bundle,
     parse_model_reference,
@@ -143,12 +144,13 @@ def challenge_model(
         spec, store=store, jobs=jobs, progress=progress, allow_dirty=allow_dirty
     )
     detail = store.get_run(recorded.run_id)
-    bundle_sha = next((a.sha256 for a in detail.artifacts if a.name == "bundle.lbm"), None)
-    if bundle_sha is None:
+    bundle = bundle_artifact(detail)
+    if bundle is None:
         raise RunStoreError(
             f"the challenger run {recorded.run_id[:8]} has no bundle to compare",
             hint="its chosen model could not be bundled; `learnburn show RUN` says why",
         )
+    bundle_sha = bundle.sha256
     features, target, rows_from, dataset = _comparison_rows(spec, recorded, evaluation_data)
     challenger = load_bundle(store.artifacts.path_of(bundle_sha), lazy=True)
     with model_bundle(store, reference) as path:

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from learnburn.errors import BundleError, RunStoreError
-from learnburn.runs import AliasMove, ModelVersion, RunStore, validate_name
+from learnburn.runs import AliasMove, ArtifactRef, ModelVersion, RunDetail, RunStore, validate_name
 
 PREFIX = "models:/"
-ARTIFACT = "bundle.lbm"
+ARTIFACT = "bundle.lbm"  # the name of a run's bundle among its artifacts
 _REFERENCE = re.compile(r"(?:models:/)?(?P<name>[^@/]+)(?:@(?P<alias>[^@/]+)|/(?P<version>\d+))")
 
 
@@ -90,10 +90,15 @@ def current_actor() -> str:
     return f"{user}@{socket.gethostname()}"
 
 
+def bundle_artifact(detail: RunDetail) -> ArtifactRef | None:
+    """The run's bundle among its artifacts, or None when it kept none."""
+    return next((a for a in detail.artifacts if a.name == ARTIFACT), None)
+
+
 def register_run(store: RunStore, model: str, run_id: str) -> ModelVersion:
     """Make the bundle of a finished run (id or unique prefix) a version of ``model``."""
     detail = store.get_run(run_id)
-    bundle = next((a for a in detail.artifacts if a.name == ARTIFACT), None)
+    bundle = bundle_artifact(detail)
     if bundle is None:
         raise BundleError(
             f"run {detail.summary.id[:8]} ({detail.summary.status}) has no bundle to promote",

@@ -21,7 +21,14 @@ from learnburn.costs._inputs import (
 from learnburn.costs._instances import instance_spec
 from learnburn.costs._limits import REALTIME_PAYLOAD_MB, REALTIME_TIMEOUT_S, request_problems
 from learnburn.costs._prices import MissingPrice, Price, PriceTable
-from learnburn.costs._records import CostOption, Quantity, Working, priced, unavailable
+from learnburn.costs._records import (
+    CostOption,
+    Quantity,
+    Working,
+    add_data_charge,
+    priced,
+    unavailable,
+)
 from learnburn.costs._throughput import Throughput
 from learnburn.costs._traffic import Traffic
 from learnburn.profiling import Measurements
@@ -145,23 +152,15 @@ def _burstable_note(
 def _add_endpoint_data(
     w: Working, cost: Quantity, traffic: Traffic, prices: PriceTable
 ) -> Quantity:
-    if traffic.payload_kb is None:
-        return w.step("monthly cost", "compute", "USD/month", compute=cost)
-    per_gb = prices.find(
-        "sagemaker-realtime", "endpoint data in/out", unit="USD per GB", region=traffic.region
-    )
-    if per_gb is None:
-        return w.step("monthly cost", "compute", "USD/month", compute=cost)
-    requests = requests_a_month(w, traffic, scheduled_hours(w, traffic))
-    data = w.step(
-        "endpoint data",
-        "requests * payload_kb / 1000000 * per_gb",
-        "USD/month",
-        requests=requests,
-        payload_kb=Quantity(traffic.payload_kb, "KB", "you: --payload-kb"),
-        per_gb=Quantity.of(per_gb),
-    )
-    return w.step("monthly cost", "compute + data", "USD/month", compute=cost, data=data)
+    per_gb = None
+    if traffic.payload_kb is not None:
+        per_gb = prices.find(
+            "sagemaker-realtime", "endpoint data in/out", unit="USD per GB", region=traffic.region
+        )
+    return add_data_charge(
+        w, cost, traffic.payload_kb, per_gb,
+        lambda: requests_a_month(w, traffic, scheduled_hours(w, traffic)), label="endpoint data",
+    )  # fmt: skip
 
 
 def _no_price(prices: PriceTable) -> str:

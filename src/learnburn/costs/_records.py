@@ -3,7 +3,7 @@ formula, and each option with its steps, so that ``--explain`` can show the work
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from learnburn._records import Record
@@ -168,3 +168,28 @@ def priced(
         prices=w.prices,
         count=count,
     )
+
+
+def add_data_charge(
+    w: Working,
+    compute: Quantity,
+    payload_kb: float | None,
+    per_gb: Price | None,
+    requests: Callable[[], Quantity],
+    *,
+    label: str,
+) -> Quantity:
+    """The monthly cost: ``compute``, plus the data the ``requests`` carry at ``per_gb`` (each
+    request ``payload_kb``, from --payload-kb) when both are known. ``requests`` is called
+    only then, so its working steps appear only when the data is priced."""
+    if payload_kb is None or per_gb is None:
+        return w.step("monthly cost", "compute", "USD/month", compute=compute)
+    data = w.step(
+        label,
+        "requests * payload_kb / 1000000 * per_gb",
+        "USD/month",
+        requests=requests(),
+        payload_kb=Quantity(payload_kb, "KB", "you: --payload-kb"),
+        per_gb=Quantity.of(per_gb),
+    )
+    return w.step("monthly cost", "compute + data", "USD/month", compute=compute, data=data)

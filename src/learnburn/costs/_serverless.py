@@ -41,7 +41,15 @@ from learnburn.costs._limits import (
     request_problems,
 )
 from learnburn.costs._prices import PriceTable
-from learnburn.costs._records import CostOption, Quantity, Working, given, priced, unavailable
+from learnburn.costs._records import (
+    CostOption,
+    Quantity,
+    Working,
+    add_data_charge,
+    given,
+    priced,
+    unavailable,
+)
 from learnburn.costs._traffic import Traffic
 from learnburn.profiling import Measurements
 
@@ -297,14 +305,6 @@ def _add_data(
     per_gb = prices.find(
         "sagemaker-serverless", "data processed in+out", unit="USD per GB", region=traffic.region
     )
-    if traffic.payload_kb is None or per_gb is None:
-        return w.step("monthly cost", "compute", "USD/month", compute=compute)
-    data = w.step(
-        "data processed",
-        "requests * payload_kb / 1000000 * per_gb",
-        "USD/month",
-        requests=requests,
-        payload_kb=Quantity(traffic.payload_kb, "KB", "you: --payload-kb"),
-        per_gb=Quantity.of(per_gb),
+    return add_data_charge(
+        w, compute, traffic.payload_kb, per_gb, lambda: requests, label="data processed"
     )
-    return w.step("monthly cost", "compute + data", "USD/month", compute=compute, data=data)

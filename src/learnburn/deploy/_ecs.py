@@ -43,6 +43,7 @@ from learnburn.deploy._template import (
     role_conditions,
     role_parameter,
     sub,
+    target_tracking,
     template,
 )
 
@@ -234,34 +235,11 @@ def _execution_role() -> dict[str, Any]:
 def _autoscaling() -> dict[str, Any]:
     """Target tracking on the service's average CPU, between DesiredCount and MaxCount tasks
     (Application Auto Scaling uses its service-linked role)."""
-    return {
-        "ScalableTarget": {
-            "Type": "AWS::ApplicationAutoScaling::ScalableTarget",
-            "Properties": {
-                "ServiceNamespace": "ecs",
-                "ScalableDimension": "ecs:service:DesiredCount",
-                "ResourceId": sub("service/${Cluster}/${Service.Name}"),
-                "MinCapacity": ref("DesiredCount"),
-                "MaxCapacity": ref("MaxCount"),
-            },
-        },
-        "ScalingPolicy": {
-            "Type": "AWS::ApplicationAutoScaling::ScalingPolicy",
-            "Properties": {
-                "PolicyName": sub("${AWS::StackName}-cpu"),
-                "PolicyType": "TargetTrackingScaling",
-                "ScalingTargetId": ref("ScalableTarget"),
-                "TargetTrackingScalingPolicyConfiguration": {
-                    "TargetValue": ref("TargetCpuPercent"),
-                    "PredefinedMetricSpecification": {
-                        "PredefinedMetricType": "ECSServiceAverageCPUUtilization"
-                    },
-                    "ScaleInCooldown": 300,
-                    "ScaleOutCooldown": 60,
-                },
-            },
-        },
-    }
+    return target_tracking(
+        "ecs", "ecs:service:DesiredCount", sub("service/${Cluster}/${Service.Name}"),
+        ("DesiredCount", "MaxCount"), "cpu", "TargetCpuPercent",
+        "ECSServiceAverageCPUUtilization",
+    )  # fmt: skip
 
 
 def _task_definition(trusted: Sequence[str]) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from learnburn.deploy._template import (
     role_conditions,
     role_parameter,
     sub,
+    target_tracking,
     template,
 )
 
@@ -186,34 +187,12 @@ def _capture_parameters() -> dict[str, Any]:
 def _autoscaling() -> dict[str, Any]:
     """Target tracking on invocations per instance, between InstanceCount and MaxInstanceCount
     (Application Auto Scaling uses its service-linked role)."""
-    return {
-        "ScalableTarget": {
-            "Type": "AWS::ApplicationAutoScaling::ScalableTarget",
-            "Properties": {
-                "ServiceNamespace": "sagemaker",
-                "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
-                "ResourceId": sub(f"endpoint/${{Endpoint.EndpointName}}/variant/{VARIANT}"),
-                "MinCapacity": ref("InstanceCount"),
-                "MaxCapacity": ref("MaxInstanceCount"),
-            },
-        },
-        "ScalingPolicy": {
-            "Type": "AWS::ApplicationAutoScaling::ScalingPolicy",
-            "Properties": {
-                "PolicyName": sub("${AWS::StackName}-invocations-per-instance"),
-                "PolicyType": "TargetTrackingScaling",
-                "ScalingTargetId": ref("ScalableTarget"),
-                "TargetTrackingScalingPolicyConfiguration": {
-                    "TargetValue": ref("TargetInvocationsPerInstance"),
-                    "PredefinedMetricSpecification": {
-                        "PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"
-                    },
-                    "ScaleInCooldown": 300,
-                    "ScaleOutCooldown": 60,
-                },
-            },
-        },
-    }
+    return target_tracking(
+        "sagemaker", "sagemaker:variant:DesiredInstanceCount",
+        sub(f"endpoint/${{Endpoint.EndpointName}}/variant/{VARIANT}"),
+        ("InstanceCount", "MaxInstanceCount"), "invocations-per-instance",
+        "TargetInvocationsPerInstance", "SageMakerVariantInvocationsPerInstance",
+    )  # fmt: skip
 
 
 def _execution_role(capture: bool = False) -> dict[str, Any]:

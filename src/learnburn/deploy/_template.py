@@ -117,6 +117,48 @@ def assume_role_policy(service: str) -> dict[str, Any]:
     }
 
 
+def target_tracking(
+    namespace: str,
+    dimension: str,
+    resource_id: dict[str, str],
+    capacity: tuple[str, str],
+    policy: str,
+    target: str,
+    metric: str,
+) -> dict[str, Any]:
+    """Application Auto Scaling resources: a ``ScalableTarget`` between the parameters named in
+    ``capacity`` (min, max) and a target-tracking ``ScalingPolicy`` holding the predefined
+    ``metric`` at the parameter ``target`` (scale in after 300 s, out after 60 s). Application
+    Auto Scaling uses its service-linked role."""
+    low, high = capacity
+    return {
+        "ScalableTarget": {
+            "Type": "AWS::ApplicationAutoScaling::ScalableTarget",
+            "Properties": {
+                "ServiceNamespace": namespace,
+                "ScalableDimension": dimension,
+                "ResourceId": resource_id,
+                "MinCapacity": ref(low),
+                "MaxCapacity": ref(high),
+            },
+        },
+        "ScalingPolicy": {
+            "Type": "AWS::ApplicationAutoScaling::ScalingPolicy",
+            "Properties": {
+                "PolicyName": sub(f"${{AWS::StackName}}-{policy}"),
+                "PolicyType": "TargetTrackingScaling",
+                "ScalingTargetId": ref("ScalableTarget"),
+                "TargetTrackingScalingPolicyConfiguration": {
+                    "TargetValue": ref(target),
+                    "PredefinedMetricSpecification": {"PredefinedMetricType": metric},
+                    "ScaleInCooldown": 300,
+                    "ScaleOutCooldown": 60,
+                },
+            },
+        },
+    }
+
+
 def template(
     target: str,
     bundle_name: str,

@@ -39,7 +39,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,27 +138,6 @@ def build_bundle(folder: Path) -> Path:
 # -- servers ------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def server(command: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
-    try:
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def time_to_ping(
     command: list[str], port: int, env: dict[str, str], log: Path
 ) -> tuple[float, float]:
@@ -168,7 +146,9 @@ def time_to_ping(
     such as the proof process, from /proc)."""
     request = f"GET /ping HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode()
     start = time.perf_counter()
-    with server(command, env, log) as process:
+    from serve import server  # the benchmarks' one server process helper
+
+    with server(command, log, env) as process:
         while time.perf_counter() - start < 120:
             if process.poll() is not None:
                 raise RuntimeError(f"the server exited {process.returncode}:\n{log.read_text()}")
@@ -190,6 +170,8 @@ def process_cpu(pid: int) -> float:
 def cold_starts(bundle: Path, env: dict[str, str], folder: Path, rounds: int) -> dict:
     """Median wall and CPU seconds to the first /ping 200: ``learnburn serve`` and the bare
     app, as ``{"serve": (wall, cpu), "bare": (wall, cpu)}``."""
+    from learnburn.profiling._profile import free_port  # as the other benchmarks pick one
+
     times: dict[str, list[tuple[float, float]]] = {"serve": [], "bare": []}
     for round_ in range(rounds + 1):  # the first round warms the file cache
         port = free_port()

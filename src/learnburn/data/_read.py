@@ -33,7 +33,6 @@ from learnburn.data._delimited import read_delimited
 from learnburn.errors import DataError
 
 PACKAGE_SCHEME = "pkg://"
-OBJECT_SCHEME = "s3://"
 _COMPRESSIONS = (".gz", ".bz2", ".zip", ".xz")
 _SEPARATORS = {".csv": ",", ".tsv": "\t"}
 _PARQUET = (".parquet", ".pq")

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from learnburn.data._objects import read_objects
-from learnburn.data._read import OBJECT_SCHEME, read_file_table
+from learnburn.data._objects import is_object_url, read_objects
+from learnburn.data._read import read_file_table
 
 
 def read_table(
@@ -22,7 +22,7 @@ def read_table(
     """Read the table at ``path`` (a file, ``pkg://PACKAGE/relative/path``, ``s3://BUCKET/KEY``
     or ``s3://BUCKET/PREFIX/``) into a DataFrame."""
     source = os.fspath(path)
-    if source.startswith(OBJECT_SCHEME):
+    if is_object_url(source):
         text = {
             "encoding": encoding,
             "delimiter": delimiter,

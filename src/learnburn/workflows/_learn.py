@@ -22,7 +22,6 @@ from learnburn.evaluation import (
     evaluate_candidates,
     get_metric,
     make_splits,
-    predict_proba_aligned,
     record_splits,
     refit_on_development,
     score_holdout,
@@ -113,7 +112,8 @@ def run_experiment(
             jobs=backend.jobs if isinstance(backend, LocalBackend) else 1,
         )  # fmt: skip
         if policy is not None and holdout is not None:
-            holdout = _with_decision_cost(holdout, policy, model, dataset, splits, cost, spec)
+            holdout = _with_decision_cost(holdout, policy, holdout_proba, dataset, splits, cost,
+                                          spec)  # fmt: skip
         timings["refit_and_holdout"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     timings["peak_memory_mb"] = peak_memory_mb()
@@ -266,10 +266,10 @@ def _runner_up(summaries, chosen: str) -> str | None:
     return next((s.name for s in ranked if s.name != chosen), None)
 
 
-def _with_decision_cost(holdout, policy, model, dataset, splits, cost, spec):
-    """The decision policy applied once to the holdout: its realised cost per 1,000 decisions."""
+def _with_decision_cost(holdout, policy, proba, dataset, splits, cost, spec):
+    """The decision policy applied once to the holdout (``proba``: the refit model's holdout
+    probabilities, as scored for the holdout score): its realised cost per 1,000 decisions."""
     rows = splits.holdout
-    proba = predict_proba_aligned(model, dataset.features.iloc[rows], dataset.classes)
     decisions = policy.apply(proba)
     realised = expected_cost(
         dataset.target.to_numpy()[rows], decisions, cost, dataset.classes,

@@ -68,6 +68,27 @@ def test_packing_the_same_bundle_twice_gives_the_same_bytes(bundle_dir, tmp_path
     assert pack_bundle(bundle_dir, tmp_path / "2.lbm").read_bytes() == first
 
 
+def test_the_members_not_compressed_already_are_deflated_at_level_3(bundle_dir, tmp_path):
+    """Level 3, not zlib's default 6: a big fast.onnx packs in a third of the time for a few
+    percent more bytes."""
+    import zlib
+
+    packed = pack_bundle(bundle_dir, tmp_path / "b.lbm")
+    with zipfile.ZipFile(packed) as archive:
+        info = archive.getinfo("schema.json")
+        raw = archive.read("schema.json")
+        with open(packed, "rb") as stream:
+            stream.seek(info.header_offset + 26)
+            skip = int.from_bytes(stream.read(2), "little") + int.from_bytes(
+                stream.read(2), "little"
+            )
+            stream.seek(skip, 1)
+            stored = stream.read(info.compress_size)
+    deflate = zlib.compressobj(3, zlib.DEFLATED, -15)
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    assert stored == deflate.compress(raw) + deflate.flush()
+
+
 def test_unpack_refuses_an_existing_directory(bundle_dir, tmp_path):
     """Unpacking never writes into an existing path."""
     packed = pack_bundle(bundle_dir, tmp_path / "b.lbm")

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from learnburn.bundles import load_bundle, save_bundle
+from learnburn.bundles import load_bundle, save_bundle, saved_scoring_summary
 from learnburn.bundles._onnx import check_onnx
 from learnburn.bundles._proof import TOLERANCE
 from learnburn.errors import BundleError, SchemaError
@@ -210,6 +210,13 @@ def test_the_scoring_summary_says_which_path_and_why(
     assert native.startswith("native (no runtime was proven: onnxruntime:")
     assert native.count("the trees hold a split kind it does not know") == 2
     assert load_bundle(bundle_dir).scoring_summary.startswith("native (the bundle was saved")
+
+
+def test_the_saved_scoring_summary_is_the_one_loading_gives(saved, bundle_dir):
+    """Read without proving the fast path again, a freshly saved bundle's summary is the one
+    loading it (and proving it) gives, proven or native."""
+    for path in (saved["random_forest"], bundle_dir):
+        assert saved_scoring_summary(path) == load_bundle(path, lazy=True).scoring_summary
 
 
 @pytest.mark.parametrize("classes", [2, 3])

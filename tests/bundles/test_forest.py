@@ -41,6 +41,22 @@ def test_the_built_ensemble_gives_the_native_probabilities(kind, classes):
     )
 
 
+def test_the_ensembles_attributes_are_those_onnx_helper_makes():
+    """The int lists, built without onnx.helper's element checks, are the attributes
+    helper.make_attribute gives for the same values, in its (sorted) order."""
+    from onnx import helper, load_model_from_string
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(300, 4)), rng.integers(0, 2, 300)
+    model = MODELS["forest"]().fit(X, y)
+    (node,) = load_model_from_string(forest_onnx(model, 4)).graph.node
+    names = [attribute.name for attribute in node.attribute]
+    assert names == sorted(names)
+    for attribute in node.attribute:
+        value = helper.get_attribute_value(attribute)
+        assert attribute == helper.make_attribute(attribute.name, value)
+
+
 def test_a_forest_bundle_scores_by_the_built_ensemble(tmp_path, fit, target, schema, features):
     path = save_bundle(
         fit("random_forest", target), tmp_path / "forest.lbm", schema=schema,

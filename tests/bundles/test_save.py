@@ -210,6 +210,31 @@ def test_a_compiled_model_is_written_as_it_is_not_compiled_again(
     assert load_bundle(path).fast_report["status"] == "ready"
 
 
+def test_compiling_builds_each_runtime_once_and_scores_with_the_proven_one(
+    fit, target, features, monkeypatch
+):
+    """compile_model's scorer is the runner its proof ran, not one built again from its
+    bytes: each runtime tried is built once."""
+    from learnburn.bundles import compile_model
+    from learnburn.bundles._fast import RUNNERS
+
+    built = []
+    for name, runner in RUNNERS.items():
+        monkeypatch.setattr(runner, "__init__", _counted(runner.__init__, built, name))
+    compiled = compile_model(fit("random_forest", target), features)
+    assert compiled.runtime is not None
+    assert sorted(built) == sorted(set(built))
+    assert compiled.predict_proba_matrix(compiled.encode(features)).shape == (len(features), 2)
+
+
+def _counted(init, built: list, name: str):
+    def counting(self, *args, **kwargs):
+        built.append(name)
+        init(self, *args, **kwargs)
+
+    return counting
+
+
 def test_a_packed_bundle_stores_the_skops_file_as_it_is_and_packs_to_the_same_bytes(
     logistic, schema, features, tmp_path
 ):

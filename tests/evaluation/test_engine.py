@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_validate
 from sklearn.tree import DecisionTreeClassifier
@@ -113,6 +114,33 @@ def test_out_of_fold_predictions_cover_every_development_row_once_per_repeat():
     target = dataset.target.to_numpy()[splits.development]
     assert (oof.target == target[oof.rows]).all()
     assert cv.summaries[0].model_bytes > 0
+
+
+def _refit_forest(jobs):
+    dataset = _numeric_dataset()
+    splits = make_splits(dataset.target, EvaluationSpec(folds=3, repeats=1, holdout=0.3))
+    candidate = CandidateSpec("rf", "random_forest", {"n_estimators": 8})
+    model, _ = refit_on_development(
+        dataset.features, dataset.target, dataset.schema, candidate, splits, seed=0, jobs=jobs
+    )
+    return model, dataset.features.iloc[splits.holdout]
+
+
+def test_refit_grows_a_forest_on_the_free_jobs_and_keeps_the_model_asked_for(monkeypatch):
+    """With jobs=2 the forest's refit runs on 2 threads; its n_jobs is the registry's 1 again
+    afterwards and its trees are those of a one-job fit."""
+    seen, fit = [], RandomForestClassifier.fit
+
+    def spy(self, *args, **kwargs):
+        seen.append(self.n_jobs)
+        return fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(RandomForestClassifier, "fit", spy)
+    parallel, rows = _refit_forest(jobs=2)
+    single, _ = _refit_forest(jobs=1)
+    assert seen == [2, 1]
+    assert parallel.named_steps["model"].n_jobs == 1
+    assert (parallel.predict_proba(rows) == single.predict_proba(rows)).all()
 
 
 def test_refit_scores_the_holdout_once_with_development_rows_only():

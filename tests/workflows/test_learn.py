@@ -65,6 +65,25 @@ def test_binary_costs_give_a_threshold_with_its_expected_cost(write_spec, table_
     assert result.decision_policy.threshold == decision["threshold"]
 
 
+def test_the_chosen_model_scores_the_holdout_once_for_its_score_and_its_cost(
+    write_spec, table_csv, monkeypatch
+):
+    """The holdout's decision cost uses the probabilities the holdout score was computed from:
+    the refit model predicts the holdout rows once."""
+    from sklearn.pipeline import Pipeline
+
+    calls, predict = [], Pipeline.predict_proba
+
+    def spy(self, X, **kwargs):
+        calls.append((id(self), len(X)))
+        return predict(self, X, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "predict_proba", spy)
+    result = run_experiment(load_spec(write_spec(BINARY.format(choose="best"))))
+    assert result.holdout.decision_cost is not None
+    assert calls.count((id(result.model), result.holdout.rows)) == 1
+
+
 def test_choose_best_takes_the_best_mean(write_spec, table_csv):
     """choose = "best" makes the winner the candidate with the best mean."""
     result = run_experiment(load_spec(write_spec(BINARY.format(choose="best"))))

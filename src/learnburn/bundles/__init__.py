@@ -6,10 +6,10 @@ from learnburn.bundles._archive import pack_bundle, unpack_bundle
 from learnburn.bundles._bundle import Bundle
 from learnburn.bundles._compiled import CompiledModel, compile_model, import_in_background
 from learnburn.bundles._format import FORMAT, VERSION
-from learnburn.bundles._load import load_bundle
+from learnburn.bundles._load import load_bundle, saved_scoring_summary
 from learnburn.bundles._save import copy_without_reference_sample, save_bundle, sign_bundle
 from learnburn.bundles._signature import generate_key, read_private_key, read_public_key
-from learnburn.bundles._trust import ALLOWED
+from learnburn.bundles._trust import ALLOWED, dump_model
 
 __all__ = [
     "ALLOWED",
@@ -19,6 +19,7 @@ __all__ = [
     "CompiledModel",
     "compile_model",
     "copy_without_reference_sample",
+    "dump_model",
     "generate_key",
     "import_in_background",
     "load_bundle",
@@ -26,6 +27,7 @@ __all__ = [
     "read_private_key",
     "read_public_key",
     "save_bundle",
+    "saved_scoring_summary",
     "sign_bundle",
     "unpack_bundle",
 ]

@@ -41,6 +41,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # members compressed already (skops deflates its zip, Parquet its pages): deflating them again
 # costs seconds on a big forest and saves almost nothing, so they are stored as they are
 _PACKED = frozenset({MODEL, REFERENCE_SAMPLE})
+# the other members are deflated at level 3, not zlib's default 6: on a big forest's fast.onnx
+# (12 MB) that is 0.36 s instead of 0.97 s for a member 3% bigger (3.80 MB, not 3.69 MB)
+_LEVEL = 3
 _REFUSED = "the archive is damaged or was not written by learnburn; do not use it"
 
 
@@ -121,7 +124,7 @@ def _zip_bytes(files: Files) -> bytes:
             info.compress_type = zipfile.ZIP_STORED if name in _PACKED else zipfile.ZIP_DEFLATED
             info.create_system = _UNIX
             info.external_attr = (stat.S_IFREG | 0o644) << 16
-            archive.writestr(info, files[name])
+            archive.writestr(info, files[name], compresslevel=_LEVEL)
     return buffer.getvalue()
 
 

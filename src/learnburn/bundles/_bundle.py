@@ -102,25 +102,8 @@ class Bundle:
     @property
     def scoring_summary(self) -> str:
         """One line: the path that scores this bundle and its proof, or why it is native."""
-        report = self.fast_report
-        if not report:
-            return "native (the bundle was saved without a fast path)"
-        if self.fast_refused:
-            return f"native (its fast path failed its proof at load: {self.fast_refused})"
-        if report.get("status") == "ready" and self.fast is not None:
-            runtime = self.scoring_path
-            attempts = report.get("attempts", [])
-            chosen = report.get("chosen_attempt")
-            proven = [a for a in attempts if a.get("runtime") == runtime]
-            if isinstance(chosen, int) and 0 <= chosen < len(attempts):
-                proven = [attempts[chosen]]
-            difference = proven[0].get("max_abs_difference") if proven else None
-            proof = f" within {difference:.1e}" if isinstance(difference, float) else ""
-            return (
-                f"{runtime} fast path (matched the native model{proof} on "
-                f"{report.get('checked_rows')} rows)"
-            )
-        return f"native ({report.get('reason', 'no fast path was proven')})"
+        runtime = self.scoring_path if self.fast is not None else None
+        return scoring_summary(self.fast_report, runtime, self.fast_refused)
 
     @functools.cached_property
     def numeric_columns(self) -> frozenset[str]:
@@ -234,3 +217,26 @@ class Bundle:
                 hint=f"score tables with the columns {list(self.columns)}",
             )
         return frame
+
+
+def scoring_summary(report: dict | None, runtime: str | None, refused: str | None = None) -> str:
+    """One line from ``fast.json`` (``report``): the ``runtime`` that scores the bundle (None:
+    no fast path loaded) and its proof, or why it is native (``refused``: why the fast path
+    failed its proof at load)."""
+    if not report:
+        return "native (the bundle was saved without a fast path)"
+    if refused:
+        return f"native (its fast path failed its proof at load: {refused})"
+    if report.get("status") == "ready" and runtime is not None:
+        attempts = report.get("attempts", [])
+        chosen = report.get("chosen_attempt")
+        proven = [a for a in attempts if a.get("runtime") == runtime]
+        if isinstance(chosen, int) and 0 <= chosen < len(attempts):
+            proven = [attempts[chosen]]
+        difference = proven[0].get("max_abs_difference") if proven else None
+        proof = f" within {difference:.1e}" if isinstance(difference, float) else ""
+        return (
+            f"{runtime} fast path (matched the native model{proof} on "
+            f"{report.get('checked_rows')} rows)"
+        )
+    return f"native ({report.get('reason', 'no fast path was proven')})"

@@ -49,6 +49,13 @@ class NotCompilable(Exception):
 
 def compile_fast_path(model: Any, rows: pd.DataFrame | None) -> dict[str, bytes]:
     """``fast.json`` (always, recording the outcome) and the winning runtime's model file."""
+    return compile_and_keep_runner(model, rows)[0]
+
+
+def compile_and_keep_runner(model: Any, rows: pd.DataFrame | None) -> tuple[dict[str, bytes], Any]:
+    """``compile_fast_path``'s files, and the winning runtime's runner that was proven on
+    ``rows`` (built from the very bytes of its model file; None when none was proven), so
+    that a caller scoring with it does not build it a second time."""
     report: dict[str, Any] = {
         "version": REPORT_VERSION,
         "status": "unavailable",
@@ -56,6 +63,7 @@ def compile_fast_path(model: Any, rows: pd.DataFrame | None) -> dict[str, bytes]
         "attempts": [],
     }
     files: dict[str, bytes] = {}
+    proven = None
     try:
         if rows is None or len(rows) == 0:
             raise NotCompilable("no rows were given to check a fast path against the model")
@@ -90,9 +98,9 @@ def compile_fast_path(model: Any, rows: pd.DataFrame | None) -> dict[str, bytes]
             seconds = _single_row_seconds(runner, matrix)
             attempt.update(outcome="proven", single_row_us=round(seconds * 1e6, 2))
             if best is None or seconds < best[0]:
-                best = (seconds, runtime, data, len(report["attempts"]) - 1)
+                best = (seconds, runtime, data, len(report["attempts"]) - 1, runner)
         if best is not None:
-            _, runtime, data, chosen = best
+            _, runtime, data, chosen, proven = best
             report.update(status="ready", runtime=runtime, chosen_attempt=chosen)
             report["proof"] = proof_record(matrix, expected)  # proven again at each load
             files[RUNTIME_FILES[runtime]] = data
@@ -105,7 +113,7 @@ def compile_fast_path(model: Any, rows: pd.DataFrame | None) -> dict[str, bytes]
     except NotCompilable as exc:
         report["reason"] = str(exc)
     files[FAST] = dump_json(report, FAST)
-    return files
+    return files, proven
 
 
 def _with_probes(rows: pd.DataFrame) -> pd.DataFrame:

@@ -1,9 +1,10 @@
 """The fast path compiled once per bundle: its files for the bundle, and its scorer for the work
 done before the bundle is written (the permutation importances of the drift reference).
 
-``compile_model`` runs ``compile_fast_path`` once; ``save_bundle(compiled=...)`` writes the same
-files instead of compiling again. The scorer is the proven runtime, built from the very bytes
-the bundle will hold; a model with no proven fast path has none (callers use the model).
+``compile_model`` compiles once (``compile_fast_path``); ``save_bundle(compiled=...)`` writes
+the same files instead of compiling again. The scorer is the proven runtime, the very runner the
+proof ran (built from the bytes the bundle will hold, not built again); a model with no proven
+fast path has none (callers use the model).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from learnburn.bundles._compile import compile_fast_path
-from learnburn.bundles._fast import RUNNERS, RUNTIME_FILES, Feature, FeaturePlan, read_report
+from learnburn.bundles._compile import compile_and_keep_runner
+from learnburn.bundles._fast import RUNTIME_FILES, Feature, FeaturePlan, read_report
 from learnburn.bundles._format import FAST
 
 
@@ -61,13 +62,12 @@ class CompiledModel:
 
 def compile_model(model: Any, check_rows: pd.DataFrame | None) -> CompiledModel:
     """Compile ``model`` to the fast path, proven on ``check_rows`` (see ``_compile.py``)."""
-    files = compile_fast_path(model, check_rows)
+    files, runner = compile_and_keep_runner(model, check_rows)
     report = read_report(files[FAST], "the compiled model") or {}
     runtime = report.get("runtime")
     if report.get("status") != "ready" or RUNTIME_FILES.get(runtime) not in files:
         return CompiledModel(files)
     plan = FeaturePlan([Feature.from_dict(feature) for feature in report["plan"]])
-    runner = RUNNERS[runtime](files[RUNTIME_FILES[runtime]], "the compiled model")
     return CompiledModel(files, plan, runner, tuple(report.get("classes") or ()))
 
 

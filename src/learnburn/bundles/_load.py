@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from learnburn.bundles._archive import read_archive
-from learnburn.bundles._bundle import Bundle, Deferred
+from learnburn.bundles._bundle import Bundle, Deferred, scoring_summary
 from learnburn.bundles._directory import read_directory
 from learnburn.bundles._documents import read_documents
 from learnburn.bundles._fast import load_fast_path, read_report
@@ -101,6 +101,19 @@ def load_bundle(
         reference=reference,
         reference_sample_bytes=files.get(REFERENCE_SAMPLE),
     )
+
+
+def saved_scoring_summary(path: str | Path) -> str:
+    """``Bundle.scoring_summary`` of the bundle at ``path`` (verified against its manifest) as
+    its fast path was proven when it was saved, without starting the fast path's runtime or
+    proving it again: for a bundle this process has just saved, whose proof has just run.
+    ``load_bundle`` proves the fast path again wherever the bundle is loaded."""
+    source = Path(path)
+    manifest, files = read_directory(source) if source.is_dir() else read_archive(source)
+    files = upgrade(manifest["version"], files)
+    report = read_report(files.get(FAST), f"bundle '{source}'")
+    ready = report is not None and report.get("status") == "ready"
+    return scoring_summary(report, report.get("runtime") if ready else None)
 
 
 class _Background:

@@ -48,6 +48,7 @@ def save_bundle(
     sign: Any = None,
     compiled: CompiledModel | None = None,
     timings: MutableMapping[str, float] | None = None,
+    model_file: bytes | None = None,
 ) -> Path:
     """Write a bundle at ``path``: a directory, or one packed file when ``path`` ends in ".lbm".
 
@@ -72,13 +73,15 @@ def save_bundle(
     ``timings``, a dict, receives the seconds of each part: "model" (the skops file),
     "fast_path" (compiling it; 0 when ``compiled`` was given) and "write" (the rest: documents,
     reference, manifest and the file or directory). The model is serialised once: the manifest's
-    sha256 and the file written are of the same bytes.
+    sha256 and the file written are of the same bytes. ``model_file``, the model's skops bytes
+    serialised already (``dump_model(model)``, e.g. on a thread while the fast path compiled),
+    is written as it is ("model" then counts none of its time).
     """
     target = Path(path)
     documents = write_documents(schema, classes, meta, decision, calibrator)
     _check_model_classes(model, classes)
     with _timed(timings, "model"):
-        files = {**documents, MODEL: dump_model(model)}
+        files = {**documents, MODEL: model_file if model_file is not None else dump_model(model)}
     with _timed(timings, "fast_path"):
         if compiled is not None:
             files.update(compiled.files)

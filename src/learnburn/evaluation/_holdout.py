@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -40,16 +42,41 @@ def refit_on_development(
     splits: Splits,
     *,
     seed: int,
+    jobs: int = 1,
 ):
-    """The candidate's pipeline fitted on every development row, and the seconds it took."""
+    """The candidate's pipeline fitted on every development row, and the seconds it took.
+
+    The refit runs alone, so the ``jobs`` cores the folds shared are free: a scikit-learn
+    forest (random forest, extra trees) left at one job grows its trees on ``jobs`` threads.
+    Its trees do not depend on the thread count (each tree's seed is drawn before they are
+    grown), and its ``n_jobs`` is set back after the fit: the model is the one the spec asks
+    for, fitted sooner."""
     pipeline = build_pipeline(
         candidate.model, candidate.params, schema, seed=seed, preprocessing=candidate.preprocessing
     )
     start = time.perf_counter()
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _forest_threads(pipeline.steps[-1][1], jobs):
         warnings.simplefilter("ignore")  # the same warnings were recorded per fold
         pipeline.fit(features.iloc[splits.development], target.to_numpy()[splits.development])
     return pipeline, time.perf_counter() - start
+
+
+@contextmanager
+def _forest_threads(estimator: Any, jobs: int) -> Iterator[None]:
+    """``estimator`` fits on ``jobs`` threads inside the block when it is a forest set to one
+    job; its ``n_jobs`` is as it was afterwards."""
+    from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
+
+    forest = isinstance(estimator, RandomForestClassifier | ExtraTreesClassifier)
+    if jobs <= 1 or not forest or estimator.n_jobs not in (None, 1):
+        yield
+        return
+    asked = estimator.n_jobs
+    estimator.set_params(n_jobs=jobs)
+    try:
+        yield
+    finally:
+        estimator.set_params(n_jobs=asked)
 
 
 def score_holdout(

@@ -22,7 +22,6 @@ from learnburn.evaluation import (
     evaluate_candidates,
     get_metric,
     make_splits,
-    predict_proba_aligned,
     record_splits,
     refit_on_development,
     score_holdout,
@@ -109,10 +108,12 @@ def run_experiment(
         notify(ProgressEvent("stage", f"refitting {comparison.chosen} on all training rows"))
         mark = time.perf_counter()
         model, holdout, holdout_proba = _refit_and_score(
-            spec, dataset, splits, candidates, summaries, comparison, refits, per_search
-        )
+            spec, dataset, splits, candidates, summaries, comparison, refits, per_search,
+            jobs=backend.jobs if isinstance(backend, LocalBackend) else 1,
+        )  # fmt: skip
         if policy is not None and holdout is not None:
-            holdout = _with_decision_cost(holdout, policy, model, dataset, splits, cost, spec)
+            holdout = _with_decision_cost(holdout, policy, holdout_proba, dataset, splits, cost,
+                                          spec)  # fmt: skip
         timings["refit_and_holdout"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     timings["peak_memory_mb"] = peak_memory_mb()
@@ -189,11 +190,15 @@ def _decide(spec: ExperimentSpec, dataset: Dataset, oof: OutOfFold, cost):
     )  # fmt: skip
 
 
-def _refit_and_score(spec, dataset, splits, candidates, summaries, comparison, refits, budget):
+def _refit_and_score(
+    spec, dataset, splits, candidates, summaries, comparison, refits, budget, *, jobs: int
+):
     """Refit the chosen candidate (and the runner-up, to test against) and score the holdout.
 
     A tuned candidate is tuned once more on the development rows first (its search goes into
-    ``refits``); the holdout rows reach neither the search nor the fit."""
+    ``refits``); the holdout rows reach neither the search nor the fit. A local backend's
+    ``jobs`` cores are free by then: a forest's refit grows its trees on them
+    (``refit_on_development``)."""
     by_name = {c.name: c for c in candidates}
     seed, metric = spec.evaluation.seed, spec.evaluation.metric
 
@@ -205,8 +210,9 @@ def _refit_and_score(spec, dataset, splits, candidates, summaries, comparison, r
         if search is not None:
             refits[name] = search
         return refit_on_development(
-            dataset.features, dataset.target, dataset.schema, candidate, splits, seed=seed
-        )
+            dataset.features, dataset.target, dataset.schema, candidate, splits, seed=seed,
+            jobs=jobs,
+        )  # fmt: skip
 
     model, fit_time = refit(comparison.chosen)
     runner_up = _runner_up(summaries, comparison.chosen)
@@ -260,10 +266,10 @@ def _runner_up(summaries, chosen: str) -> str | None:
     return next((s.name for s in ranked if s.name != chosen), None)
 
 
-def _with_decision_cost(holdout, policy, model, dataset, splits, cost, spec):
-    """The decision policy applied once to the holdout: its realised cost per 1,000 decisions."""
+def _with_decision_cost(holdout, policy, proba, dataset, splits, cost, spec):
+    """The decision policy applied once to the holdout (``proba``: the refit model's holdout
+    probabilities, as scored for the holdout score): its realised cost per 1,000 decisions."""
     rows = splits.holdout
-    proba = predict_proba_aligned(model, dataset.features.iloc[rows], dataset.classes)
     decisions = policy.apply(proba)
     realised = expected_cost(
         dataset.target.to_numpy()[rows], decisions, cost, dataset.classes,

@@ -17,7 +17,7 @@ import pytest
 from learnburn.bundles import load_bundle
 from learnburn.errors import LearnburnError
 from learnburn.serving import Settings, create_app
-from learnburn.serving._capture import EVENT_HEADER, FORMAT, Capture, bundle_id
+from learnburn.serving._capture import EVENT_HEADER, FORMAT, Capture, bundle_id, event_table
 
 CLASSES = ["no", "yes"]
 
@@ -155,3 +155,33 @@ def test_settings_read_the_capture_from_the_environment():
     environ = {"LEARNBURN_CAPTURE": "/data/capture", "LEARNBURN_CAPTURE_RATE": "0.25"}
     settings = Settings.from_env(environ)
     assert (settings.capture, settings.capture_rate) == ("/data/capture", 0.25)
+
+
+def test_captured_values_keep_what_json_sent_in_each_kind_of_column(bundle, tmp_path):
+    """Numbers and missing values in numeric and text columns are written as the codecs read
+    them: floats or null in a numeric column, Python's text of the value (``3``, ``1.5``,
+    ``True``) or null in a text column; a value that is no number (never past the codecs) is
+    null in a numeric column rather than a failed batch."""
+    numeric = sorted(bundle.numeric_columns)[0]
+    text = next(name for name in bundle.columns if name not in bundle.numeric_columns)
+    sent = [(3, "a"), (1.5, 3), (None, 1.5), (2**70, True), (0, None), ("x", {"k": 1})]
+    base = dict.fromkeys(bundle.columns)
+    capture = Capture(tmp_path, bundle)
+    for number, word in sent:
+        records = [{**base, numeric: number, text: word}]
+        capture.offer(records, np.array([[0.25, 0.75]]), np.array(["yes"]))
+    table = event_table(capture, list(capture.queue)).to_pydict()
+    assert table[f"input.{numeric}"] == [3.0, 1.5, None, float(2**70), 0.0, None]
+    assert table[f"input.{text}"] == ["a", "3", "1.5", "True", None, "{'k': 1}"]
+
+
+def test_whole_numbers_alone_in_a_text_column_are_written_as_their_text(bundle, tmp_path):
+    """A batch whose text column holds only whole numbers and missing values (JSON numbers
+    for a categorical column) is written as their text, as Python writes it."""
+    text = next(name for name in bundle.columns if name not in bundle.numeric_columns)
+    base = dict.fromkeys(bundle.columns)
+    capture = Capture(tmp_path, bundle)
+    for word in (1, None, -3, 10**12):
+        capture.offer([{**base, text: word}], np.array([[0.5, 0.5]]), np.array(["no"]))
+    table = event_table(capture, list(capture.queue)).to_pydict()
+    assert table[f"input.{text}"] == ["1", None, "-3", "1000000000000"]

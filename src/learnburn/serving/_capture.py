@@ -264,7 +264,7 @@ def _records_table(capture: Capture, events: list) -> pa.Table:
     records = [record for event in events for record in event[2]]
     names = capture.columns
     if all(type(record) is tuple for record in records):  # values in column order (offer)
-        columns = [[record[i] for record in records] for i in range(len(names))]
+        columns = list(zip(*records, strict=True)) if records else [()] * len(names)
     else:
         columns = [[_value(record, name, i) for record in records] for i, name in enumerate(names)]
     inputs = [
@@ -281,13 +281,21 @@ def _value(record, name: str, index: int):
 
 def _column(values, numeric: bool):
     """Arrow's float64 or text array of one column's values; values of another type (a JSON
-    number in a text column) converted one by one."""
+    number in a text column) converted one by one, except whole numbers in a text column,
+    which Arrow writes as Python does ("3")."""
     import pyarrow as pa
 
     kind = pa.float64() if numeric else pa.string()
     try:
-        return pa.array(values, kind)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        if numeric:
+            return pa.array(values, kind)
+        inferred = pa.array(values)  # text, or whole numbers from JSON: each in one pass
+        if pa.types.is_string(inferred.type):
+            return inferred
+        if pa.types.is_integer(inferred.type) or pa.types.is_null(inferred.type):
+            return inferred.cast(kind)
+        raise TypeError(f"{inferred.type} in a text column")
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
         if numeric:
             return pa.array([_number(value) for value in values], kind)
         if None in values:

@@ -15,7 +15,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from learnburn.bundles import load_bundle
-from learnburn.errors import LearnburnError
 from learnburn.serving import Settings, create_app
 from learnburn.serving._capture import EVENT_HEADER, FORMAT, Capture, bundle_id, event_table
 
@@ -143,12 +142,6 @@ def test_files_rotate_by_size_and_carry_the_format(bundles, features, serve, tmp
     meta = orjson.loads(pq.read_schema(files[0]).metadata[b"learnburn.capture"])
     assert meta["format"] == FORMAT and meta["columns"] == list(bundle.columns)
     assert meta["classes"] == CLASSES
-
-
-def test_capture_refuses_an_s3_folder_with_the_way_round(bundle):
-    with pytest.raises(LearnburnError, match="local folder") as caught:
-        Capture("s3://bucket/capture", bundle)
-    assert "aws s3 sync" in caught.value.hint
 
 
 def test_settings_read_the_capture_from_the_environment():

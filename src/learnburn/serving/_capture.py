@@ -23,6 +23,15 @@ reader sees complete files only. A file is closed after ``rotate_s`` seconds or 
 ``rotate_bytes``, and when the server shuts down (SIGTERM included): the queue is drained first.
 Buffered events are written as a row group at least every ``flush_s`` seconds. A process killed
 with SIGKILL loses its open ``.partial`` file.
+
+An ``s3://bucket/prefix/`` capture (boto3, the ``aws`` extra, the standard credential chain)
+writes the same files in a local staging folder (``$LEARNBURN_CAPTURE_STAGING``, else the
+temporary folder) and uploads each one, by the writer thread, once it is closed, to the same
+path below the prefix; an uploaded file is removed locally. A file that fails to upload stays
+staged and is tried again at each wake of the writer and at shutdown (counted in
+``learnburn_capture_files_total{outcome="upload_failed"}``; ``uploaded`` counts the others).
+The bucket is checked when the capture is set up, so a missing bucket, denied access or no
+credentials stop the server from starting instead of losing events.
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ import logging
 import operator
 import os
 import random
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -50,6 +60,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from learnburn.data._objects import ObjectURL
+
 logger = logging.getLogger(__name__)
 
 EVENT_HEADER = "X-Learnburn-Event-Id"
@@ -58,6 +70,7 @@ VERSION = 1
 METADATA_KEY = b"learnburn.capture"
 INPUT_PREFIX = "input."
 PROBA_PREFIX = "proba."
+STAGING_ENV = "LEARNBURN_CAPTURE_STAGING"  # where an s3:// capture's files wait to upload
 QUEUE_EVENTS = 10_000  # requests waiting to be written; more are dropped and counted
 ROTATE_S = 3600.0  # a file holds at most an hour of events
 ROTATE_BYTES = 128 * 1024 * 1024  # ... and about this many bytes
@@ -84,13 +97,15 @@ class Capture:
         count: Callable[[str, int], None] | None = None,
         gate: threading.Event | None = None,
     ) -> None:
-        self.folder = capture_folder(folder)
+        self.folder, self.remote = capture_target(folder)
         self.rate = check_rate(rate)
         self.bundle_id = bundle_id(bundle)
         self.columns = tuple(bundle.columns)
         self.numeric = frozenset(bundle.numeric_columns)
         self.classes = tuple(str(label) for label in bundle.classes)
         self.schema = _schema(self.columns, self.numeric, self.classes, self.bundle_id)
+        text = [INPUT_PREFIX + name for name in self.columns if name not in self.numeric]
+        self.repeated = frozenset(["bundle_id", "decision", *text])  # text whose values repeat
         self._getter = operator.itemgetter(*self.columns)
         self.queue: collections.deque = collections.deque()
         self.queue_events = queue_events
@@ -99,6 +114,9 @@ class Capture:
         self.count = count or (lambda outcome, n: None)
         self.gate = gate
         self.files: list[Path] = []  # complete files written, oldest first
+        self.count_files: Callable[[str, int], None] = lambda outcome, n: None
+        self.staged: list[Path] = []  # complete files not uploaded yet (s3:// only)
+        self.uploaded: list[str] = []  # the URLs of the files uploaded, oldest first
         self._sequence = 0
         self._random = random.Random()
         self._thread = threading.Thread(target=self._run, name="learnburn-capture", daemon=True)
@@ -118,7 +136,7 @@ class Capture:
         if len(self.queue) >= self.queue_events:
             self.count("dropped", 1)
             return None
-        event_id = os.urandom(16).hex()
+        event_id = f"{self._random.getrandbits(128):032x}"  # no system call on the request path
         if not isinstance(rows, pd.DataFrame):
             rows = self._values(rows)
         self.queue.append((event_id, time.time_ns() // 1000, rows, proba, decisions))
@@ -160,7 +178,40 @@ class Capture:
             if stopping:
                 self._write_queued(writer)  # what arrived while the last batch was written
                 writer.close()
+                self._upload_staged(final=True)
                 return
+            self._upload_staged()
+
+    def closed(self, path: Path) -> None:
+        """A complete file: kept, or staged for upload to an s3:// capture."""
+        self.files.append(path)
+        if self.remote is not None:
+            self.staged.append(path)
+
+    def _upload_staged(self, final: bool = False) -> None:
+        """Upload the staged files in order; one that fails stays staged for the next try."""
+        if not self.staged:
+            return
+        from learnburn.data._objects import upload_file
+
+        for path in list(self.staged):
+            url = self.remote_url(path)
+            try:
+                upload_file(path, url)
+            except LearnburnError as error:
+                self.count_files("upload_failed", 1)
+                where = f"; it stays at {path}" if final else "; it is tried again"
+                logger.error("capture: could not upload %s to %s: %s%s", path, url, error, where)
+                continue
+            self.staged.remove(path)
+            self.uploaded.append(url)
+            self.count_files("uploaded", 1)
+            path.unlink(missing_ok=True)
+
+    def remote_url(self, path: Path) -> str:
+        """Where a staged file goes: its path below the staging folder, below the prefix."""
+        relative = path.relative_to(self.folder).as_posix()
+        return f"s3://{self.remote.bucket}/{self.remote.key}{relative}"
 
     def _write_queued(self, writer: _Writer) -> None:
         """Take the events queued now, and write them in batches of about FLUSH_ROWS rows."""
@@ -218,7 +269,16 @@ class _Writer:
         self.path = self.capture.next_path(time.time())
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.sink = open(self.partial, "wb")  # noqa: SIM115 - closed in close()
-        self.parquet = pq.ParquetWriter(self.sink, self.capture.schema, compression="snappy")
+        schema = self.capture.schema
+        self.parquet = pq.ParquetWriter(
+            self.sink,
+            schema,
+            compression="snappy",
+            # dictionaries for text that repeats, statistics for the time readers select by:
+            # each costs as much to write as the data, and is of no use on the other columns
+            use_dictionary=[f.name for f in schema if f.name in self.capture.repeated],
+            write_statistics=["time"],
+        )
         self.opened = time.monotonic()
 
     @property
@@ -234,7 +294,7 @@ class _Writer:
             os.fsync(self.sink.fileno())
             self.sink.close()
             os.replace(self.partial, self.path)
-            self.capture.files.append(self.path)
+            self.capture.closed(self.path)
         except OSError:
             logger.exception("capture: could not close %s", self.partial)
         self.parquet = self.sink = None
@@ -387,16 +447,24 @@ def bundle_id(bundle: Bundle) -> str:
     return hashlib.sha256(files).hexdigest()[:16]
 
 
-def capture_folder(folder: str | os.PathLike) -> Path:
-    """The local folder to capture into; ``s3://`` is refused with the way round it."""
+def capture_target(folder: str | os.PathLike) -> tuple[Path, ObjectURL | None]:
+    """The local folder files are written in, and for an ``s3://`` capture the bucket and
+    prefix (ending in ``/``) they are uploaded to, once the bucket is known to be reachable.
+    Other URL schemes are refused."""
     text = os.fspath(folder)
+    if text.startswith("s3://"):
+        from learnburn.data._objects import ObjectURL, check_bucket
+
+        location = check_bucket(text)
+        key = location.key if not location.key or location.key.endswith("/") else location.key + "/"
+        staging = Path(os.environ.get(STAGING_ENV) or tempfile.gettempdir())
+        return staging / f"learnburn-capture-{os.getpid()}", ObjectURL(location.bucket, key)
     if "://" in text:
         raise LearnburnError(
-            f"cannot capture to {text!r}: the server writes capture files to a local folder only",
-            hint="capture to a local folder (in a container, a mounted volume) and copy it to "
-            "S3 on a schedule, e.g. `aws s3 sync DIR s3://bucket/prefix`",
+            f"cannot capture to {text!r}: capture goes to a local folder or to s3://",
+            hint="give a local folder (in a container, a mounted volume) or s3://BUCKET/PREFIX/",
         )
-    return Path(text)
+    return Path(text), None
 
 
 def check_rate(rate: float) -> float:

@@ -163,7 +163,7 @@ def test_captured_values_keep_what_json_sent_in_each_kind_of_column(bundle, tmp_
     for number, word in sent:
         records = [{**base, numeric: number, text: word}]
         capture.offer(records, np.array([[0.25, 0.75]]), np.array(["yes"]))
-    table = event_table(capture, list(capture.queue)).to_pydict()
+    table = event_table(capture, capture.take_queued()).to_pydict()
     assert table[f"input.{numeric}"] == [3.0, 1.5, None, float(2**70), 0.0, None]
     assert table[f"input.{text}"] == ["a", "3", "1.5", "True", None, "{'k': 1}"]
 
@@ -176,5 +176,26 @@ def test_whole_numbers_alone_in_a_text_column_are_written_as_their_text(bundle, 
     capture = Capture(tmp_path, bundle)
     for word in (1, None, -3, 10**12):
         capture.offer([{**base, text: word}], np.array([[0.5, 0.5]]), np.array(["no"]))
-    table = event_table(capture, list(capture.queue)).to_pydict()
+    table = event_table(capture, capture.take_queued()).to_pydict()
     assert table[f"input.{text}"] == ["1", None, "-3", "1000000000000"]
+
+
+def test_requests_as_records_and_as_tables_keep_their_order(bundle, features, tmp_path):
+    """Records kept column by column and a table request between them come out in the order
+    offered, each request's rows numbered from 0 and its values where they were."""
+    capture = Capture(tmp_path, bundle)
+    first, table, last = records_of(features, 0, 2), features.iloc[2:5], records_of(features, 5, 1)
+    ids = [
+        capture.offer(first, np.full((2, 2), 0.5), np.array(["no", "yes"])),
+        capture.offer(table, np.full((3, 2), 0.5), np.array(["no"] * 3)),
+        capture.offer(last, np.full((1, 2), 0.5), np.array(["yes"])),
+    ]
+    written = event_table(capture, capture.take_queued()).to_pydict()
+    assert written["event_id"] == [ids[0]] * 2 + [ids[1]] * 3 + [ids[2]]
+    assert written["row"] == [0, 1, 0, 1, 2, 0]
+    assert written["decision"] == ["no", "yes", "no", "no", "no", "yes"]
+    numeric = sorted(bundle.numeric_columns)[0]
+    expected = features[numeric].iloc[:6].astype(float).tolist()
+    got = [np.nan if v is None else v for v in written[f"input.{numeric}"]]
+    assert np.allclose(got, expected, equal_nan=True)
+    assert capture.take_queued() == []

@@ -81,6 +81,13 @@ FLUSH_ROWS = 2_000  # rows converted and written at a time: short holds of the G
 class Capture:
     """The capture of one app: ``offer`` on the request path, a writer thread behind it.
 
+    Requests given as records (the JSON and small CSV bodies) are kept column by column as
+    they arrive (``_Batch``), so the writer turns each column into Arrow in one call: the
+    writer then holds the interpreter lock for a few milliseconds a second, where building the
+    columns itself would hold it long enough to make the event loop wait for it after each
+    release (every model call and socket write releases it). A request scored as a table is
+    kept as it is, in order between the batches.
+
     ``gate`` (tests only) is an event the writer waits on before taking the queued events, so
     a test can hold the writer and fill the queue."""
 
@@ -107,7 +114,9 @@ class Capture:
         text = [INPUT_PREFIX + name for name in self.columns if name not in self.numeric]
         self.repeated = frozenset(["bundle_id", "decision", *text])  # text whose values repeat
         self._getter = operator.itemgetter(*self.columns)
-        self.queue: collections.deque = collections.deque()
+        self._lock = threading.Lock()  # over the segments and the count of queued events
+        self._segments: list = []  # _Batch of records, or one table request's event tuple
+        self._queued = 0  # events in the segments
         self.queue_events = queue_events
         self._stop = threading.Event()
         self.rotate_s, self.rotate_bytes, self.flush_s = rotate_s, rotate_bytes, flush_s
@@ -129,31 +138,51 @@ class Capture:
 
     def offer(self, rows: Sequence[dict] | pd.DataFrame, proba, decisions) -> str | None:
         """Queue one scored request: its event id, or None when it was not sampled or the
-        queue was full (then it is counted as dropped). Never blocks: a deque's append is
-        atomic, and the writer takes what is there when it wakes."""
+        queue was full (then it is counted as dropped). Never waits for the writer: the lock
+        is held only to append, and the writer holds it only to take what is queued."""
         if self.rate < 1.0 and self._random.random() >= self.rate:
             return None
-        if len(self.queue) >= self.queue_events:
+        event_id = f"{self._random.getrandbits(128):032x}"  # no system call on the request path
+        stamp = time.time_ns() // 1000
+        with self._lock:
+            full = self._queued >= self.queue_events
+            if not full:
+                self._queued += 1
+                if isinstance(rows, pd.DataFrame):
+                    self._segments.append((event_id, stamp, rows, proba, decisions))
+                else:
+                    self._append(event_id, stamp, rows, proba, decisions)
+        if full:
             self.count("dropped", 1)
             return None
-        event_id = f"{self._random.getrandbits(128):032x}"  # no system call on the request path
-        if not isinstance(rows, pd.DataFrame):
-            rows = self._values(rows)
-        self.queue.append((event_id, time.time_ns() // 1000, rows, proba, decisions))
         self.count("queued", 1)
         return event_id
 
-    def _values(self, records: Sequence[dict]) -> list:
-        """Each record as the tuple of its values in column order: scalars in a tuple are
-        untracked by the garbage collector and smaller than the request's dict, which is
-        freed with the request; a record lacking a column (never, once the codecs checked
-        it) is kept as it is."""
-        try:
-            if len(self.columns) == 1:
-                return [(record[self.columns[0]],) for record in records]
-            return list(map(self._getter, records))
-        except KeyError:
-            return list(records)
+    def _append(self, event_id: str, stamp: int, records: Sequence[dict], proba, decisions):
+        """Add a request's records to the open batch (a new one past FLUSH_ROWS rows)."""
+        batch = self._segments[-1] if self._segments else None
+        if type(batch) is not _Batch or batch.rows >= FLUSH_ROWS:
+            batch = _Batch(len(self.columns))
+            self._segments.append(batch)
+        batch.ids.append(event_id)
+        batch.stamps.append(stamp)
+        batch.sizes.append(len(records))
+        batch.proba.append(proba)
+        batch.decisions.append(decisions)
+        batch.rows += len(records)
+        columns, single = batch.columns, len(self.columns) == 1
+        for record in records:
+            try:
+                values = (record[self.columns[0]],) if single else self._getter(record)
+            except KeyError:  # never, once the codecs checked the record
+                values = [record.get(name) for name in self.columns]
+            collections.deque(map(list.append, columns, values), maxlen=0)  # in C, no loop
+
+    def take_queued(self) -> list:
+        """The segments queued so far, in order, leaving the queue empty."""
+        with self._lock:
+            segments, self._segments, self._queued = self._segments, [], 0
+        return segments
 
     def close(self, timeout: float = 30.0) -> None:
         """Write what is queued, close the open file and stop the writer."""
@@ -214,17 +243,16 @@ class Capture:
         return f"s3://{self.remote.bucket}/{self.remote.key}{relative}"
 
     def _write_queued(self, writer: _Writer) -> None:
-        """Take the events queued now, and write them in batches of about FLUSH_ROWS rows."""
-        batch, rows = [], 0
-        for _ in range(len(self.queue)):
-            event = self.queue.popleft()
-            batch.append(event)
-            rows += len(event[3])
+        """Take the segments queued now, and write them in row groups of about FLUSH_ROWS."""
+        group, rows = [], 0
+        for segment in self.take_queued():
+            group.append(segment)
+            rows += _rows(segment)
             if rows >= FLUSH_ROWS:
-                writer.write(batch)
-                batch, rows = [], 0
-        if batch:
-            writer.write(batch)
+                writer.write(group)
+                group, rows = [], 0
+        if group:
+            writer.write(group)
 
     def next_path(self, started: float) -> Path:
         """Where the next file goes (its final name, without ``.partial``)."""
@@ -233,6 +261,30 @@ class Capture:
         folder = self.folder / time.strftime("%Y/%m/%d/%H", stamp)
         name = f"capture-{time.strftime('%Y%m%dT%H%M%SZ', stamp)}-{os.getpid()}-{self._sequence}"
         return folder / f"{name}.parquet"
+
+
+class _Batch:
+    """Requests given as records, column by column: per request its event id, time, number
+    of rows, probabilities and decisions; per row each input column's value."""
+
+    __slots__ = ("columns", "decisions", "ids", "proba", "rows", "sizes", "stamps")
+
+    def __init__(self, width: int) -> None:
+        self.ids: list[str] = []
+        self.stamps: list[int] = []
+        self.sizes: list[int] = []
+        self.columns: list[list] = [[] for _ in range(width)]
+        self.proba: list = []
+        self.decisions: list = []
+        self.rows = 0
+
+
+def _rows(segment) -> int:
+    return segment.rows if type(segment) is _Batch else len(segment[3])
+
+
+def _events(segment) -> int:
+    return len(segment.ids) if type(segment) is _Batch else 1
 
 
 class _Writer:
@@ -245,16 +297,17 @@ class _Writer:
         self.parquet: pq.ParquetWriter | None = None
         self.opened = 0.0
 
-    def write(self, events: list) -> None:
+    def write(self, segments: list) -> None:
+        events = sum(map(_events, segments))
         try:
-            table = event_table(self.capture, events)
+            table = event_table(self.capture, segments)
             if self.parquet is None:
                 self._open()
             self.parquet.write_table(table)
-            self.capture.count("written", len(events))
+            self.capture.count("written", events)
         except Exception:  # a full disk, a value Arrow refuses: count, log, keep serving
-            logger.exception("capture: could not write %d events", len(events))
-            self.capture.count("failed", len(events))
+            logger.exception("capture: could not write %d events", events)
+            self.capture.count("failed", events)
             return
         if self.sink.tell() >= self.capture.rotate_bytes:
             self.close()
@@ -300,43 +353,39 @@ class _Writer:
         self.parquet = self.sink = None
 
 
-def event_table(capture: Capture, events: list) -> pa.Table:
-    """The Arrow table of queued events: consecutive record lists converted together, each
-    table of a large request column by column."""
+def event_table(capture: Capture, segments: list) -> pa.Table:
+    """The Arrow table of queued segments (``take_queued``), in order."""
     import pyarrow as pa
 
-    parts, run = [], []
-    for event in events:
-        if isinstance(event[2], pd.DataFrame):
-            if run:
-                parts.append(_records_table(capture, run))
-                run = []
-            parts.append(_frame_table(capture, event))
-        else:
-            run.append(event)
-    if run:
-        parts.append(_records_table(capture, run))
+    parts = [_segment_table(capture, segment) for segment in segments]
     return parts[0] if len(parts) == 1 else pa.concat_tables(parts)
 
 
-def _records_table(capture: Capture, events: list) -> pa.Table:
+def _segment_table(capture: Capture, segment) -> pa.Table:
+    if type(segment) is _Batch:
+        inputs = [
+            _column(values, name in capture.numeric)
+            for name, values in zip(capture.columns, segment.columns, strict=True)
+        ]
+        return _assemble(capture, segment, inputs)
+    event_id, stamp, frame, proba, decisions = segment
+    inputs = []
+    for name in capture.columns:
+        if name in capture.numeric:
+            values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+            inputs.append(_from_numpy(values))
+        else:
+            inputs.append(_column([_text(v) for v in frame[name].tolist()], False))
+    one = _Batch(0)
+    one.ids, one.stamps, one.sizes = [event_id], [stamp], [len(proba)]
+    one.proba, one.decisions = [proba], [decisions]
+    return _assemble(capture, one, inputs)
 
-    records = [record for event in events for record in event[2]]
-    names = capture.columns
-    if all(type(record) is tuple for record in records):  # values in column order (offer)
-        columns = list(zip(*records, strict=True)) if records else [()] * len(names)
-    else:
-        columns = [[_value(record, name, i) for record in records] for i, name in enumerate(names)]
-    inputs = [
-        _column(values, name in capture.numeric) for name, values in zip(
-            capture.columns, columns, strict=True
-        )
-    ]  # fmt: skip
-    return _assemble(capture, events, inputs)
 
+def _from_numpy(values: np.ndarray):
+    import pyarrow as pa
 
-def _value(record, name: str, index: int):
-    return record[index] if type(record) is tuple else record.get(name)
+    return pa.array(values, pa.float64(), from_pandas=True)  # NaN is missing: null
 
 
 def _column(values, numeric: bool):
@@ -363,34 +412,22 @@ def _column(values, numeric: bool):
         return pa.array(list(map(str, values)), kind)  # as the codecs read them: True is "True"
 
 
-def _frame_table(capture: Capture, event) -> pa.Table:
+def _assemble(capture: Capture, batch: _Batch, inputs: list) -> pa.Table:
     import pyarrow as pa
 
-    frame = event[2]
-    inputs = []
-    for name in capture.columns:
-        if name in capture.numeric:
-            values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
-            inputs.append(pa.array(values, pa.float64(), from_pandas=True))
-        else:
-            inputs.append(pa.array([_text(v) for v in frame[name].tolist()], pa.string()))
-    return _assemble(capture, [event], inputs)
-
-
-def _assemble(capture: Capture, events: list, inputs: list) -> pa.Table:
-    import pyarrow as pa
-
-    sizes = [len(event[3]) for event in events]
-    stamps = np.fromiter((event[1] for event in events), np.int64, len(events))
-    if len(sizes) == sum(sizes):  # one row per request, the common case
-        ids = [event[0] for event in events]
-        rows = np.zeros(len(events), dtype=np.int32)
+    sizes, count = batch.sizes, len(batch.ids)
+    stamps = np.asarray(batch.stamps, dtype=np.int64)
+    if sum(sizes) == count:  # one row per request, the common case
+        ids = batch.ids
+        rows = np.zeros(count, dtype=np.int32)
     else:
-        ids = [event[0] for event, size in zip(events, sizes, strict=True) for _ in range(size)]
+        ids = [
+            event_id for event_id, size in zip(batch.ids, sizes, strict=True) for _ in range(size)
+        ]
         rows = np.concatenate([np.arange(size, dtype=np.int32) for size in sizes])
         stamps = np.repeat(stamps, sizes)
-    proba = np.concatenate([np.asarray(event[3], dtype=float) for event in events])
-    decisions = np.concatenate([np.asarray(event[4]) for event in events]).astype(str)
+    proba = np.concatenate([np.asarray(p, dtype=float) for p in batch.proba])
+    decisions = np.concatenate([np.asarray(d) for d in batch.decisions]).astype(str)
     arrays = [
         pa.array(ids, pa.string()),
         pa.array(rows, pa.int32()),

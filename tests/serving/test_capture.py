@@ -199,3 +199,28 @@ def test_requests_as_records_and_as_tables_keep_their_order(bundle, features, tm
     got = [np.nan if v is None else v for v in written[f"input.{numeric}"]]
     assert np.allclose(got, expected, equal_nan=True)
     assert capture.take_queued() == []
+
+
+def test_the_writer_wakes_early_once_enough_requests_wait(bundle, features, tmp_path, monkeypatch):
+    """With an hour between timed flushes, the writer still writes as soon as WAKE_EVENTS
+    requests are queued (so the queue does not fill at a high rate)."""
+    from learnburn.serving import _capture
+
+    monkeypatch.setattr(_capture, "WAKE_EVENTS", 5)
+    written = threading.Event()
+    counts = {}
+
+    def count(outcome, n):
+        counts[outcome] = counts.get(outcome, 0) + n
+        if outcome == "written":
+            written.set()
+
+    capture = Capture(tmp_path, bundle, flush_s=3600, count=count)
+    capture.start()
+    try:
+        for start in range(5):
+            capture.offer(records_of(features, start, 1), np.full((1, 2), 0.5), np.array(["no"]))
+        assert written.wait(120), "the writer did not wake for the queued requests"
+    finally:
+        capture.close()
+    assert counts["written"] == 5

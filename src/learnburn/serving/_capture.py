@@ -3,7 +3,8 @@
 A scoring request that is sampled (``rate``, default every request) gets an event id, sent back
 in the ``X-Learnburn-Event-Id`` header so that labels can be joined to it later; its rows, the
 probabilities and the decisions go on a bounded queue (``QUEUE_EVENTS``) and the request goes
-on. One writer thread wakes every ``flush_s`` and writes what the queue holds. When it is full the
+on. One writer thread wakes every ``flush_s`` (5 s), or as soon as ``WAKE_EVENTS`` requests
+wait, and writes what the queue holds: few, large writes cost the server least. When it is full the
 event is dropped and counted (``learnburn_capture_events_total{outcome="dropped"}``), and the
 answer carries no event id: a request never waits for the disk.
 
@@ -21,8 +22,9 @@ Within a file, rows are in the order the requests were scored.
 A file is written as ``NAME.parquet.partial`` and renamed to ``NAME.parquet`` once closed, so a
 reader sees complete files only. A file is closed after ``rotate_s`` seconds or once it reaches
 ``rotate_bytes``, and when the server shuts down (SIGTERM included): the queue is drained first.
-Buffered events are written as a row group at least every ``flush_s`` seconds. A process killed
-with SIGKILL loses its open ``.partial`` file.
+Buffered events are written as a row group at least every ``flush_s`` seconds (a file is read
+only once it is complete, so writing more often would make nothing readable sooner). A process
+killed with SIGKILL loses its open ``.partial`` file.
 
 An ``s3://bucket/prefix/`` capture (boto3, the ``aws`` extra, the standard credential chain)
 writes the same files in a local staging folder (``$LEARNBURN_CAPTURE_STAGING``, else the
@@ -74,8 +76,9 @@ STAGING_ENV = "LEARNBURN_CAPTURE_STAGING"  # where an s3:// capture's files wait
 QUEUE_EVENTS = 10_000  # requests waiting to be written; more are dropped and counted
 ROTATE_S = 3600.0  # a file holds at most an hour of events
 ROTATE_BYTES = 128 * 1024 * 1024  # ... and about this many bytes
-FLUSH_S = 1.0  # buffered events are written at least this often
-FLUSH_ROWS = 2_000  # rows converted and written at a time: short holds of the GIL
+FLUSH_S = 5.0  # buffered events are written at least this often
+WAKE_EVENTS = 4_000  # ... and as soon as this many requests wait
+FLUSH_ROWS = 4_000  # rows converted and written at a time (a row group)
 
 
 class Capture:
@@ -119,6 +122,7 @@ class Capture:
         self._queued = 0  # events in the segments
         self.queue_events = queue_events
         self._stop = threading.Event()
+        self._wake = threading.Event()  # set to wake the writer before flush_s
         self.rotate_s, self.rotate_bytes, self.flush_s = rotate_s, rotate_bytes, flush_s
         self.count = count or (lambda outcome, n: None)
         self.gate = gate
@@ -152,6 +156,8 @@ class Capture:
                     self._segments.append((event_id, stamp, rows, proba, decisions))
                 else:
                     self._append(event_id, stamp, rows, proba, decisions)
+                if self._queued == WAKE_EVENTS:
+                    self._wake.set()
         if full:
             self.count("dropped", 1)
             return None
@@ -191,6 +197,7 @@ class Capture:
         if self.gate is not None:
             self.gate.set()
         self._stop.set()
+        self._wake.set()
         self._thread.join(timeout)
         if self._thread.is_alive():
             logger.error("capture: the writer did not finish within %s s", timeout)
@@ -199,7 +206,9 @@ class Capture:
     def _run(self) -> None:
         writer = _Writer(self)
         while True:
-            stopping = self._stop.wait(self.flush_s)
+            self._wake.wait(self.flush_s)
+            self._wake.clear()
+            stopping = self._stop.is_set()
             if self.gate is not None:
                 self.gate.wait()
             self._write_queued(writer)

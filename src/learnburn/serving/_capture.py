@@ -38,9 +38,10 @@ credentials stop the server from starting instead of losing events.
 
 from __future__ import annotations
 
-import collections
+import array
 import hashlib
 import logging
+import math
 import operator
 import os
 import random
@@ -116,7 +117,9 @@ class Capture:
         self.schema = _schema(self.columns, self.numeric, self.classes, self.bundle_id)
         text = [INPUT_PREFIX + name for name in self.columns if name not in self.numeric]
         self.repeated = frozenset(["bundle_id", "decision", *text])  # text whose values repeat
-        self._getter = operator.itemgetter(*self.columns)
+        self._numbers = _getter([c for c in self.columns if c in self.numeric])
+        self._texts = _getter([c for c in self.columns if c not in self.numeric])
+        self._width = sum(c in self.numeric for c in self.columns)
         self._lock = threading.Lock()  # over the segments and the count of queued events
         self._segments: list = []  # _Batch of records, or one table request's event tuple
         self._queued = 0  # events in the segments
@@ -168,7 +171,7 @@ class Capture:
         """Add a request's records to the open batch (a new one past FLUSH_ROWS rows)."""
         batch = self._segments[-1] if self._segments else None
         if type(batch) is not _Batch or batch.rows >= FLUSH_ROWS:
-            batch = _Batch(len(self.columns))
+            batch = _Batch()
             self._segments.append(batch)
         batch.ids.append(event_id)
         batch.stamps.append(stamp)
@@ -176,13 +179,18 @@ class Capture:
         batch.proba.append(proba)
         batch.decisions.append(decisions)
         batch.rows += len(records)
-        columns, single = batch.columns, len(self.columns) == 1
+        numbers, texts = batch.numbers, batch.texts
         for record in records:
+            size = len(numbers)
+            try:  # the numbers, copied as doubles: compact, and no Python object kept
+                numbers.extend(self._numbers(record))
+            except (KeyError, TypeError):  # a missing value (None), or a column not sent
+                del numbers[size:]
+                numbers.extend([_float(record.get(name)) for name in self._numbers.names])
             try:
-                values = (record[self.columns[0]],) if single else self._getter(record)
+                texts.append(self._texts(record))
             except KeyError:  # never, once the codecs checked the record
-                values = [record.get(name) for name in self.columns]
-            collections.deque(map(list.append, columns, values), maxlen=0)  # in C, no loop
+                texts.append(tuple(record.get(name) for name in self._texts.names))
 
     def take_queued(self) -> list:
         """The segments queued so far, in order, leaving the queue empty."""
@@ -276,16 +284,45 @@ class _Batch:
     """Requests given as records, column by column: per request its event id, time, number
     of rows, probabilities and decisions; per row each input column's value."""
 
-    __slots__ = ("columns", "decisions", "ids", "proba", "rows", "sizes", "stamps")
+    __slots__ = ("decisions", "ids", "numbers", "proba", "rows", "sizes", "stamps", "texts")
 
-    def __init__(self, width: int) -> None:
+    def __init__(self) -> None:
         self.ids: list[str] = []
         self.stamps: list[int] = []
         self.sizes: list[int] = []
-        self.columns: list[list] = [[] for _ in range(width)]
+        self.numbers = array.array("d")  # each row's numeric columns, row after row (NaN: null)
+        self.texts: list[tuple] = []  # each row's other columns' values, as sent
         self.proba: list = []
         self.decisions: list = []
         self.rows = 0
+
+
+class _getter:
+    """The values of ``names`` in a record, as a tuple (``operator.itemgetter`` gives a bare
+    value for one name); ``names`` is kept for the slow path."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = tuple(names)
+        if len(names) == 1:
+            name = names[0]
+            self._get = lambda record: (record[name],)
+        elif names:
+            self._get = operator.itemgetter(*names)
+        else:
+            self._get = lambda record: ()
+
+    def __call__(self, record) -> tuple:
+        return self._get(record)
+
+
+def _float(value) -> float:
+    """A value of a numeric column as a double; missing or no number is NaN (written null)."""
+    if value is None or isinstance(value, bool):
+        return math.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError, OverflowError):
+        return math.nan
 
 
 def _rows(segment) -> int:
@@ -372,9 +409,13 @@ def event_table(capture: Capture, segments: list) -> pa.Table:
 
 def _segment_table(capture: Capture, segment) -> pa.Table:
     if type(segment) is _Batch:
+        numbers = np.frombuffer(segment.numbers, dtype=float).reshape(segment.rows, -1)
+        texts = list(zip(*segment.texts, strict=True)) or [()] * len(capture._texts.names)
+        found = dict(zip(capture._numbers.names, numbers.T, strict=True))
+        found |= zip(capture._texts.names, texts, strict=True)
         inputs = [
-            _column(values, name in capture.numeric)
-            for name, values in zip(capture.columns, segment.columns, strict=True)
+            _from_numpy(found[name]) if name in capture.numeric else _column(found[name], False)
+            for name in capture.columns
         ]
         return _assemble(capture, segment, inputs)
     event_id, stamp, frame, proba, decisions = segment
@@ -385,7 +426,7 @@ def _segment_table(capture: Capture, segment) -> pa.Table:
             inputs.append(_from_numpy(values))
         else:
             inputs.append(_column([_text(v) for v in frame[name].tolist()], False))
-    one = _Batch(0)
+    one = _Batch()
     one.ids, one.stamps, one.sizes = [event_id], [stamp], [len(proba)]
     one.proba, one.decisions = [proba], [decisions]
     return _assemble(capture, one, inputs)

@@ -9,7 +9,7 @@ Both answer POST /invocations with one JSON row:
 2. at 32 keep-alive connections (c=32): requests/s (wrk when installed, else ``serve.py``'s
    raw-socket client).
 
-The two servers are measured in alternating rounds (3 each), the median rate kept. Targets:
+The two servers are measured in alternating rounds (5 each), the median rate kept. Targets:
 capture's rate >= 0.9x the baseline's at c=1 and at c=32 (an overhead of at most 10%). The
 events each server captured and dropped (``/metrics``) and the files written are printed.
 
@@ -82,7 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--serial", type=int, default=2000, help="requests per serial round")
     parser.add_argument("--requests", type=int, default=20000, help="requests per c=32 round")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

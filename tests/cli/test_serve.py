@@ -187,3 +187,12 @@ def test_serve_leaves_the_sigterm_handler_as_it_found_it(bundle_path, calls):
     before = signal.getsignal(signal.SIGTERM)
     assert runner.invoke(app, ["serve", str(bundle_path)]).exit_code == 0
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_serve_refuses_a_capture_to_a_missing_bucket_and_serves_nothing(bundle_path, calls, s3):
+    """An s3:// capture whose bucket does not exist stops `serve` with the bucket's name
+    before uvicorn starts (moto's server on 127.0.0.1 stands in for S3)."""
+    result = runner.invoke(app, ["serve", str(bundle_path), "--capture", "s3://lb-absent/cap/"])
+    assert result.exit_code == 1
+    assert "lb-absent" in result.output and "does not exist" in result.output
+    assert calls == []

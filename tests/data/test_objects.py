@@ -150,3 +150,23 @@ def test_missing_credentials_say_how_to_provide_them(bucket, monkeypatch):
     with pytest.raises(DataError, match=r"No AWS credentials to read s3://lb-data/x\.parquet") as e:
         read_objects(f"s3://{BUCKET}/x.parquet")
     assert "AWS_PROFILE" in e.value.hint
+
+
+def test_download_prefix_keeps_paths_and_skips_hidden_and_other_names(bucket, tmp_path):
+    """The objects under a prefix (written with or without its closing /) land at their paths
+    below it; hidden names and names without a wanted ending are left; one object's URL
+    downloads that object."""
+    from learnburn.data import download_prefix
+
+    for key in ("cap/2024/01/a.parquet", "cap/2024/02/b.jsonl", "cap/_SUCCESS", "cap/c.partial"):
+        bucket.put_object(Bucket=BUCKET, Key=key, Body=key.encode())
+    bucket.put_object(Bucket=BUCKET, Key="capture-other/d.parquet", Body=b"d")
+    records = download_prefix(f"s3://{BUCKET}/cap", tmp_path / "a", (".parquet", ".jsonl"))
+    assert [r["key"] for r in records] == ["cap/2024/01/a.parquet", "cap/2024/02/b.jsonl"]
+    found = sorted(p.relative_to(tmp_path / "a").as_posix() for p in (tmp_path / "a").rglob("*.*"))
+    assert found == ["2024/01/a.parquet", "2024/02/b.jsonl"]
+    assert (tmp_path / "a" / "2024" / "02" / "b.jsonl").read_bytes() == b"cap/2024/02/b.jsonl"
+    (tmp_path / "b").mkdir()
+    one = download_prefix(f"s3://{BUCKET}/cap/2024/01/a.parquet", tmp_path / "b", (".parquet",))
+    assert [r["key"] for r in one] == ["cap/2024/01/a.parquet"]
+    assert (tmp_path / "b" / "a.parquet").exists()

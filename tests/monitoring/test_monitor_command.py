@@ -77,3 +77,39 @@ def test_the_retraining_link_refuses_what_is_not_a_monitor_report(tmp_path):
     path.write_text(json.dumps({"drifted": True}))
     with pytest.raises(DataError, match="not a learnburn monitor report"):
         monitor_calls_for_retraining(path)
+
+
+def test_monitor_reads_a_capture_and_labels_from_s3_as_from_a_folder(sea_bundle, changed, s3):
+    """The capture's objects under an s3:// prefix (nested folders, beside a .partial and a
+    hidden object) and an s3:// labels file give the same report as the local folder."""
+    import boto3
+
+    folder, labels = changed
+    client = boto3.client("s3", region_name="us-east-1")
+    client.create_bucket(Bucket="lb-monitor")
+    for path in folder.glob("*.parquet"):
+        client.upload_file(str(path), "lb-monitor", f"capture/2024/03/01/{path.name}")
+    client.put_object(Bucket="lb-monitor", Key="capture/2024/03/02/x.parquet.partial", Body=b"")
+    client.put_object(Bucket="lb-monitor", Key="capture/_SUCCESS", Body=b"")
+    client.upload_file(str(labels), "lb-monitor", "labels/labels.csv")
+    local = folder / "local.json"
+    remote = folder / "remote.json"
+    runner.invoke(app, [
+        "monitor", str(sea_bundle.path), str(folder), "--labels", str(labels),
+        "--json", str(local),
+    ])  # fmt: skip
+    result = runner.invoke(app, [
+        "monitor", str(sea_bundle.path), "s3://lb-monitor/capture", "--labels",
+        "s3://lb-monitor/labels/labels.csv", "--json", str(remote),
+    ])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert json.loads(remote.read_text())["windows"] == json.loads(local.read_text())["windows"]
+
+
+def test_monitor_exits_2_naming_an_s3_prefix_without_capture(sea_bundle, s3):
+    import boto3
+
+    boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="lb-monitor")
+    result = runner.invoke(app, ["monitor", str(sea_bundle.path), "s3://lb-monitor/nothing/"])
+    assert result.exit_code == 2
+    assert "no capture files" in result.output and "s3://lb-monitor/nothing/" in result.output

@@ -15,9 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from learnburn.bundles import load_bundle
-from learnburn.errors import LearnburnError
 from learnburn.serving import Settings, create_app
-from learnburn.serving._capture import EVENT_HEADER, FORMAT, Capture, bundle_id
+from learnburn.serving._capture import EVENT_HEADER, FORMAT, Capture, bundle_id, event_table
 
 CLASSES = ["no", "yes"]
 
@@ -145,13 +144,83 @@ def test_files_rotate_by_size_and_carry_the_format(bundles, features, serve, tmp
     assert meta["classes"] == CLASSES
 
 
-def test_capture_refuses_an_s3_folder_with_the_way_round(bundle):
-    with pytest.raises(LearnburnError, match="local folder") as caught:
-        Capture("s3://bucket/capture", bundle)
-    assert "aws s3 sync" in caught.value.hint
-
-
 def test_settings_read_the_capture_from_the_environment():
     environ = {"LEARNBURN_CAPTURE": "/data/capture", "LEARNBURN_CAPTURE_RATE": "0.25"}
     settings = Settings.from_env(environ)
     assert (settings.capture, settings.capture_rate) == ("/data/capture", 0.25)
+
+
+def test_captured_values_keep_what_json_sent_in_each_kind_of_column(bundle, tmp_path):
+    """Numbers and missing values in numeric and text columns are written as the codecs read
+    them: floats or null in a numeric column, Python's text of the value (``3``, ``1.5``,
+    ``True``) or null in a text column; a value that is no number (never past the codecs) is
+    null in a numeric column rather than a failed batch."""
+    numeric = sorted(bundle.numeric_columns)[0]
+    text = next(name for name in bundle.columns if name not in bundle.numeric_columns)
+    sent = [(3, "a"), (1.5, 3), (None, 1.5), (2**70, True), (0, None), ("x", {"k": 1})]
+    base = dict.fromkeys(bundle.columns)
+    capture = Capture(tmp_path, bundle)
+    for number, word in sent:
+        records = [{**base, numeric: number, text: word}]
+        capture.offer(records, np.array([[0.25, 0.75]]), np.array(["yes"]))
+    table = event_table(capture, capture.take_queued()).to_pydict()
+    assert table[f"input.{numeric}"] == [3.0, 1.5, None, float(2**70), 0.0, None]
+    assert table[f"input.{text}"] == ["a", "3", "1.5", "True", None, "{'k': 1}"]
+
+
+def test_whole_numbers_alone_in_a_text_column_are_written_as_their_text(bundle, tmp_path):
+    """A batch whose text column holds only whole numbers and missing values (JSON numbers
+    for a categorical column) is written as their text, as Python writes it."""
+    text = next(name for name in bundle.columns if name not in bundle.numeric_columns)
+    base = dict.fromkeys(bundle.columns)
+    capture = Capture(tmp_path, bundle)
+    for word in (1, None, -3, 10**12):
+        capture.offer([{**base, text: word}], np.array([[0.5, 0.5]]), np.array(["no"]))
+    table = event_table(capture, capture.take_queued()).to_pydict()
+    assert table[f"input.{text}"] == ["1", None, "-3", "1000000000000"]
+
+
+def test_requests_as_records_and_as_tables_keep_their_order(bundle, features, tmp_path):
+    """Records kept column by column and a table request between them come out in the order
+    offered, each request's rows numbered from 0 and its values where they were."""
+    capture = Capture(tmp_path, bundle)
+    first, table, last = records_of(features, 0, 2), features.iloc[2:5], records_of(features, 5, 1)
+    ids = [
+        capture.offer(first, np.full((2, 2), 0.5), np.array(["no", "yes"])),
+        capture.offer(table, np.full((3, 2), 0.5), np.array(["no"] * 3)),
+        capture.offer(last, np.full((1, 2), 0.5), np.array(["yes"])),
+    ]
+    written = event_table(capture, capture.take_queued()).to_pydict()
+    assert written["event_id"] == [ids[0]] * 2 + [ids[1]] * 3 + [ids[2]]
+    assert written["row"] == [0, 1, 0, 1, 2, 0]
+    assert written["decision"] == ["no", "yes", "no", "no", "no", "yes"]
+    numeric = sorted(bundle.numeric_columns)[0]
+    expected = features[numeric].iloc[:6].astype(float).tolist()
+    got = [np.nan if v is None else v for v in written[f"input.{numeric}"]]
+    assert np.allclose(got, expected, equal_nan=True)
+    assert capture.take_queued() == []
+
+
+def test_the_writer_wakes_early_once_enough_requests_wait(bundle, features, tmp_path, monkeypatch):
+    """With an hour between timed flushes, the writer still writes as soon as WAKE_EVENTS
+    requests are queued (so the queue does not fill at a high rate)."""
+    from learnburn.serving import _capture
+
+    monkeypatch.setattr(_capture, "WAKE_EVENTS", 5)
+    written = threading.Event()
+    counts = {}
+
+    def count(outcome, n):
+        counts[outcome] = counts.get(outcome, 0) + n
+        if outcome == "written":
+            written.set()
+
+    capture = Capture(tmp_path, bundle, flush_s=3600, count=count)
+    capture.start()
+    try:
+        for start in range(5):
+            capture.offer(records_of(features, start, 1), np.full((1, 2), 0.5), np.array(["no"]))
+        assert written.wait(120), "the writer did not wake for the queued requests"
+    finally:
+        capture.close()
+    assert counts["written"] == 5

@@ -25,17 +25,18 @@ def monitor(
     bundle_path: Path = typer.Argument(
         ..., metavar="BUNDLE", help="The bundle that served: a NAME.lbm file or a directory."
     ),
-    capture: Path = typer.Argument(
+    capture: str = typer.Argument(
         ...,
         metavar="CAPTURE",
-        help="The capture: the folder given to `learnburn serve --capture`, or SageMaker "
-        "data-capture JSON lines (*.jsonl).",
+        help="The capture: the folder or s3:// prefix given to `learnburn serve --capture`, "
+        "or SageMaker data-capture JSON lines (*.jsonl; a folder or their s3:// prefix).",
     ),
-    labels: Path | None = typer.Option(
+    labels: str | None = typer.Option(
         None,
         "--labels",
-        help="True classes as they arrive: CSV or Parquet with columns event_id, label (and "
-        "row for requests of several rows), joined by the X-Learnburn-Event-Id of each answer.",
+        help="True classes as they arrive: CSV or Parquet (a path or s3://) with columns "
+        "event_id, label (and row for requests of several rows), joined by the "
+        "X-Learnburn-Event-Id of each answer.",
     ),
     window: str = typer.Option("1d", "--window", help="Window length: 30min, 6h, 1d, 1w."),
     tolerance: float = typer.Option(

@@ -35,6 +35,12 @@ def package(
         help="Leave the bundle's training rows (reference.parquet) out of the image; drift "
         "checks then run without the multivariate test.",
     ),
+    s3_capture: bool = typer.Option(
+        False,
+        "--with-s3-capture",
+        help="Add boto3 to the image, so that LEARNBURN_CAPTURE may name an s3:// prefix "
+        "(capture files uploaded with the task's or endpoint's role).",
+    ),
 ) -> None:
     """Write a Docker build folder whose image serves the bundle, unchanged, on SageMaker
     (`docker run IMAGE serve`, model data in /opt/ml/model) and on ECS/Fargate (port 8080,
@@ -45,6 +51,7 @@ def package(
         force=force,
         trusted=trust,
         without_reference_rows=without_reference_rows,
+        s3_capture=s3_capture,
     )
     render_summary(Console(), summary)
     if summary.training_rows:

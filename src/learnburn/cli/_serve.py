@@ -25,7 +25,7 @@ from learnburn.cli._errors import handles_errors, stderr
 from learnburn.cli._keys import REQUIRE_SIGNATURE, trusted_keys
 from learnburn.cli._reference import REFERENCE_HELP, resolves_bundle
 from learnburn.serving import Settings, create_app
-from learnburn.serving._capture import capture_folder
+from learnburn.serving._capture import capture_target
 from learnburn.serving._settings import (
     BODY_TIMEOUT_S,
     GRACE_S,
@@ -91,7 +91,8 @@ def serve(
         "--capture",
         metavar="DIR",
         help="Capture requests and answers (an event id, the time, the input rows, the "
-        "probabilities, the decision) as Parquet files in DIR, for `learnburn monitor`; "
+        "probabilities, the decision) as Parquet files in DIR or s3://BUCKET/PREFIX/ (each "
+        "file uploaded once complete), for `learnburn monitor`; "
         "answers carry the event id in the X-Learnburn-Event-Id header "
         "[default: $LEARNBURN_CAPTURE].",
     ),
@@ -118,7 +119,7 @@ def serve(
         capture_rate=defaults.capture_rate if capture_rate is None else capture_rate,
     )
     if settings.capture is not None:
-        capture_folder(settings.capture)  # refuse an s3:// folder before loading anything
+        capture_target(settings.capture)  # a bad URL or bucket fails before anything loads
     keys = trusted_keys(require_signature)
     with _served_copy(bundle_path, private=bool(keys) and workers > 1) as served:
         # fail here, not in workers

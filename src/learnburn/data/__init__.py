@@ -13,6 +13,8 @@ from learnburn.data._dataset import Dataset, load_dataset, prepare_dataset
 from learnburn.data._fingerprint import Fingerprint, fingerprint_table
 from learnburn.data._infer import infer_schema
 from learnburn.data._objects import (
+    check_bucket,
+    download_prefix,
     fetched_object,
     is_object_url,
     object_exists,
@@ -31,6 +33,8 @@ __all__ = [
     "Fingerprint",
     "Schema",
     "SourceRead",
+    "check_bucket",
+    "download_prefix",
     "fetched_object",
     "fingerprint_table",
     "infer_schema",

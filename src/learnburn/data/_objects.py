@@ -123,6 +123,59 @@ def upload_file(path: Path, url: str) -> dict[str, Any]:
     return _record(location.key, reply, path.stat().st_size)
 
 
+def check_bucket(url: str) -> ObjectURL:
+    """The location ``url`` names, once its bucket is known to be reachable with the
+    credentials at hand (a HEAD of the bucket): a missing bucket, denied access or no
+    credentials fail here, before any work is done."""
+    location = ObjectURL.parse(url)
+    client = s3_client()
+    with _translated(location, client):
+        client.head_bucket(Bucket=location.bucket)
+    return location
+
+
+def download_prefix(url: str, folder: Path, suffixes: Sequence[str]) -> list[dict[str, Any]]:
+    """Download the objects under the prefix ``url`` whose names end in one of ``suffixes``
+    (hidden names, ``_`` or ``.`` first, skipped) into ``folder``, keeping their paths below
+    the prefix; one object's URL downloads that object. Returns each object's record (key,
+    ETag, size, version), in key order."""
+    location = ObjectURL.parse(url)
+    client = s3_client()
+    if not location.is_prefix and not _is_folder(client, location):
+        with _fetched(client, location) as (file, record):
+            target = folder / file.name
+            target.write_bytes(file.read_bytes())
+        return [record]
+    prefix = location.key if location.is_prefix or not location.key else location.key + "/"
+    records = []
+    with _translated(location, client):
+        pages = client.get_paginator("list_objects_v2").paginate(
+            Bucket=location.bucket, Prefix=prefix
+        )
+        entries = [entry for page in pages for entry in page.get("Contents", [])]
+    for entry in sorted(entries, key=lambda item: item["Key"]):
+        relative = PurePosixPath(entry["Key"][len(prefix) :])
+        if not relative.name.endswith(tuple(suffixes)) or _hidden(relative):
+            continue
+        target = folder.joinpath(*relative.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        key = entry["Key"]
+        with _translated(ObjectURL(location.bucket, key), client):
+            reply = client.get_object(Bucket=location.bucket, Key=key, **_version(entry))
+            with open(target, "wb") as out:
+                for chunk in reply["Body"].iter_chunks(1 << 20):
+                    out.write(chunk)
+        records.append(_record(key, reply, entry.get("Size")))
+    return records
+
+
+def _is_folder(client, location: ObjectURL) -> bool:
+    """Whether a key written without its closing ``/`` names a folder: objects lie below it."""
+    with _translated(location, client):
+        reply = client.list_objects_v2(Bucket=location.bucket, Prefix=location.key + "/", MaxKeys=1)
+    return bool(reply.get("Contents"))
+
+
 def s3_client():
     """An S3 client from the standard AWS credential chain (boto3, the ``aws`` extra)."""
     try:

@@ -22,6 +22,7 @@ only once complete, and the copied bundle is loaded again from there.
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 import shlex
@@ -49,7 +50,7 @@ from learnburn.deploy._package_templates import (
     dockerfile,
     readme,
 )
-from learnburn.errors import BundleError
+from learnburn.errors import BundleError, LearnburnError
 
 README = "README.md"  # for people: written, but not sent to Docker
 OWNED = ("Dockerfile", "requirements.txt", "entrypoint.sh", ".dockerignore", README, "app", "model")
@@ -88,6 +89,7 @@ def package_bundle(
     force: bool = False,
     trusted: Sequence[str] = (),
     without_reference_rows: bool = False,
+    s3_capture: bool = False,
 ) -> PackageSummary:
     """Write the Docker build folder ``out_dir`` that serves the bundle at ``bundle_path``.
 
@@ -100,13 +102,19 @@ def package_bundle(
     multivariate drift check); ``PackageSummary.training_rows`` says how many go into the
     image. ``without_reference_rows=True`` leaves them out (the copy's manifest is rewritten;
     a signed bundle is refused, as its signature would no longer hold).
+
+    ``s3_capture=True`` adds boto3 to the image, so that ``LEARNBURN_CAPTURE`` may name an
+    ``s3://`` prefix (data capture uploaded to S3 with the task's or endpoint's role).
     """
     source = Path(bundle_path)
     out = Path(out_dir).resolve()  # "." has a name and a parent to build beside
     bundle = load_bundle(source, trusted=trusted)
     _check_output(out, force)
     libraries = model_libraries(bundle.model)
-    requirements = pinned_requirements((*installed_libraries(SERVER_LIBRARIES), *libraries))
+    capture = _s3_capture_libraries() if s3_capture else ()
+    requirements = pinned_requirements(
+        (*installed_libraries(SERVER_LIBRARIES), *libraries, *capture)
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         with staged(out.parent, f".{out.name}.", directory=True) as staging:
@@ -142,6 +150,20 @@ def package_bundle(
         model_libraries=libraries,
         training_rows=_rows(served),
     )
+
+
+def _s3_capture_libraries() -> tuple[str, ...]:
+    """boto3, which an ``s3://`` capture uploads with, once it is known to be installed here
+    (its version is pinned from this environment)."""
+    try:
+        importlib.metadata.distribution("boto3")
+    except importlib.metadata.PackageNotFoundError:
+        raise LearnburnError(
+            "an image that captures to s3:// needs boto3, which is not installed here, so its "
+            "version cannot be pinned in requirements.txt",
+            hint="pip install 'learnburn[aws]', then package again",
+        ) from None
+    return ("boto3",)
 
 
 def image_name(bundle_path: Path) -> str:

@@ -131,7 +131,8 @@ ENTRYPOINT = """\
 # variable), else the CPUs available to the container (from the cgroup v2 quota in
 # /sys/fs/cgroup/cpu.max, else nproc). $LEARNBURN_TRUST (type names,
 # comma-separated) become --trust flags. $LEARNBURN_CAPTURE (a writable folder, e.g. a mounted
-# volume) and $LEARNBURN_CAPTURE_RATE turn on data capture, read by the server itself (as
+# volume, or an s3://BUCKET/PREFIX/ in an image packaged with --with-s3-capture) and
+# $LEARNBURN_CAPTURE_RATE turn on data capture, read by the server itself (as
 # `learnburn serve --capture DIR --capture-rate R`). `exec` puts the server in this process, so the
 # SIGTERM of `docker stop`, SageMaker and ECS reaches it directly.
 set -eu

@@ -67,7 +67,8 @@ def find_capture(path: str | os.PathLike) -> CaptureFiles:
     if "://" in os.fspath(path):
         raise DataError(
             f"cannot read the capture at {os.fspath(path)!r}: only local files are read",
-            hint="copy the capture to a local folder first, e.g. `aws s3 sync s3://... DIR`",
+            hint="`learnburn monitor` and `workflows.run_monitor` read s3:// captures; here, "
+            "copy it to a local folder first, e.g. `aws s3 sync s3://... DIR`",
         )
     if not root.exists():
         raise DataError(f"no capture at '{root}'", hint="give the folder passed to --capture")

@@ -141,6 +141,9 @@ class _Service:
         if self.capture is not None:
             counters = self.metrics.capture_counters()
             self.capture.count = lambda outcome, n: counters[outcome].inc(n)
+            if self.capture.remote is not None:
+                files = self.metrics.capture_file_counters()
+                self.capture.count_files = lambda outcome, n: files[outcome].inc(n)
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:

@@ -11,6 +11,8 @@
     learnburn_capture_events_total{outcome}           counter: captured requests, by outcome:
                                                       queued, written, dropped (queue full),
                                                       failed (the writer could not write them)
+    learnburn_capture_files_total{outcome}            counter: files of an s3:// capture:
+                                                      uploaded, upload_failed (tried again)
 
 Labels are bounded: ``endpoint`` is one of ``ENDPOINTS`` (any other path is "other"),
 ``status`` an HTTP status code, and the model labels come from the bundle, never from a request.
@@ -91,6 +93,13 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.capture_files = Counter(
+            "learnburn_capture_files",
+            "Files of an s3:// capture by outcome: uploaded or upload_failed (tried again).",
+            ["outcome"],
+            registry=self.registry,
+        )
+
         self._children: dict[tuple, tuple] = {}
         self._counted: dict[tuple[str, int], object] = {}
 
@@ -99,6 +108,12 @@ class Metrics:
         return {
             outcome: self.capture.labels(outcome)
             for outcome in ("queued", "written", "dropped", "failed")
+        }
+
+    def capture_file_counters(self) -> dict[str, object]:
+        """The capture's upload counter of each outcome, labelled once."""
+        return {
+            outcome: self.capture_files.labels(outcome) for outcome in ("uploaded", "upload_failed")
         }
 
     def children(self, endpoint: str) -> tuple:

@@ -37,7 +37,7 @@ TRUST_ENV = "LEARNBURN_TRUST"  # comma-separated extra types, for worker process
 TIMEOUT_ENV = "LEARNBURN_TIMEOUT"
 BODY_TIMEOUT_ENV = "LEARNBURN_BODY_TIMEOUT"
 MAX_CONCURRENCY_ENV = "LEARNBURN_MAX_CONCURRENCY"
-CAPTURE_ENV = "LEARNBURN_CAPTURE"  # a folder to capture requests and answers into
+CAPTURE_ENV = "LEARNBURN_CAPTURE"  # a folder or s3:// prefix to capture requests into
 CAPTURE_RATE_ENV = "LEARNBURN_CAPTURE_RATE"  # the share of requests captured, (0, 1]
 PORT_ENV = "SAGEMAKER_BIND_TO_PORT"
 MAX_BODY_BYTES = 6 * 1024 * 1024  # SageMaker real-time's payload limit
@@ -61,7 +61,7 @@ class Settings:
     body_timeout_s: float = BODY_TIMEOUT_S
     max_concurrency: int = MAX_CONCURRENCY
     grace_s: float = GRACE_S
-    capture: str | None = None  # the folder requests and answers are captured into
+    capture: str | None = None  # the folder (or s3:// prefix) requests are captured into
     capture_rate: float = 1.0  # the share of scoring requests captured
 
     def __post_init__(self) -> None:

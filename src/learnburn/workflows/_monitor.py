@@ -5,19 +5,27 @@ and the one question retraining asks of it (``monitor_calls_for_retraining``).
 file with ``event_id``, ``label`` and, for requests of several rows, ``row``), and hands the
 capture's windows to ``monitoring.monitor_capture``; with ``json_path`` it writes the record
 (the HTML page is ``reports.monitor_report`` of the record).
+
+The capture and the labels may be in S3 (boto3, the ``aws`` extra): an ``s3://`` capture
+prefix (a learnburn server's ``--capture s3://...``, or a SageMaker endpoint's data capture)
+has its ``*.parquet`` and ``*.jsonl`` objects downloaded to a temporary folder, read as a local
+capture and removed after; an ``s3://`` labels object is downloaded likewise.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Callable, Mapping
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import orjson
 import pandas as pd
 
 from learnburn.bundles import load_bundle
+from learnburn.data import download_prefix, fetched_object, is_object_url
 from learnburn.errors import DataError, DriftError
 from learnburn.monitoring import (
     TOLERANCE,
@@ -27,6 +35,7 @@ from learnburn.monitoring import (
     find_capture,
     monitor_capture,
 )
+from learnburn.monitoring._captured import JSONL, PARQUET
 from learnburn.monitoring._monitor import IMPORTANT_SHARE, check_monitor_settings
 
 WINDOW = re.compile(r"^\s*(\d+)\s*(min|m|h|d|w)\s*$", re.IGNORECASE)
@@ -53,13 +62,14 @@ def run_monitor(
     check_monitor_settings(tolerance, important_share)
     step = parse_window(window)
     bundle = load_bundle(bundle_path, trusted=trusted, lazy=True)
-    files = find_capture(capture)
     table = _labels(labels)
-    report = monitor_capture(
-        capture_windows(files, bundle, step), bundle, labels=table, window=window.strip(),
-        tolerance=tolerance, important_share=important_share, preset=preset, alpha=alpha,
-        correction=correction, on_window=on_window,
-    )  # fmt: skip
+    with _local_capture(capture) as folder:
+        files = find_capture(folder)
+        report = monitor_capture(
+            capture_windows(files, bundle, step), bundle, labels=table, window=window.strip(),
+            tolerance=tolerance, important_share=important_share, preset=preset, alpha=alpha,
+            correction=correction, on_window=on_window,
+        )  # fmt: skip
     if json_path is not None:
         _write(json_path, orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2))
     return report
@@ -104,9 +114,29 @@ def parse_window(text: str) -> pd.Timedelta:
     return pd.Timedelta(int(match.group(1)), unit=UNITS[match.group(2).lower()])
 
 
+@contextlib.contextmanager
+def _local_capture(capture: str | os.PathLike) -> Iterator[str | os.PathLike]:
+    """The capture as a local path: an ``s3://`` prefix (or object) downloaded first."""
+    text = os.fspath(capture)
+    if not is_object_url(text):
+        yield capture
+        return
+    with tempfile.TemporaryDirectory(prefix="learnburn-capture-") as folder:
+        if not download_prefix(text, Path(folder), (PARQUET, JSONL)):
+            raise DataError(
+                f"no capture files (*.parquet or SageMaker *.jsonl) under {text}",
+                hint="give the prefix the server captured to (--capture s3://...) or the "
+                "endpoint's DataCaptureConfig destination; `aws s3 ls --recursive` lists it",
+            )
+        yield folder
+
+
 def _labels(labels) -> pd.DataFrame | None:
     if labels is None or isinstance(labels, pd.DataFrame):
         return labels
+    if is_object_url(os.fspath(labels)):
+        with fetched_object(os.fspath(labels)) as file:
+            return _labels(file)
     path = Path(labels)
     if not path.exists():
         raise DataError(f"no labels file at '{path}'", hint="check the path given to --labels")

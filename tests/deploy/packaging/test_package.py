@@ -394,3 +394,18 @@ def test_a_signed_bundle_folder_is_packaged_with_its_signature(bundles, tmp_path
     sign_bundle(signed, private)
     summary = package_bundle(signed, tmp_path / "build")
     assert load_bundle(summary.output / "model", trusted_keys=[public]).signed_by
+
+
+def test_package_with_s3_capture_pins_boto3_and_plain_packages_leave_it_out(
+    with_rows, packaged, tmp_path
+):
+    """--with-s3-capture adds boto3 (and what it needs) for an s3:// LEARNBURN_CAPTURE; a
+    plain image does without it."""
+    pytest.importorskip("boto3")
+    result = CliRunner().invoke(
+        app, ["package", str(with_rows), "-o", str(tmp_path / "build"), "--with-s3-capture"]
+    )
+    assert result.exit_code == 0, result.output
+    found = names(tmp_path / "build")
+    assert {"boto3", "botocore", "s3transfer"} <= found
+    assert "boto3" not in names(packaged.output)

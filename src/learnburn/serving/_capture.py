@@ -120,7 +120,6 @@ class Capture:
         self.repeated = frozenset(["bundle_id", "decision", *text])  # text whose values repeat
         self._numbers = _getter([c for c in self.columns if c in self.numeric])
         self._texts = _getter([c for c in self.columns if c not in self.numeric])
-        self._width = sum(c in self.numeric for c in self.columns)
         self._lock = threading.Lock()  # over the segments and the count of queued events
         self._segments: list = []  # _Batch of records, or one table request's event tuple
         self._queued = 0  # events in the segments
@@ -282,8 +281,9 @@ class Capture:
 
 
 class _Batch:
-    """Requests given as records, column by column: per request its event id, time, number
-    of rows, probabilities and decisions; per row each input column's value."""
+    """Requests given as records: per request its event id, time, number of rows,
+    probabilities and decisions; per row its numeric values (in ``numbers``, row after row)
+    and its other values (a tuple in ``texts``)."""
 
     __slots__ = ("decisions", "ids", "numbers", "proba", "rows", "sizes", "stamps", "texts")
 

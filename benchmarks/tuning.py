@@ -124,11 +124,11 @@ def per_trial(spec, trials: int) -> dict:
     from learnburn.candidates import build_pipeline
     from learnburn.evaluation import make_splits, tune_candidate
     from learnburn.evaluation._tuning import _inner_splits, search_seed
-    from learnburn.workflows._learn import _load
+    from learnburn.workflows._stages import read_data
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the demo data's own notes
-        dataset = _load(spec)
+        dataset = read_data(spec)
     splits = make_splits(dataset.target, spec.evaluation)
     fold = splits.folds[0]
     rows = splits.development[fold.train]

@@ -142,29 +142,17 @@ def download_prefix(url: str, folder: Path, suffixes: Sequence[str]) -> list[dic
     location = ObjectURL.parse(url)
     client = s3_client()
     if not location.is_prefix and not _is_folder(client, location):
-        with _fetched(client, location) as (file, record):
-            target = folder / file.name
-            target.write_bytes(file.read_bytes())
-        return [record]
+        return [_fetch_to(client, location, folder / PurePosixPath(location.key).name)]
     prefix = location.key if location.is_prefix or not location.key else location.key + "/"
     records = []
-    with _translated(location, client):
-        pages = client.get_paginator("list_objects_v2").paginate(
-            Bucket=location.bucket, Prefix=prefix
-        )
-        entries = [entry for page in pages for entry in page.get("Contents", [])]
-    for entry in sorted(entries, key=lambda item: item["Key"]):
-        relative = PurePosixPath(entry["Key"][len(prefix) :])
-        if not relative.name.endswith(tuple(suffixes)) or _hidden(relative):
+    for entry, relative in _listed(client, ObjectURL(location.bucket, prefix)):
+        if not relative.name.endswith(tuple(suffixes)):
             continue
         target = folder.joinpath(*relative.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         key = entry["Key"]
         with _translated(ObjectURL(location.bucket, key), client):
-            reply = client.get_object(Bucket=location.bucket, Key=key, **_version(entry))
-            with open(target, "wb") as out:
-                for chunk in reply["Body"].iter_chunks(1 << 20):
-                    out.write(chunk)
+            reply = _download(client, location.bucket, key, _version(entry), target)
         records.append(_record(key, reply, entry.get("Size")))
     return records
 
@@ -190,17 +178,28 @@ def s3_client():
 
 @contextmanager
 def _fetched(client, location: ObjectURL) -> Iterator[tuple[Path, dict[str, Any]]]:
+    with tempfile.TemporaryDirectory(prefix="learnburn-s3-") as folder:
+        file = Path(folder) / PurePosixPath(location.key).name
+        yield file, _fetch_to(client, location, file)
+
+
+def _fetch_to(client, location: ObjectURL, target: Path) -> dict[str, Any]:
+    """Download one object to ``target``: its record, the version read the version recorded."""
     with _translated(location, client):
         head = client.head_object(Bucket=location.bucket, Key=location.key)
         record = _record(location.key, head, head.get("ContentLength"))
-        with tempfile.TemporaryDirectory(prefix="learnburn-s3-") as folder:
-            file = Path(folder) / PurePosixPath(location.key).name
-            extra = {"VersionId": record["version_id"]} if record.get("version_id") else {}
-            reply = client.get_object(Bucket=location.bucket, Key=location.key, **extra)
-            with open(file, "wb") as out:
-                for chunk in reply["Body"].iter_chunks(1 << 20):
-                    out.write(chunk)
-            yield file, record
+        extra = {"VersionId": record["version_id"]} if record.get("version_id") else {}
+        _download(client, location.bucket, location.key, extra, target)
+    return record
+
+
+def _download(client, bucket: str, key: str, extra: dict[str, str], target: Path):
+    """Write an object's body to ``target`` a megabyte at a time; the GET's reply."""
+    reply = client.get_object(Bucket=bucket, Key=key, **extra)
+    with open(target, "wb") as out:
+        for chunk in reply["Body"].iter_chunks(1 << 20):
+            out.write(chunk)
+    return reply
 
 
 def _read_prefix(client, location: ObjectURL, partitions: dict[str, Sequence[str]]) -> SourceRead:
@@ -233,17 +232,26 @@ def _read_prefix(client, location: ObjectURL, partitions: dict[str, Sequence[str
 
 
 def _list_parquet(client, location: ObjectURL) -> list[tuple[dict, dict[str, str]]]:
+    return [
+        (entry, _partition_values(relative))
+        for entry, relative in _listed(client, location)
+        if relative.suffix.lower() in _PARQUET
+    ]
+
+
+def _listed(client, location: ObjectURL) -> list[tuple[dict, PurePosixPath]]:
+    """The objects under the prefix ``location`` (hidden names left out), in key order, each
+    with its path below the prefix."""
     found = []
-    with _translated(location):
+    with _translated(location, client):
         pages = client.get_paginator("list_objects_v2").paginate(
             Bucket=location.bucket, Prefix=location.key
         )
         for page in pages:
             for entry in page.get("Contents", []):
                 relative = PurePosixPath(entry["Key"][len(location.key) :])
-                if relative.suffix.lower() not in _PARQUET or _hidden(relative):
-                    continue
-                found.append((entry, _partition_values(relative)))
+                if not _hidden(relative):
+                    found.append((entry, relative))
     return sorted(found, key=lambda item: item[0]["Key"])
 
 

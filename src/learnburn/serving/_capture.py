@@ -318,12 +318,8 @@ class _getter:
 
 def _float(value) -> float:
     """A value of a numeric column as a double; missing or no number is NaN (written null)."""
-    if value is None or isinstance(value, bool):
-        return math.nan
-    try:
-        return float(value)
-    except (TypeError, ValueError, OverflowError):
-        return math.nan
+    number = _number(value)
+    return math.nan if number is None else number
 
 
 def _rows(segment) -> int:
@@ -518,7 +514,7 @@ def _number(value) -> float | None:
         return None
     try:
         return float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 

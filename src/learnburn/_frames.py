@@ -4,10 +4,15 @@ Leaderboards, fold scores and segments stay plain, inspectable tuples (they comp
 tuples, iterate and index as before), and add what a data scientist reaches for first:
 ``to_frame()`` gives a DataFrame with one row per record and one column per field, and Jupyter
 shows them as that DataFrame. No learnburn imports, so that any layer's records may use it.
+
+``is_frame`` and ``is_pandas_na`` ask about pandas objects without importing pandas: a value
+can only be a DataFrame or ``pd.NA`` once pandas is imported, so the server's start-up and its
+JSON path never pay for the import.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import fields, is_dataclass
 from typing import Any
 
@@ -46,3 +51,16 @@ def _field_names(records: tuple) -> list[str]:
         if is_dataclass(record) and not isinstance(record, type):
             return [f.name for f in fields(record)]
     return []
+
+
+def is_frame(value: Any) -> bool:
+    """Whether ``value`` is a pandas DataFrame (False, without importing pandas, when it is not
+    imported)."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(value, pandas.DataFrame)
+
+
+def is_pandas_na(value: Any) -> bool:
+    """Whether ``value`` is ``pd.NA`` (False, without importing pandas, when it is not imported)."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and value is pandas.NA

@@ -1,7 +1,8 @@
 """Loading a bundle to score it by its fast path (``lazy=True``, as ``learnburn serve`` does)
 imports none of the heavy libraries the fast path makes unnecessary: a server starts in a
 fraction of a second, not the seconds scikit-learn, SciPy, skops's trust lists and the onnx
-package cost."""
+package cost. Nor pandas and pyarrow: the fast path reads JSON records and plain CSV in Python,
+and only a table that needs pandas (a DataFrame, an odd CSV body) imports it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 
 from learnburn.bundles import save_bundle
 
-HEAVY = ("sklearn", "scipy", "skops", "onnx")
+HEAVY = ("sklearn", "scipy", "skops", "onnx", "pandas", "pyarrow")
 
 LOAD = """
 import json, sys

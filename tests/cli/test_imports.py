@@ -15,7 +15,7 @@ from learnburn.cli._app import COMMANDS, load_command
 NOT_AT_START = [
     "learnburn.workflows", "learnburn.evaluation", "learnburn.spec", "learnburn.runs",
     "learnburn.notebooks", "learnburn.monitoring", "learnburn._experiment", "sqlalchemy",
-    "pydantic", "nbclient", "matplotlib", "distributed", "boto3",
+    "pydantic", "nbclient", "matplotlib", "distributed", "boto3", "pandas", "pyarrow",
 ]  # fmt: skip
 HEAVY = [
     "numpy", "pandas", "pyarrow", "scipy", "sklearn", "skops", "onnx", "onnxruntime",

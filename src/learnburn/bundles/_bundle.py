@@ -7,15 +7,18 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
+from learnburn._frames import is_frame
 from learnburn.bundles._fast import FastPath
 from learnburn.bundles._reference import read_sample
 from learnburn.errors import SchemaError
 from learnburn.thresholds import Calibrator, decide
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Deferred:
@@ -162,6 +165,8 @@ class Bundle:
                 )
         if self.fast is not None:
             return self._aligned(self.fast.predict_proba_records(records), self.fast.classes)
+        import pandas as pd
+
         return self.predict_proba_native(pd.DataFrame.from_records(list(records)))
 
     def predict_proba_native(self, frame: pd.DataFrame) -> np.ndarray:
@@ -205,7 +210,7 @@ class Bundle:
         )
 
     def _check_frame(self, frame: object) -> pd.DataFrame:
-        if not isinstance(frame, pd.DataFrame):
+        if not is_frame(frame):
             raise SchemaError(
                 f"expected a pandas DataFrame, got {type(frame).__name__}",
                 hint="pass the table to score as a DataFrame with the schema's columns",

@@ -20,10 +20,9 @@ import math
 import time
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from learnburn.bundles import _trees
 from learnburn.bundles._fast import (
@@ -36,6 +35,9 @@ from learnburn.bundles._fast import (
 from learnburn.bundles._forest import forest_onnx
 from learnburn.bundles._json import dump_json
 from learnburn.bundles._proof import TOLERANCE, proof_record
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REPORT_VERSION = 1
 CHECK_ROWS = 2000  # at most this many rows prove a fast path
@@ -120,6 +122,8 @@ def _with_probes(rows: pd.DataFrame) -> pd.DataFrame:
     """The check rows, plus copies of a few of them with each column in turn missing, with
     every column missing, and with categories never seen in training: the proof covers how
     the model routes missing and unseen values, not only the values the rows happen to hold."""
+    import pandas as pd
+
     sample = rows.iloc[:PROBE_ROWS].astype(object)
     probes = [rows.astype(object)]
     for name in rows.columns:
@@ -139,6 +143,8 @@ def _with_probes(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _numeric(column: pd.Series) -> bool:
+    import pandas as pd
+
     return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
 
 

@@ -12,14 +12,16 @@ from __future__ import annotations
 import importlib
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from learnburn.bundles._compile import compile_and_keep_runner
 from learnburn.bundles._fast import RUNTIME_FILES, Feature, FeaturePlan, read_report
 from learnburn.bundles._format import FAST
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True, eq=False)

@@ -23,11 +23,11 @@ import math
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
+from learnburn._frames import is_pandas_na
 from learnburn._records import Record
 from learnburn.bundles._format import FAST
 from learnburn.bundles._format import FAST_ONNX as ONNX
@@ -36,6 +36,9 @@ from learnburn.bundles._json import load_object
 from learnburn.bundles._onnx import check_onnx
 from learnburn.bundles._proof import prove
 from learnburn.errors import BundleError, SchemaError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RUNTIME_FILES = {"onnxruntime": ONNX, "treelite": TREELITE}
 SMALL = 256  # up to this many records are encoded in plain Python, without pandas
@@ -109,6 +112,8 @@ class FeaturePlan:
     def encode_records(self, records: Sequence[Mapping[str, Any]]) -> np.ndarray:
         """The matrix of a few records (dicts of column -> scalar), in plain Python."""
         if len(records) > SMALL:
+            import pandas as pd
+
             return self.encode_frame(pd.DataFrame.from_records(list(records)))
         rows = []
         for r, record in enumerate(records):
@@ -191,6 +196,8 @@ def _parse_number(text: str, column: str, row: int) -> float:
 
 
 def _numbers(feature: Feature, column: pd.Series) -> np.ndarray:
+    import pandas as pd
+
     values = None
     if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
         values = column.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -216,7 +223,7 @@ def _numbers(feature: Feature, column: pd.Series) -> np.ndarray:
 
 def _text(value: Any) -> str | None:
     """A categorical value as the fitted encoders saw it: ``str(value)``; missing is None."""
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+    if value is None or (isinstance(value, float) and value != value) or is_pandas_na(value):
         return None
     return value if isinstance(value, str) else str(value)
 
@@ -225,6 +232,8 @@ def _category_positions(column: pd.Series, lookup: dict[str, int]) -> tuple[np.n
     """Each row's category position (-1 for missing or unseen) and whether it is missing: the
     column's distinct values are found on its own codes (text columns stay in Arrow), and each
     is converted to text and looked up once."""
+    import pandas as pd
+
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     positions = [lookup.get(_text(value), -1) for value in uniques]
     return np.array([*positions, -1], dtype=np.intp)[codes], codes < 0  # -1 picks the last

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from learnburn.bundles._format import REFERENCE, REFERENCE_SAMPLE
 from learnburn.bundles._json import dump_json, load_object
 from learnburn.bundles._limits import check_size
 from learnburn.errors import BundleError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_SAMPLE_ROWS = 5_000  # training rows a bundle may carry for the multivariate drift check
 MAX_SAMPLE_SIZE = 64 * 1024**2

@@ -6,10 +6,9 @@ import time
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from learnburn.bundles._archive import read_archive, write_archive
 from learnburn.bundles._compile import compile_fast_path
@@ -30,6 +29,9 @@ from learnburn.bundles._reference import write_reference
 from learnburn.bundles._signature import make_signature, read_private_key
 from learnburn.bundles._trust import dump_model
 from learnburn.errors import BundleError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def save_bundle(

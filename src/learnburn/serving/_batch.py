@@ -22,8 +22,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from learnburn._atomic import install, remove, staged
 from learnburn.bundles import Bundle
@@ -43,6 +42,9 @@ from learnburn.serving._tables import (
     read_chunks,
     total_rows,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Progress = Callable[[int, "int | None"], None]
 RUNTIMES = ("auto", "measure", "fast", "native")
@@ -235,6 +237,8 @@ def _predictions(
     """The output rows of one chunk: id, one probability per class, the decision. ``scorer``
     is the runtime chosen for the file; ``bundle.predict_proba`` without one."""
     score = bundle.predict_proba if scorer is None else scorer.predict_proba
+    import pandas as pd
+
     proba = score(chunk[list(bundle.columns)])
     columns: dict = {}
     if id_column is not None:

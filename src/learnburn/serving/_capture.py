@@ -54,12 +54,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import orjson
-import pandas as pd
 
+from learnburn._frames import is_frame
 from learnburn.bundles import Bundle
 from learnburn.errors import LearnburnError
 
 if TYPE_CHECKING:
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -155,7 +156,7 @@ class Capture:
             full = self._queued >= self.queue_events
             if not full:
                 self._queued += 1
-                if isinstance(rows, pd.DataFrame):
+                if is_frame(rows):
                     self._segments.append((event_id, stamp, rows, proba, decisions))
                 else:
                     self._append(event_id, stamp, rows, proba, decisions)
@@ -415,6 +416,8 @@ def _segment_table(capture: Capture, segment) -> pa.Table:
             for name in capture.columns
         ]
         return _assemble(capture, segment, inputs)
+    import pandas as pd
+
     event_id, stamp, frame, proba, decisions = segment
     inputs = []
     for name in capture.columns:

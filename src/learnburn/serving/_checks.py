@@ -8,10 +8,12 @@ training are not checked: the bundle's pipeline handles them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from learnburn.errors import SchemaError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SHOWN_ROWS = 5  # bad rows quoted per column
 
@@ -45,6 +47,8 @@ def coerce_numeric(
 ) -> pd.DataFrame:
     """The chunk with its numeric columns as numbers; text in one is a SchemaError quoting the
     first bad rows by their 1-based data row number in the file (``first_row`` is the chunk's)."""
+    import pandas as pd
+
     problems = []
     columns = {}
     for name in numeric:

@@ -22,14 +22,17 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from itertools import chain
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
 import numpy as np
 import orjson
-import pandas as pd
 
 from learnburn.bundles import Bundle
 from learnburn.errors import RequestError, SchemaError
 from learnburn.serving._checks import SHOWN_ROWS, check_columns, coerce_numeric
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CSV = "text/csv"
 JSON = "application/json"
@@ -193,6 +196,8 @@ def _picker(positions: list[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
 def csv_table(rows: Sequence[Sequence[str]], bundle: Bundle) -> pd.DataFrame:
     """``csv_rows`` as a table of the bundle's columns: empty fields missing, numeric columns
     coerced (text in one, or an infinite number, is a SchemaError naming column and row)."""
+    import pandas as pd
+
     columns = list(bundle.columns)
     numeric = [c["name"] for c in bundle.schema["columns"] if c["kind"] == "numeric"]
     frame = pd.DataFrame(list(rows), columns=columns, dtype=object)
@@ -267,6 +272,8 @@ def _plainly_valid(records: list[dict], columns: Sequence[str], numeric: frozens
 
 def records_frame(records: Sequence[Mapping], bundle: Bundle) -> pd.DataFrame:
     """Checked records (``json_records``) as a table of the bundle's columns."""
+    import pandas as pd
+
     numeric = {c["name"] for c in bundle.schema["columns"] if c["kind"] == "numeric"}
     table = {
         name: np.array([record[name] for record in records], dtype=float)

@@ -24,9 +24,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from learnburn._atomic import install, staged
 from learnburn.bundles import Bundle, load_bundle
@@ -40,6 +38,9 @@ from learnburn.serving._checks import (
     with_columns,
 )
 from learnburn.serving._tables import PARQUET
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_BLOCKSIZE = "128 MiB"
 
@@ -57,7 +58,6 @@ class _Job:
     where: str
 
 
-_ROWS = pd.DataFrame({"rows": pd.Series([], dtype="int64")})  # what each partition task returns
 _bundles: dict[tuple, Bundle] = {}  # in a worker: the bundles it has loaded, by path and digest
 _bundles_lock = threading.Lock()
 
@@ -189,9 +189,11 @@ def _read(files: list[Path], columns: list[str], blocksize: str | int):
 
 def _score_on_cluster(client, frame, job: _Job, progress, total: int) -> tuple[int, int]:
     """One task per partition, reported as each ends; (rows, parts) once every part is written."""
+    import pandas as pd
     from distributed import as_completed
 
-    scored = frame.map_partitions(_score_partition, job, meta=_ROWS, partition_info=True)
+    rows_meta = pd.DataFrame({"rows": pd.Series([], dtype="int64")})  # what each task returns
+    scored = frame.map_partitions(_score_partition, job, meta=rows_meta, partition_info=True)
     futures = client.compute(scored.to_delayed())
     rows = 0
     try:
@@ -208,6 +210,7 @@ def _score_partition(
     chunk: pd.DataFrame, job: _Job, partition_info: dict | None = None
 ) -> pd.DataFrame:
     """On a worker: check, score and write one partition; its row count."""
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -229,6 +232,7 @@ def _score_partition(
 def _as_read(chunk: pd.DataFrame, text: list[str]) -> pd.DataFrame:
     """Text and boolean columns as :func:`predict_file` reads them from Parquet (Arrow-backed),
     so a partition scores exactly as the same rows do there."""
+    import pandas as pd
     import pyarrow as pa
 
     columns = {

@@ -23,11 +23,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from learnburn.bundles import Bundle
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SAMPLE_ROWS = 5_000  # rows each runtime scores to decide: enough to see per-row costs
 WARM_ROWS = 50  # scored first, so the sample's time leaves out loading and first-call costs

@@ -18,11 +18,12 @@ import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO
-
-import pandas as pd
+from typing import IO, TYPE_CHECKING
 
 from learnburn.errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PARQUET = (".parquet", ".pq")
 OUTPUT_SUFFIXES = (".csv", *PARQUET)
@@ -80,6 +81,8 @@ def read_chunks(
     With ``types`` (column -> "float64", "int64" or "string"), a CSV that pyarrow can read is
     read with pyarrow, each column as ``types`` says and any other as text; ``Unreadable`` when
     it cannot (call again without ``types`` to read it with pandas)."""
+    import pandas as pd
+
     if suffix(path) in PARQUET:
         import pyarrow.parquet as pq
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import types
 
 import numpy as np
 import pandas as pd
@@ -37,3 +38,15 @@ def test_neither_imports_pandas():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [[False, False], False]
+
+
+def test_a_pandas_half_imported_by_another_thread_is_no_error(monkeypatch):
+    """While one thread imports pandas, its modules sit in ``sys.modules`` before their names
+    are defined; a request thread asking then gets False, not an AttributeError."""
+    monkeypatch.setitem(sys.modules, "pandas.core.frame", types.ModuleType("pandas.core.frame"))
+    monkeypatch.setitem(
+        sys.modules, "pandas._libs.missing", types.ModuleType("pandas._libs.missing")
+    )
+    assert not is_frame([{"a": 1}])
+    assert not is_pandas_na(None)
+    assert not is_pandas_na("x")

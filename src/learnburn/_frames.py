@@ -6,8 +6,8 @@ tuples, iterate and index as before), and add what a data scientist reaches for 
 shows them as that DataFrame. No learnburn imports, so that any layer's records may use it.
 
 ``is_frame`` and ``is_pandas_na`` ask about pandas objects without importing pandas: a value
-can only be a DataFrame or ``pd.NA`` once pandas is imported, so the server's start-up and its
-JSON path never pay for the import.
+can only be a DataFrame or ``pd.NA`` once pandas has defined them, so the server's start-up and
+its JSON path never pay for the import.
 """
 
 from __future__ import annotations
@@ -56,11 +56,18 @@ def _field_names(records: tuple) -> list[str]:
 def is_frame(value: Any) -> bool:
     """Whether ``value`` is a pandas DataFrame (False, without importing pandas, when it is not
     imported)."""
-    pandas = sys.modules.get("pandas")
-    return pandas is not None and isinstance(value, pandas.DataFrame)
+    frame = _defined("pandas.core.frame", "DataFrame")
+    return frame is not None and isinstance(value, frame)
 
 
 def is_pandas_na(value: Any) -> bool:
     """Whether ``value`` is ``pd.NA`` (False, without importing pandas, when it is not imported)."""
-    pandas = sys.modules.get("pandas")
-    return pandas is not None and value is pandas.NA
+    missing = _defined("pandas._libs.missing", "NA")
+    return missing is not None and value is missing
+
+
+def _defined(module: str, name: str) -> Any:
+    """``module.name`` once pandas has defined it, else None. Another thread may be importing
+    pandas right now: its half-made modules are in ``sys.modules`` before their names are, and
+    no value can be an instance of a class that is not defined yet."""
+    return getattr(sys.modules.get(module), name, None)

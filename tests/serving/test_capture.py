@@ -153,19 +153,20 @@ def test_settings_read_the_capture_from_the_environment():
 def test_captured_values_keep_what_json_sent_in_each_kind_of_column(bundle, tmp_path):
     """Numbers and missing values in numeric and text columns are written as the codecs read
     them: floats or null in a numeric column, Python's text of the value (``3``, ``1.5``,
-    ``True``) or null in a text column; a value that is no number (never past the codecs) is
-    null in a numeric column rather than a failed batch."""
+    ``True``) or null in a text column; a value that is no number or too large for a double
+    (never past the codecs) is null in a numeric column rather than a failed batch."""
     numeric = sorted(bundle.numeric_columns)[0]
     text = next(name for name in bundle.columns if name not in bundle.numeric_columns)
-    sent = [(3, "a"), (1.5, 3), (None, 1.5), (2**70, True), (0, None), ("x", {"k": 1})]
+    sent = [(3, "a"), (1.5, 3), (None, 1.5), (2**70, True), (0, None), ("x", {"k": 1}),
+            (10**400, "b")]  # fmt: skip
     base = dict.fromkeys(bundle.columns)
     capture = Capture(tmp_path, bundle)
     for number, word in sent:
         records = [{**base, numeric: number, text: word}]
         capture.offer(records, np.array([[0.25, 0.75]]), np.array(["yes"]))
     table = event_table(capture, capture.take_queued()).to_pydict()
-    assert table[f"input.{numeric}"] == [3.0, 1.5, None, float(2**70), 0.0, None]
-    assert table[f"input.{text}"] == ["a", "3", "1.5", "True", None, "{'k': 1}"]
+    assert table[f"input.{numeric}"] == [3.0, 1.5, None, float(2**70), 0.0, None, None]
+    assert table[f"input.{text}"] == ["a", "3", "1.5", "True", None, "{'k': 1}", "b"]
 
 
 def test_whole_numbers_alone_in_a_text_column_are_written_as_their_text(bundle, tmp_path):

@@ -45,6 +45,7 @@ import math
 import operator
 import os
 import random
+import struct
 import tempfile
 import threading
 import time
@@ -121,6 +122,7 @@ class Capture:
         self.repeated = frozenset(["bundle_id", "decision", *text])  # text whose values repeat
         self._numbers = _getter([c for c in self.columns if c in self.numeric])
         self._texts = _getter([c for c in self.columns if c not in self.numeric])
+        self._pack = struct.Struct(f"={len(self._numbers.names)}d").pack  # numbers as doubles
         self._lock = threading.Lock()  # over the segments and the count of queued events
         self._segments: list = []  # _Batch of records, or one table request's event tuple
         self._queued = 0  # events in the segments
@@ -156,7 +158,7 @@ class Capture:
             full = self._queued >= self.queue_events
             if not full:
                 self._queued += 1
-                if is_frame(rows):
+                if type(rows) is not list and is_frame(rows):
                     self._segments.append((event_id, stamp, rows, proba, decisions))
                 else:
                     self._append(event_id, stamp, rows, proba, decisions)
@@ -181,15 +183,14 @@ class Capture:
         batch.decisions.append(decisions)
         batch.rows += len(records)
         numbers, texts = batch.numbers, batch.texts
+        get_numbers, get_texts, pack = self._numbers.get, self._texts.get, self._pack
         for record in records:
-            size = len(numbers)
-            try:  # the numbers, copied as doubles: compact, and no Python object kept
-                numbers.extend(self._numbers(record))
-            except (KeyError, TypeError):  # a missing value (None), or a column not sent
-                del numbers[size:]
+            try:  # the numbers, packed as doubles: compact, and no Python object kept
+                numbers.frombytes(pack(*get_numbers(record)))
+            except (KeyError, TypeError, OverflowError, struct.error):  # None, or not sent
                 numbers.extend([_float(record.get(name)) for name in self._numbers.names])
             try:
-                texts.append(self._texts(record))
+                texts.append(get_texts(record))
             except KeyError:  # never, once the codecs checked the record
                 texts.append(tuple(record.get(name) for name in self._texts.names))
 
@@ -213,6 +214,7 @@ class Capture:
         self._started = False
 
     def _run(self) -> None:
+        _import_writer_libraries()
         writer = _Writer(self)
         while True:
             self._wake.wait(self.flush_s)
@@ -307,14 +309,11 @@ class _getter:
         self.names = tuple(names)
         if len(names) == 1:
             name = names[0]
-            self._get = lambda record: (record[name],)
+            self.get = lambda record: (record[name],)
         elif names:
-            self._get = operator.itemgetter(*names)
+            self.get = operator.itemgetter(*names)
         else:
-            self._get = lambda record: ()
-
-    def __call__(self, record) -> tuple:
-        return self._get(record)
+            self.get = lambda record: ()
 
 
 def _float(value) -> float:
@@ -408,6 +407,7 @@ def event_table(capture: Capture, segments: list) -> pa.Table:
 def _segment_table(capture: Capture, segment) -> pa.Table:
     if type(segment) is _Batch:
         numbers = np.frombuffer(segment.numbers, dtype=float).reshape(segment.rows, -1)
+        numbers = np.ascontiguousarray(numbers.T).T  # each column's values side by side
         texts = list(zip(*segment.texts, strict=True)) or [()] * len(capture._texts.names)
         found = dict(zip(capture._numbers.names, numbers.T, strict=True))
         found |= zip(capture._texts.names, texts, strict=True)
@@ -432,10 +432,25 @@ def _segment_table(capture: Capture, segment) -> pa.Table:
     return _assemble(capture, one, inputs)
 
 
+def _import_writer_libraries() -> None:
+    """Import pyarrow and pandas, which pyarrow imports on its first array: done when the
+    writer starts, beside the server's start-up, not on its first write under load, where the
+    import would hold the interpreter lock for a few hundred milliseconds."""
+    import pandas  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+
 def _from_numpy(values: np.ndarray):
+    """Arrow's float64 array over a contiguous copy of ``values``; NaN is missing (null). Made
+    from its buffers: ``pa.array`` would look at each value for a missing one."""
     import pyarrow as pa
 
-    return pa.array(values, pa.float64(), from_pandas=True)  # NaN is missing: null
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    missing = np.isnan(values)
+    nulls = int(np.count_nonzero(missing))
+    valid = pa.py_buffer(np.packbits(~missing, bitorder="little")) if nulls else None
+    buffers = [valid, pa.py_buffer(values)]
+    return pa.Array.from_buffers(pa.float64(), len(values), buffers, null_count=nulls)
 
 
 def _column(values, numeric: bool):

@@ -18,8 +18,9 @@ Before each round the capture's writer is let finish what it holds, so its work 
 during the baseline's round; the writing of a round's last events (at most ``WAKE_EVENTS``,
 written by the timed flush after the round) is the part of its cost not measured, and the
 rounds are long enough to keep it small. Targets: capture's rate >= 0.9x the baseline's at
-c=1 and at c=32 (an overhead of at most 10%). The events each server captured and dropped
-(``/metrics``) and the files written are printed.
+c=1 and at c=32 (an overhead of at most 10%). Printed with them: each server's CPU seconds
+per request (all its threads, from /proc, its capture written), the events captured and dropped
+(``/metrics``) and the files written.
 
     .venv/bin/python benchmarks/capture.py
 """
@@ -27,6 +28,7 @@ c=1 and at c=32 (an overhead of at most 10%). The events each server captured an
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -69,8 +71,8 @@ def build(folder: Path) -> tuple[Path, dict]:
     return path, row
 
 
-def rates(port: int, body: bytes, args: argparse.Namespace) -> tuple[float, float]:
-    """(requests/s at c=1, requests/s at c=32)."""
+def rates(port: int, body: bytes, args: argparse.Namespace) -> tuple[float, float, int]:
+    """(requests/s at c=1, requests/s at c=32, requests answered)."""
     request = post("/invocations", body)
     times, statuses = serial_latency(port, request, args.serial, 3.0)
     if set(statuses) != {200}:
@@ -78,7 +80,16 @@ def rates(port: int, body: bytes, args: argparse.Namespace) -> tuple[float, floa
     load = concurrent_load(port, "/invocations", body, args.requests, 8.0)
     if load.errors or set(load.statuses) - {200}:
         raise RuntimeError(f"concurrent requests answered {dict(load.statuses)}, {load.errors}")
-    return len(times) / sum(times), load.rate
+    return len(times) / sum(times), load.rate, len(times) + sum(load.statuses.values())
+
+
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system, all threads) of process ``pid`` so far; None without /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def counted(port: int) -> dict[str, float]:
@@ -138,7 +149,13 @@ def main() -> None:
                 pair = {}
                 for name, port in order[:: -1 if index % 2 else 1]:
                     drain(ours_port)  # the writer's work stays in capture's own rounds
-                    pair[name] = rates(port, body, args)
+                    pid = (base if name == "off" else ours).pid
+                    start = process_cpu(pid)
+                    *pair[name], requests = rates(port, body, args)
+                    drain(ours_port)  # ... and its last events are written, and counted, now
+                    end = process_cpu(pid)
+                    if start is not None and end is not None:
+                        pair[name].append((end - start) / requests)
                 pairs.append(pair)
             after = cpu_jiffies()
             events = counted(ours_port)
@@ -155,6 +172,13 @@ def report(pairs: list[dict], events: dict, files: int, size: int, steal: float 
     for name, label in (("off", "capture off"), ("on", "capture on")):
         one, many = (statistics.median(pair[name][i] for pair in pairs) for i in range(2))
         print(f"{label:<16} {one:>10,.0f} {many:>11,.0f}")
+    if all(len(pair[name]) == 3 for pair in pairs for name in pair):
+        cpu = {name: statistics.median(pair[name][2] for pair in pairs) for name in ("off", "on")}
+        print(
+            f"server CPU per request (all threads, its capture written): off "
+            f"{cpu['off'] * 1e6:.0f} us, on {cpu['on'] * 1e6:.0f} us "
+            f"({cpu['on'] / cpu['off'] - 1:+.1%})"
+        )
     if steal is not None:
         print(f"CPU taken by other machines (steal) while measuring: {steal:.1%} of the cores")
     print(f"captured events: {events}; {files} file(s), {size:,} bytes")

@@ -223,6 +223,8 @@ def _numbers(feature: Feature, column: pd.Series) -> np.ndarray:
 
 def _text(value: Any) -> str | None:
     """A categorical value as the fitted encoders saw it: ``str(value)``; missing is None."""
+    if type(value) is int:  # a JSON number for a categorical column: the common case here
+        return str(value)
     if value is None or (isinstance(value, float) and value != value) or is_pandas_na(value):
         return None
     return value if isinstance(value, str) else str(value)

@@ -151,7 +151,8 @@ def main() -> None:
                     drain(ours_port)  # the writer's work stays in capture's own rounds
                     pid = (base if name == "off" else ours).pid
                     start = process_cpu(pid)
-                    *pair[name], requests = rates(port, body, args)
+                    one, many, requests = rates(port, body, args)
+                    pair[name] = [one, many]
                     drain(ours_port)  # ... and its last events are written, and counted, now
                     end = process_cpu(pid)
                     if start is not None and end is not None:

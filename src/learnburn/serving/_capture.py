@@ -407,7 +407,6 @@ def event_table(capture: Capture, segments: list) -> pa.Table:
 def _segment_table(capture: Capture, segment) -> pa.Table:
     if type(segment) is _Batch:
         numbers = np.frombuffer(segment.numbers, dtype=float).reshape(segment.rows, -1)
-        numbers = np.ascontiguousarray(numbers.T).T  # each column's values side by side
         texts = list(zip(*segment.texts, strict=True)) or [()] * len(capture._texts.names)
         found = dict(zip(capture._numbers.names, numbers.T, strict=True))
         found |= zip(capture._texts.names, texts, strict=True)
@@ -441,8 +440,9 @@ def _import_writer_libraries() -> None:
 
 
 def _from_numpy(values: np.ndarray):
-    """Arrow's float64 array over a contiguous copy of ``values``; NaN is missing (null). Made
-    from its buffers: ``pa.array`` would look at each value for a missing one."""
+    """Arrow's float64 array of ``values`` (copied first when they are not side by side, as a
+    column of the batch's rows is not); NaN is missing (null). Made from its buffers:
+    ``pa.array`` would look at each value for a missing one."""
     import pyarrow as pa
 
     values = np.ascontiguousarray(values, dtype=np.float64)

@@ -28,7 +28,6 @@ per request (all its threads, from /proc, its capture written), the events captu
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
 import sys
@@ -49,6 +48,7 @@ from serve import (
     verdict,
     wait_ping,
 )
+from startup import process_cpu
 
 from learnburn.bundles import save_bundle
 from learnburn.candidates import build_pipeline
@@ -83,15 +83,6 @@ def rates(port: int, body: bytes, args: argparse.Namespace) -> tuple[float, floa
     return len(times) / sum(times), load.rate, len(times) + sum(load.statuses.values())
 
 
-def process_cpu(pid: int) -> float | None:
-    """CPU seconds (user + system, all threads) of process ``pid`` so far; None without /proc."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def counted(port: int) -> dict[str, float]:
     _, text = exchange(port, b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
     found = re.findall(rb'learnburn_capture_events_total\{outcome="(\w+)"\} ([0-9.e+]+)', text)
@@ -110,13 +101,11 @@ def drain(port: int, limit_s: float = 60.0) -> None:
         time.sleep(0.2)
 
 
-def cpu_jiffies() -> tuple[int, int] | None:
-    """(steal, total) jiffies of all cores so far, from /proc/stat; None where there is none."""
-    try:
-        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-    except (OSError, ValueError):
-        return None
-    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+def cpu_jiffies() -> tuple[int, int]:
+    """(steal, total) jiffies of all cores so far, from /proc/stat (read, as the servers' CPU
+    is, on Linux)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return fields[7], sum(fields[:8])
 
 
 def main() -> None:
@@ -154,34 +143,28 @@ def main() -> None:
                     one, many, requests = rates(port, body, args)
                     pair[name] = [one, many]
                     drain(ours_port)  # ... and its last events are written, and counted, now
-                    end = process_cpu(pid)
-                    if start is not None and end is not None:
-                        pair[name].append((end - start) / requests)
+                    pair[name].append((process_cpu(pid) - start) / requests)
                 pairs.append(pair)
             after = cpu_jiffies()
             events = counted(ours_port)
         files = sorted(capture.rglob("*.parquet"))
         size = sum(p.stat().st_size for p in files)
-    steal = None
-    if before and after and after[1] > before[1]:
-        steal = (after[0] - before[0]) / (after[1] - before[1])
+    steal = (after[0] - before[0]) / max(after[1] - before[1], 1)
     report(pairs, events, len(files), size, steal)
 
 
-def report(pairs: list[dict], events: dict, files: int, size: int, steal: float | None) -> None:
+def report(pairs: list[dict], events: dict, files: int, size: int, steal: float) -> None:
     print(f"{'server':<16} {'c=1 req/s':>10} {'c=32 req/s':>11}   (median of {len(pairs)} rounds)")
     for name, label in (("off", "capture off"), ("on", "capture on")):
         one, many = (statistics.median(pair[name][i] for pair in pairs) for i in range(2))
         print(f"{label:<16} {one:>10,.0f} {many:>11,.0f}")
-    if all(len(pair[name]) == 3 for pair in pairs for name in pair):
-        cpu = {name: statistics.median(pair[name][2] for pair in pairs) for name in ("off", "on")}
-        print(
-            f"server CPU per request (all threads, its capture written): off "
-            f"{cpu['off'] * 1e6:.0f} us, on {cpu['on'] * 1e6:.0f} us "
-            f"({cpu['on'] / cpu['off'] - 1:+.1%})"
-        )
-    if steal is not None:
-        print(f"CPU taken by other machines (steal) while measuring: {steal:.1%} of the cores")
+    cpu = {name: statistics.median(pair[name][2] for pair in pairs) for name in ("off", "on")}
+    print(
+        f"server CPU per request (all threads, its capture written): off "
+        f"{cpu['off'] * 1e6:.0f} us, on {cpu['on'] * 1e6:.0f} us "
+        f"({cpu['on'] / cpu['off'] - 1:+.1%})"
+    )
+    print(f"CPU taken by other machines (steal) while measuring: {steal:.1%} of the cores")
     print(f"captured events: {events}; {files} file(s), {size:,} bytes")
     lines = []
     for index, concurrency in ((0, 1), (1, 32)):

@@ -43,6 +43,7 @@ def test_neither_imports_pandas():
 def test_a_pandas_half_imported_by_another_thread_is_no_error(monkeypatch):
     """While one thread imports pandas, its modules sit in ``sys.modules`` before their names
     are defined; a request thread asking then gets False, not an AttributeError."""
+    monkeypatch.setitem(sys.modules, "pandas", types.ModuleType("pandas"))
     monkeypatch.setitem(sys.modules, "pandas.core.frame", types.ModuleType("pandas.core.frame"))
     monkeypatch.setitem(
         sys.modules, "pandas._libs.missing", types.ModuleType("pandas._libs.missing")

@@ -4,6 +4,9 @@ the server stops (SIGTERM included)."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 import threading
 import time
 
@@ -181,6 +184,35 @@ def test_whole_numbers_alone_in_a_text_column_are_written_as_their_text(bundle, 
     assert table[f"input.{text}"] == ["1", None, "-3", "1000000000000"]
 
 
+def test_floats_alone_in_a_text_column_are_written_as_python_writes_them(bundle, tmp_path):
+    """A batch whose text column holds only floats and missing values (JSON numbers with a
+    fraction, or 1.0, for a categorical column) is written as Python's text of each value:
+    1.0 is "1.0" (Arrow's cast would write "1"), 0.0 and -0.0 stay apart, null stays null."""
+    text = next(name for name in bundle.columns if name not in bundle.numeric_columns)
+    base = dict.fromkeys(bundle.columns)
+    capture = Capture(tmp_path, bundle)
+    sent = [1.0, 0.0, None, -0.0, 1.5, 1e20, 0.1 + 0.2, 1.0, float("inf"), 5e-324, -0.0]
+    for word in sent:
+        capture.offer([{**base, text: word}], np.array([[0.5, 0.5]]), np.array(["no"]))
+    table = event_table(capture, capture.take_queued()).to_pydict()
+    assert table[f"input.{text}"] == [None if v is None else str(v) for v in sent]
+    assert table[f"input.{text}"][:4] == ["1.0", "0.0", None, "-0.0"]
+
+
+def test_event_ids_are_random_and_never_repeat(bundle, tmp_path, monkeypatch):
+    """Event ids are 32 hex digits, drawn ahead in pools: past the end of a pool the next one
+    is drawn, and no id is given twice."""
+    from learnburn.serving import _capture
+
+    monkeypatch.setattr(_capture, "ID_POOL", 3)
+    base = dict.fromkeys(bundle.columns)
+    capture = Capture(tmp_path, bundle)
+    ids = [capture.offer([base], np.array([[0.5, 0.5]]), np.array(["no"])) for _ in range(10)]
+    assert len(set(ids)) == 10
+    assert all(re.fullmatch("[0-9a-f]{32}", event_id) for event_id in ids)
+    assert event_table(capture, capture.take_queued()).to_pydict()["event_id"] == ids
+
+
 def test_requests_as_records_and_as_tables_keep_their_order(bundle, features, tmp_path):
     """Records kept column by column and a table request between them come out in the order
     offered, each request's rows numbered from 0 and its values where they were."""
@@ -225,3 +257,32 @@ def test_the_writer_wakes_early_once_enough_requests_wait(bundle, features, tmp_
     finally:
         capture.close()
     assert counts["written"] == 5
+
+
+def test_a_server_process_freezes_what_it_made_at_start_up(bundles, tmp_path):
+    """``freeze_start_up`` (``learnburn serve`` runs it once its app is made) imports what the
+    capture's writer will, then takes every object made so far out of the collector's
+    generations. Run in a child process: a test process must not freeze its objects."""
+    code = f"""
+import gc, sys
+from learnburn.bundles import load_bundle
+from learnburn.serving import Settings, create_app
+from learnburn.serving._app import freeze_start_up
+
+settings = Settings(capture={str(tmp_path)!r})
+app = create_app(load_bundle({str(bundles["fast"])!r}, lazy=True), settings)
+assert gc.get_freeze_count() == 0
+freeze_start_up(settings)
+assert {{"pyarrow.parquet", "pandas"}} <= set(sys.modules)
+frozen = gc.get_freeze_count()
+tracked = {{id(o) for o in gc.get_objects()}}
+assert frozen > 10_000, frozen
+assert id(sys.modules["pandas"].__dict__) not in tracked
+assert id(app) not in tracked
+print("frozen", frozen, "still tracked", len(tracked))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("frozen")

@@ -25,6 +25,7 @@ from learnburn.cli._errors import handles_errors, stderr
 from learnburn.cli._keys import REQUIRE_SIGNATURE, trusted_keys
 from learnburn.cli._reference import REFERENCE_HELP, resolves_bundle
 from learnburn.serving import Settings, create_app
+from learnburn.serving._app import freeze_start_up
 from learnburn.serving._capture import capture_target
 from learnburn.serving._settings import (
     BODY_TIMEOUT_S,
@@ -145,7 +146,9 @@ def _serve(bundle, served: Path, trust, settings, workers: int, access_log: bool
     }
     with _drained():
         if workers == 1:
-            uvicorn.run(create_app(bundle, settings), **options)
+            app = create_app(bundle, settings)
+            freeze_start_up(settings)
+            uvicorn.run(app, **options)
             return
         os.environ.update(worker_env(str(served.resolve()), trust, settings))
         uvicorn.run(FACTORY, factory=True, workers=workers, **options)

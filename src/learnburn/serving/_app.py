@@ -18,6 +18,7 @@ logged.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -33,7 +34,7 @@ from starlette.routing import Route
 
 from learnburn.bundles import Bundle, load_bundle
 from learnburn.errors import BundleError, DataError, RequestError, SchemaError
-from learnburn.serving._capture import EVENT_HEADER, Capture
+from learnburn.serving._capture import EVENT_HEADER, Capture, import_writer_libraries
 from learnburn.serving._codecs import (
     CSV,
     JSON,
@@ -122,7 +123,22 @@ def app_from_env() -> Starlette:
     settings = Settings.from_env()
     if settings.bundle is None:
         raise DataError("LEARNBURN_BUNDLE is not set", hint="set it to the bundle's path")
-    return create_app(load_bundle(settings.bundle, trusted=settings.trust, lazy=True), settings)
+    app = create_app(load_bundle(settings.bundle, trusted=settings.trust, lazy=True), settings)
+    freeze_start_up(settings)
+    return app
+
+
+def freeze_start_up(settings: Settings) -> None:
+    """For a server process only (``learnburn serve`` and its workers), once its app is made:
+    collect, then move every object made so far (the modules, the bundle, and with a capture
+    the libraries its writer imports, imported here first) out of the garbage collector's
+    generations (``gc.freeze``). They live as long as the process, and each full collection
+    would walk them all again: tens of milliseconds, more often when a capture keeps
+    requests waiting to be written. Not for apps in a test or a notebook, which come and go."""
+    if settings.capture is not None:
+        import_writer_libraries()
+    gc.collect()
+    gc.freeze()
 
 
 class _Service:
@@ -142,6 +158,7 @@ class _Service:
         if self.capture is not None:
             counters = self.metrics.capture_counters()
             self.capture.count = lambda outcome, n: counters[outcome].inc(n)
+            self._queued, self._queued_shown = counters["queued"], 0
             if self.capture.remote is not None:
                 files = self.metrics.capture_file_counters()
                 self.capture.count_files = lambda outcome, n: files[outcome].inc(n)
@@ -192,7 +209,17 @@ class _Service:
         return Response(encode_json(document), media_type=JSON)
 
     async def metrics_text(self, request: Request) -> Response:
+        if self.capture is not None:
+            self._show_queued()
         return Response(self.metrics.render(), media_type=CONTENT_TYPE)
+
+    def _show_queued(self) -> None:
+        """Add the events the capture queued since the last scrape to its counter: the capture
+        counts them in a plain integer, as a counter's lock on every request would cost it
+        more (run on the event loop only, so two scrapes never add the same events)."""
+        total = self.capture.queued_total
+        self._queued.inc(total - self._queued_shown)
+        self._queued_shown = total
 
     async def openapi(self, request: Request) -> Response:
         return Response(self.document, media_type=JSON)

@@ -82,18 +82,27 @@ ROTATE_BYTES = 128 * 1024 * 1024  # ... and about this many bytes
 FLUSH_S = 5.0  # buffered events are written at least this often
 WAKE_EVENTS = 4_000  # ... and as soon as this many requests wait
 FLUSH_ROWS = 4_000  # rows converted and written at a time (a row group)
+ID_POOL = 4_096  # event ids drawn from the system's random source at a time
 
 
 class Capture:
     """The capture of one app: ``offer`` on the request path, a writer thread behind it.
 
-    Requests given as records (the JSON and small CSV bodies) go into a ``_Batch`` as they
-    arrive: the numeric values copied into one array of doubles, the others kept as one tuple
-    a row. The writer then reads the numeric columns straight from the array and turns each
-    other column into Arrow in one call. On a server every microsecond the writer spends is
-    taken from the requests (it shares the interpreter lock and the cores), so it is kept to
-    a few microseconds a request, in few, large writes. A request scored as a table is kept as
-    it is, in order between the batches.
+    ``offer`` does as little as it can: it takes an event id from a pool drawn ahead, and
+    queues the request's rows (records or a table, as the app read them), probabilities and
+    decisions as they are, under a lock held for a list append. It runs right after the
+    model, whose work has pushed the request's state out of the processor's caches, so each
+    step there costs several times what it costs in a loop: a few microseconds in all, where
+    converting the values on the spot cost about 20. It counts the events queued in a plain
+    integer (``queued_total``), which the app adds to /metrics when it is read.
+
+    The writer converts: consecutive requests given as records (the JSON and small CSV bodies)
+    become one ``_Batch`` (numeric values packed into one array of doubles, the others one
+    tuple a row), whose numeric columns Arrow reads straight from the array and whose other
+    columns are each turned into Arrow in one call. A request scored as a table is written as
+    it is, in order between the batches. On a server every microsecond the writer spends is
+    taken from the requests (it shares the interpreter lock and the cores), so it works in few,
+    large writes.
 
     ``gate`` (tests only) is an event the writer waits on before taking the queued events, so
     a test can hold the writer and fill the queue."""
@@ -123,9 +132,13 @@ class Capture:
         self._numbers = _getter([c for c in self.columns if c in self.numeric])
         self._texts = _getter([c for c in self.columns if c not in self.numeric])
         self._pack = struct.Struct(f"={len(self._numbers.names)}d").pack  # numbers as doubles
-        self._lock = threading.Lock()  # over the segments and the count of queued events
-        self._segments: list = []  # _Batch of records, or one table request's event tuple
-        self._queued = 0  # events in the segments
+        self._lock = threading.Lock()  # over the queue, its count and the event ids
+        # (event id, time in ns, rows, proba, decisions) in order; rows are the records, the one
+        # record of a request of one, or a table
+        self._events: list = []
+        self._queued = 0  # events in the queue
+        self.queued_total = 0  # events queued since the start
+        self._ids: list[str] = []  # event ids not given yet
         self.queue_events = queue_events
         self._stop = threading.Event()
         self._wake = threading.Event()  # set to wake the writer before flush_s
@@ -137,7 +150,7 @@ class Capture:
         self.staged: list[Path] = []  # complete files not uploaded yet (s3:// only)
         self.uploaded: list[str] = []  # the URLs of the files uploaded, oldest first
         self._sequence = 0
-        self._random = random.Random()
+        self._random = random.Random()  # samples requests at ``rate``
         self._thread = threading.Thread(target=self._run, name="learnburn-capture", daemon=True)
         self._started = False
 
@@ -149,56 +162,39 @@ class Capture:
     def offer(self, rows: Sequence[dict] | pd.DataFrame, proba, decisions) -> str | None:
         """Queue one scored request: its event id, or None when it was not sampled or the
         queue was full (then it is counted as dropped). Never waits for the writer: the lock
-        is held only to append, and the writer holds it only to take what is queued."""
+        is held only to append, and the writer holds it only to take what is queued. The
+        rows are kept as they are: nothing changes them once they are scored."""
         if self.rate < 1.0 and self._random.random() >= self.rate:
             return None
-        event_id = f"{self._random.getrandbits(128):032x}"  # no system call on the request path
-        stamp = time.time_ns() // 1000
+        stamp = time.time_ns()
+        if type(rows) is list and len(rows) == 1:
+            # the record alone: an event of plain values then leaves the garbage collector's
+            # lists at its next pass, where a list would keep it in them until written
+            rows = rows[0]
         with self._lock:
-            full = self._queued >= self.queue_events
-            if not full:
+            if self._queued < self.queue_events:
+                event_id = (self._ids or self._draw_ids()).pop()
+                self._events.append((event_id, stamp, rows, proba, decisions))
                 self._queued += 1
-                if type(rows) is not list and is_frame(rows):
-                    self._segments.append((event_id, stamp, rows, proba, decisions))
-                else:
-                    self._append(event_id, stamp, rows, proba, decisions)
+                self.queued_total += 1
                 if self._queued == WAKE_EVENTS:
                     self._wake.set()
-        if full:
-            self.count("dropped", 1)
-            return None
-        self.count("queued", 1)
-        return event_id
+                return event_id
+        self.count("dropped", 1)
+        return None
 
-    def _append(self, event_id: str, stamp: int, records: Sequence[dict], proba, decisions):
-        """Add a request's records to the open batch (a new one past FLUSH_ROWS rows)."""
-        batch = self._segments[-1] if self._segments else None
-        if type(batch) is not _Batch or batch.rows >= FLUSH_ROWS:
-            batch = _Batch()
-            self._segments.append(batch)
-        batch.ids.append(event_id)
-        batch.stamps.append(stamp)
-        batch.sizes.append(len(records))
-        batch.proba.append(proba)
-        batch.decisions.append(decisions)
-        batch.rows += len(records)
-        numbers, texts = batch.numbers, batch.texts
-        get_numbers, get_texts, pack = self._numbers.get, self._texts.get, self._pack
-        for record in records:
-            try:  # the numbers, packed as doubles: compact, and no Python object kept
-                numbers.frombytes(pack(*get_numbers(record)))
-            except (KeyError, TypeError, OverflowError, struct.error):  # None, or not sent
-                numbers.extend([_float(record.get(name)) for name in self._numbers.names])
-            try:
-                texts.append(get_texts(record))
-            except KeyError:  # never, once the codecs checked the record
-                texts.append(tuple(record.get(name) for name in self._texts.names))
+    def _draw_ids(self) -> list[str]:
+        """ID_POOL new event ids (128 random bits each, from the system's source), drawn in
+        one call: once in ID_POOL requests instead of on each (with the lock held)."""
+        digits = os.urandom(16 * ID_POOL).hex()
+        self._ids = [digits[i : i + 32] for i in range(0, len(digits), 32)]
+        return self._ids
 
     def take_queued(self) -> list:
-        """The segments queued so far, in order, leaving the queue empty."""
+        """The events queued so far, in order, leaving the queue empty."""
         with self._lock:
-            segments, self._segments, self._queued = self._segments, [], 0
-        return segments
+            events, self._events, self._queued = self._events, [], 0
+        return events
 
     def close(self, timeout: float = 30.0) -> None:
         """Write what is queued, close the open file and stop the writer."""
@@ -214,7 +210,7 @@ class Capture:
         self._started = False
 
     def _run(self) -> None:
-        _import_writer_libraries()
+        import_writer_libraries()
         writer = _Writer(self)
         while True:
             self._wake.wait(self.flush_s)
@@ -263,11 +259,11 @@ class Capture:
         return f"s3://{self.remote.bucket}/{self.remote.key}{relative}"
 
     def _write_queued(self, writer: _Writer) -> None:
-        """Take the segments queued now, and write them in row groups of about FLUSH_ROWS."""
+        """Take the events queued now, and write them in row groups of about FLUSH_ROWS."""
         group, rows = [], 0
-        for segment in self.take_queued():
-            group.append(segment)
-            rows += _rows(segment)
+        for event in self.take_queued():
+            group.append(event)
+            rows += len(event[3])  # its probabilities: one row each
             if rows >= FLUSH_ROWS:
                 writer.write(group)
                 group, rows = [], 0
@@ -284,21 +280,39 @@ class Capture:
 
 
 class _Batch:
-    """Requests given as records: per request its event id, time, number of rows,
+    """Requests given as records: per request its event id, time (ns), number of rows,
     probabilities and decisions; per row its numeric values (in ``numbers``, row after row)
     and its other values (a tuple in ``texts``)."""
 
     __slots__ = ("decisions", "ids", "numbers", "proba", "rows", "sizes", "stamps", "texts")
 
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.stamps: list[int] = []
-        self.sizes: list[int] = []
+    def __init__(self, events: list = ()) -> None:
+        self.ids: list[str] = [event[0] for event in events]
+        self.stamps: list[int] = [event[1] for event in events]
+        self.sizes: list[int] = [len(event[3]) for event in events]  # rows: probabilities
+        self.proba: list = [event[3] for event in events]
+        self.decisions: list = [event[4] for event in events]
         self.numbers = array.array("d")  # each row's numeric columns, row after row (NaN: null)
         self.texts: list[tuple] = []  # each row's other columns' values, as sent
-        self.proba: list = []
-        self.decisions: list = []
-        self.rows = 0
+        self.rows = sum(self.sizes)
+
+
+def _records_batch(capture: Capture, events: list) -> _Batch:
+    """The batch of consecutive requests given as records."""
+    batch = _Batch(events)
+    numbers, texts = batch.numbers, batch.texts
+    get_numbers, get_texts, pack = capture._numbers.get, capture._texts.get, capture._pack
+    for event in events:
+        for record in (event[2],) if type(event[2]) is dict else event[2]:
+            try:  # the numbers, packed as doubles: compact, and no Python object kept
+                numbers.frombytes(pack(*get_numbers(record)))
+            except (KeyError, TypeError, OverflowError, struct.error):  # None, or not sent
+                numbers.extend([_float(record.get(name)) for name in capture._numbers.names])
+            try:
+                texts.append(get_texts(record))
+            except KeyError:  # never, once the codecs checked the record
+                texts.append(tuple(record.get(name) for name in capture._texts.names))
+    return batch
 
 
 class _getter:
@@ -322,14 +336,6 @@ def _float(value) -> float:
     return math.nan if number is None else number
 
 
-def _rows(segment) -> int:
-    return segment.rows if type(segment) is _Batch else len(segment[3])
-
-
-def _events(segment) -> int:
-    return len(segment.ids) if type(segment) is _Batch else 1
-
-
 class _Writer:
     """The open file of a capture, rotated by age and size; used by the writer thread only."""
 
@@ -340,10 +346,10 @@ class _Writer:
         self.parquet: pq.ParquetWriter | None = None
         self.opened = 0.0
 
-    def write(self, segments: list) -> None:
-        events = sum(map(_events, segments))
+    def write(self, queued: list) -> None:
+        events = len(queued)
         try:
-            table = event_table(self.capture, segments)
+            table = event_table(self.capture, queued)
             if self.parquet is None:
                 self._open()
             self.parquet.write_table(table)
@@ -396,11 +402,22 @@ class _Writer:
         self.parquet = self.sink = None
 
 
-def event_table(capture: Capture, segments: list) -> pa.Table:
-    """The Arrow table of queued segments (``take_queued``), in order."""
+def event_table(capture: Capture, events: list) -> pa.Table:
+    """The Arrow table of queued events (``take_queued``), in order: each run of requests
+    given as records is one batch, each request given as a table its own part."""
     import pyarrow as pa
 
-    parts = [_segment_table(capture, segment) for segment in segments]
+    parts, run = [], []
+    for event in events:
+        if type(event[2]) in (dict, list) or not is_frame(event[2]):
+            run.append(event)
+            continue
+        if run:
+            parts.append(_segment_table(capture, _records_batch(capture, run)))
+            run = []
+        parts.append(_segment_table(capture, event))
+    if run:
+        parts.append(_segment_table(capture, _records_batch(capture, run)))
     return parts[0] if len(parts) == 1 else pa.concat_tables(parts)
 
 
@@ -411,7 +428,7 @@ def _segment_table(capture: Capture, segment) -> pa.Table:
         found = dict(zip(capture._numbers.names, numbers.T, strict=True))
         found |= zip(capture._texts.names, texts, strict=True)
         inputs = [
-            _from_numpy(found[name]) if name in capture.numeric else _column(found[name], False)
+            _from_numpy(found[name]) if name in capture.numeric else _text_column(found[name])
             for name in capture.columns
         ]
         return _assemble(capture, segment, inputs)
@@ -424,14 +441,14 @@ def _segment_table(capture: Capture, segment) -> pa.Table:
             values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
             inputs.append(_from_numpy(values))
         else:
-            inputs.append(_column([_text(v) for v in frame[name].tolist()], False))
+            inputs.append(_text_column([_text(v) for v in frame[name].tolist()]))
     one = _Batch()
     one.ids, one.stamps, one.sizes = [event_id], [stamp], [len(proba)]
     one.proba, one.decisions = [proba], [decisions]
     return _assemble(capture, one, inputs)
 
 
-def _import_writer_libraries() -> None:
+def import_writer_libraries() -> None:
     """Import pyarrow and pandas, which pyarrow imports on its first array: done when the
     writer starts, beside the server's start-up, not on its first write under load, where the
     import would hold the interpreter lock for a few hundred milliseconds."""
@@ -453,35 +470,50 @@ def _from_numpy(values: np.ndarray):
     return pa.Array.from_buffers(pa.float64(), len(values), buffers, null_count=nulls)
 
 
-def _column(values, numeric: bool):
-    """Arrow's float64 or text array of one column's values; values of another type (a JSON
-    number in a text column) converted one by one, except whole numbers in a text column,
-    which Arrow writes as Python does ("3")."""
+def _text_column(values):
+    """Arrow's text array of a text column's values as the codecs read them: text as it is,
+    a JSON number as Python writes it ("3", "1.5"), True as "True", None as null. Text, whole
+    numbers and floats each take a path that formats each distinct value once at most (JSON
+    numbers in a categorical column repeat); others are converted one by one."""
     import pyarrow as pa
 
-    kind = pa.float64() if numeric else pa.string()
     try:
-        if numeric:
-            return pa.array(values, kind)
-        inferred = pa.array(values)  # text, or whole numbers from JSON: each in one pass
+        inferred = pa.array(values)  # text, or numbers from JSON: each in one pass
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+        inferred = None
+    if inferred is not None:
         if pa.types.is_string(inferred.type):
             return inferred
         if pa.types.is_integer(inferred.type) or pa.types.is_null(inferred.type):
-            return inferred.cast(kind)
-        raise TypeError(f"{inferred.type} in a text column")
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
-        if numeric:
-            return pa.array([_number(value) for value in values], kind)
-        if None in values:
-            return pa.array([None if v is None else str(v) for v in values], kind)
-        return pa.array(list(map(str, values)), kind)  # as the codecs read them: True is "True"
+            return inferred.cast(pa.string())  # as Python writes whole numbers
+        if pa.types.is_floating(inferred.type) and set(map(type, values)) <= _FLOATS:
+            return _float_texts(inferred)
+    if None in values:
+        return pa.array([None if v is None else str(v) for v in values], pa.string())
+    return pa.array(list(map(str, values)), pa.string())  # as the codecs read them
+
+
+_FLOATS = frozenset([float, type(None)])
+
+
+def _float_texts(numbers: pa.Array) -> pa.Array:
+    """Python's text of each float (``str``, which Arrow's cast does not match: 1.0 is
+    "1.0"), each distinct value formatted once; distinct by their bits, so 0.0 and -0.0
+    stay apart; null stays null."""
+    import pyarrow as pa
+
+    bits = numbers.to_numpy(zero_copy_only=False).view(np.int64)  # null: NaN, masked below
+    distinct, positions = np.unique(bits, return_inverse=True)
+    texts = pa.array(list(map(str, distinct.view(np.float64).tolist())), pa.string())
+    mask = numbers.is_null().to_numpy(zero_copy_only=False) if numbers.null_count else None
+    return texts.take(pa.array(positions.astype(np.int32), mask=mask))
 
 
 def _assemble(capture: Capture, batch: _Batch, inputs: list) -> pa.Table:
     import pyarrow as pa
 
     sizes, count = batch.sizes, len(batch.ids)
-    stamps = np.asarray(batch.stamps, dtype=np.int64)
+    stamps = np.asarray(batch.stamps, dtype=np.int64) // 1000  # ns to us
     if sum(sizes) == count:  # one row per request, the common case
         ids = batch.ids
         rows = np.zeros(count, dtype=np.int32)

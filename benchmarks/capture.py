@@ -15,7 +15,7 @@ swings from none to a quarter of the cores within a minute, and moves both serve
 more than capture costs. Each pair is measured within a few seconds, so the ratio of its two
 rates (capture on / off) sees the same machine; the target is the median of those ratios.
 Before each round the capture's writer is let finish what it holds, so its work is not done
-during the baseline's round; the writing of a round's last events (at most ``WAKE_EVENTS``,
+during the baseline's round; the writing of a round's last events (at most ``WAKE_ROWS``,
 written by the timed flush after the round) is the part of its cost not measured, and the
 rounds are long enough to keep it small. Targets: capture's rate >= 0.9x the baseline's at
 c=1 and at c=32 (an overhead of at most 10%). Printed with them: each server's CPU seconds

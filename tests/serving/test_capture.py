@@ -234,12 +234,13 @@ def test_requests_as_records_and_as_tables_keep_their_order(bundle, features, tm
     assert capture.take_queued() == []
 
 
-def test_the_writer_wakes_early_once_enough_requests_wait(bundle, features, tmp_path, monkeypatch):
-    """With an hour between timed flushes, the writer still writes as soon as WAKE_EVENTS
-    requests are queued (so the queue does not fill at a high rate)."""
+def test_the_writer_wakes_early_once_enough_rows_wait(bundle, features, tmp_path, monkeypatch):
+    """With an hour between timed flushes, the writer still writes as soon as WAKE_ROWS rows
+    are queued (so the queue does not fill at a high rate): here at the third request of two
+    rows."""
     from learnburn.serving import _capture
 
-    monkeypatch.setattr(_capture, "WAKE_EVENTS", 5)
+    monkeypatch.setattr(_capture, "WAKE_ROWS", 5)
     written = threading.Event()
     counts = {}
 
@@ -251,12 +252,34 @@ def test_the_writer_wakes_early_once_enough_requests_wait(bundle, features, tmp_
     capture = Capture(tmp_path, bundle, flush_s=3600, count=count)
     capture.start()
     try:
-        for start in range(5):
-            capture.offer(records_of(features, start, 1), np.full((1, 2), 0.5), np.array(["no"]))
+        for start in range(3):
+            records = records_of(features, 2 * start, 2)
+            capture.offer(records, np.full((2, 2), 0.5), np.array(["no", "no"]))
         assert written.wait(120), "the writer did not wake for the queued requests"
     finally:
         capture.close()
-    assert counts["written"] == 5
+    assert counts["written"] == 3
+
+
+def test_the_queue_is_bounded_by_rows_as_well_as_requests(bundle, features, tmp_path):
+    """A request whose rows would take the queue past ``queue_rows`` is dropped and counted;
+    one that fits is queued; a request larger than the bound is still queued when it is alone,
+    so no request is too large to be captured."""
+    dropped = []
+    capture = Capture(tmp_path, bundle, queue_rows=3, count=lambda outcome, n: dropped.append(n))
+
+    def offer(start, count):
+        proba = np.full((count, 2), 0.5)
+        return capture.offer(records_of(features, start, count), proba, np.array(["no"] * count))
+
+    assert offer(0, 2) is not None
+    assert offer(2, 2) is None  # 4 rows > 3
+    assert offer(4, 1) is not None  # 3 rows
+    assert dropped == [1]
+    assert [len(event[3]) for event in capture.take_queued()] == [2, 1]
+    assert offer(5, 5) is not None  # alone in the queue
+    assert offer(10, 1) is None
+    assert dropped == [1, 1]
 
 
 def test_a_server_process_freezes_what_it_made_at_start_up(bundles, tmp_path):

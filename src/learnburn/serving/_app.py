@@ -158,7 +158,7 @@ class _Service:
         if self.capture is not None:
             counters = self.metrics.capture_counters()
             self.capture.count = lambda outcome, n: counters[outcome].inc(n)
-            self._queued, self._queued_shown = counters["queued"], 0
+            self._queued_counter, self._queued_shown = counters["queued"], 0
             if self.capture.remote is not None:
                 files = self.metrics.capture_file_counters()
                 self.capture.count_files = lambda outcome, n: files[outcome].inc(n)
@@ -218,7 +218,7 @@ class _Service:
         counts them in a plain integer, as a counter's lock on every request would cost it
         more (run on the event loop only, so two scrapes never add the same events)."""
         total = self.capture.queued_total
-        self._queued.inc(total - self._queued_shown)
+        self._queued_counter.inc(total - self._queued_shown)
         self._queued_shown = total
 
     async def openapi(self, request: Request) -> Response:

@@ -171,7 +171,7 @@ class Capture:
         if self.rate < 1.0 and self._random.random() >= self.rate:
             return None
         stamp, count = time.time_ns(), len(proba)  # its rows: one probability row each
-        if type(rows) is list and len(rows) == 1:
+        if type(rows) is list and len(rows) == 1 and type(rows[0]) is dict:
             # the record alone: an event of plain values then leaves the garbage collector's
             # lists at its next pass, where a list would keep it in them until written
             rows = rows[0]
@@ -481,8 +481,8 @@ def _from_numpy(values: np.ndarray):
 def _text_column(values):
     """Arrow's text array of a text column's values as the codecs read them: text as it is,
     a JSON number as Python writes it ("3", "1.5"), True as "True", None as null. Text, whole
-    numbers and floats each take a path that formats each distinct value once at most (JSON
-    numbers in a categorical column repeat); others are converted one by one."""
+    numbers (Arrow's cast) and floats (each distinct value formatted once: JSON numbers in a
+    categorical column repeat) take fast paths; other values are converted one by one."""
     import pyarrow as pa
 
     try:

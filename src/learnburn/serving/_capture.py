@@ -294,7 +294,7 @@ class _Batch:
 
     __slots__ = ("decisions", "ids", "numbers", "proba", "rows", "sizes", "stamps", "texts")
 
-    def __init__(self, events: list = ()) -> None:
+    def __init__(self, events: list) -> None:
         self.ids: list[str] = [event[0] for event in events]
         self.stamps: list[int] = [event[1] for event in events]
         self.sizes: list[int] = [len(event[3]) for event in events]  # rows: probabilities
@@ -442,7 +442,7 @@ def _segment_table(capture: Capture, segment) -> pa.Table:
         return _assemble(capture, segment, inputs)
     import pandas as pd
 
-    event_id, stamp, frame, proba, decisions = segment
+    frame = segment[2]
     inputs = []
     for name in capture.columns:
         if name in capture.numeric:
@@ -450,10 +450,7 @@ def _segment_table(capture: Capture, segment) -> pa.Table:
             inputs.append(_from_numpy(values))
         else:
             inputs.append(_text_column([_text(v) for v in frame[name].tolist()]))
-    one = _Batch()
-    one.ids, one.stamps, one.sizes = [event_id], [stamp], [len(proba)]
-    one.proba, one.decisions = [proba], [decisions]
-    return _assemble(capture, one, inputs)
+    return _assemble(capture, _Batch([segment]), inputs)
 
 
 def import_writer_libraries() -> None:
